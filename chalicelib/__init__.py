@@ -1,0 +1,1 @@
+"""Parley: the backend of an expert-consultation marketplace."""

@@ -1,0 +1,1 @@
+"""Finding experts: the search index's rules and the queries that read it (never a Scan)."""

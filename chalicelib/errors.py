@@ -1,0 +1,70 @@
+"""Domain errors: a stable machine code, a message for people, and an HTTP status.
+
+Use cases raise these; ``chalicelib.web.api`` turns them into JSON responses in
+one place. The status lives here so every error's meaning is read in one file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    code: str
+    message: str
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class InvalidInput(DomainError):
+    status = 400
+    code = "invalid_input"
+
+    def __init__(self, message: str, problems: list[FieldProblem] | None = None, *, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.problems = problems or []
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "not_authenticated"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+@dataclass
+class ErrorBody:
+    code: str
+    message: str
+    request_id: str
+    fields: list[FieldProblem] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        body: dict[str, object] = {"code": self.code, "message": self.message, "request_id": self.request_id}
+        if self.fields:
+            body["fields"] = [{"field": p.field, "code": p.code, "message": p.message} for p in self.fields]
+        return {"error": body}

@@ -1,0 +1,34 @@
+"""Routes for the caller's own account record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import runtime
+from chalicelib.accounts.account_records import account_view, change_account, get_account, register_account
+from chalicelib.web.api import ApiBlueprint, ApiRequest
+
+api = ApiBlueprint(__name__, tag="accounts")
+ACCOUNT_INPUT = "chalicelib.accounts.schemas:AccountInput"
+
+
+@api.route(
+    "/accounts/me", "POST", summary="Register my account after signing up", status=201,
+    body=ACCOUNT_INPUT, errors=(400, 401, 409),
+)  # fmt: skip
+def register_me(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.accounts.schemas import AccountInput
+
+    return account_view(register_account(request.caller, request.body(AccountInput), runtime.now()))
+
+
+@api.route("/accounts/me", "GET", summary="My account", errors=(401, 404))
+def read_me(request: ApiRequest) -> dict[str, Any]:
+    return account_view(get_account(request.caller.account_id))
+
+
+@api.route("/accounts/me", "PUT", summary="Change my account", body=ACCOUNT_INPUT, errors=(400, 401, 404, 409))
+def change_me(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.accounts.schemas import AccountInput
+
+    return account_view(change_account(request.caller, request.body(AccountInput), runtime.now()))

@@ -1,0 +1,54 @@
+"""Routes an expert uses to write their own profile and presence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import runtime
+from chalicelib.errors import NotFound
+from chalicelib.profiles.presence import set_presence
+from chalicelib.profiles.save_profile import find_own_profile, save_expert_profile
+from chalicelib.profiles.views import private_profile
+from chalicelib.web.api import ApiBlueprint, ApiRequest
+
+api = ApiBlueprint(__name__, tag="expert profile")
+
+
+@api.route(
+    "/experts/me", "PUT", summary="Create or replace my expert profile (claims its link atomically)",
+    body="chalicelib.profiles.schemas:ProfileInput", errors=(400, 401, 404, 409),
+)  # fmt: skip
+def put_my_profile(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.profiles.schemas import ProfileInput
+
+    settings = runtime.settings()
+    profile = save_expert_profile(
+        request.caller,
+        request.body(ProfileInput),
+        files=runtime.file_store(),
+        media_base_url=settings.media_base_url,
+        now=runtime.now(),
+    )
+    return private_profile(profile, settings.media_base_url)
+
+
+@api.route("/experts/me", "GET", summary="My expert profile, private fields included", errors=(401, 404))
+def get_my_profile(request: ApiRequest) -> dict[str, Any]:
+    profile = find_own_profile(request.caller.account_id)
+    if profile is None:
+        raise NotFound("You have no expert profile yet.", code="profile_not_found")
+    return private_profile(profile, runtime.settings().media_base_url)
+
+
+@api.route(
+    "/experts/me/presence", "PUT", summary="Go online or offline",
+    body="chalicelib.profiles.schemas:PresenceInput", errors=(400, 401, 404),
+)  # fmt: skip
+def put_my_presence(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.profiles.schemas import PresenceInput
+
+    status = request.body(PresenceInput).status
+    profile = set_presence(
+        request.caller.account_id, status, media_base_url=runtime.settings().media_base_url, now=runtime.now()
+    )
+    return {"presence": profile.presence}

@@ -1,0 +1,32 @@
+"""Routes about the API itself: health, the OpenAPI document, the catalogues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.money.currency import CURRENCIES
+from chalicelib.profiles.catalogue import CATEGORIES, LANGUAGES
+from chalicelib.web.api import ApiBlueprint, ApiRequest
+
+api = ApiBlueprint(__name__, tag="meta")
+
+
+@api.route("/health", "GET", summary="Liveness", public=True)
+def health(request: ApiRequest) -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@api.route("/openapi.json", "GET", summary="This API's OpenAPI 3 document", public=True)
+def openapi(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.web.openapi import openapi_document
+
+    return openapi_document()
+
+
+@api.route("/catalogue", "GET", summary="Categories, languages and currencies a profile chooses from", public=True)
+def catalogue(request: ApiRequest) -> dict[str, Any]:
+    return {
+        "categories": [{"id": key, "name": name} for key, name in CATEGORIES.items()],
+        "languages": [{"code": key, "name": name} for key, name in LANGUAGES.items()],
+        "currencies": list(CURRENCIES),
+    }

@@ -1,0 +1,1 @@
+"""Who is calling: Cognito token verification and the caller it yields."""

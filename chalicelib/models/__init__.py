@@ -1,0 +1,19 @@
+"""PynamoDB models: persistence only. They never raise HTTP errors and never scan."""
+
+from __future__ import annotations
+
+from pynamodb.models import Model
+
+from chalicelib.models.account import Account
+from chalicelib.models.expert_profile import ExpertProfile
+from chalicelib.models.expert_search_entry import ExpertSearchEntry
+from chalicelib.models.profile_slug import ProfileSlug
+
+ALL_MODELS: tuple[type[Model], ...] = (Account, ExpertProfile, ProfileSlug, ExpertSearchEntry)
+
+
+def create_tables() -> None:
+    """Create every table that does not exist yet (local stack and tests)."""
+    for model in ALL_MODELS:
+        if not model.exists():
+            model.create_table(wait=True)

@@ -1,0 +1,47 @@
+"""What every PynamoDB model shares: a table name bound to the stage at call time."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.settings import table_prefix
+
+
+class StageTableName:
+    """``Meta.table_name`` that reads the stage's prefix when PynamoDB asks for it.
+
+    PynamoDB reads ``Meta.table_name`` on every call, so binding it lazily keeps
+    environment reads out of import time and lets tests point models at their tables.
+    """
+
+    def __init__(self, suffix: str) -> None:
+        self.suffix = suffix
+
+    def __get__(self, instance: Any, owner: Any) -> str:
+        return f"{table_prefix()}{self.suffix}"
+
+
+class StageRegion:
+    """``Meta.region`` read from the standard AWS variables when first needed."""
+
+    def __get__(self, instance: Any, owner: Any) -> str:
+        return current_region()
+
+
+def current_region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+@lru_cache(maxsize=4)
+def _connection(region: str) -> Connection:
+    return Connection(region=region)
+
+
+def write_transaction() -> TransactWrite:
+    """A DynamoDB write transaction on a connection reused across calls."""
+    return TransactWrite(connection=_connection(current_region()))

@@ -1,0 +1,1 @@
+"""Money: integer minor units with an ISO currency code, never floats."""

@@ -1,0 +1,1 @@
+"""Expert profiles: their rules (limits, contact details, slugs) and use cases."""

@@ -1,0 +1,44 @@
+"""The outside world as the handlers hand it to use cases, made on first use and reused.
+
+Tests swap these with ``override``; scheduled jobs may run "as of" a time by
+overriding the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from chalicelib.settings import Settings, get_settings
+from chalicelib.uploads.file_store import FileStore, S3FileStore
+
+_clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
+
+
+def now() -> datetime:
+    return _clock()
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+@lru_cache(maxsize=1)
+def file_store() -> FileStore:
+    return S3FileStore(get_settings().media_bucket)
+
+
+def set_clock(clock: Callable[[], datetime]) -> None:
+    global _clock
+    _clock = clock
+
+
+def reset() -> None:
+    """Forget every cached collaborator (tests that change the environment call this)."""
+    from chalicelib.web.api import token_verifier
+
+    get_settings.cache_clear()
+    file_store.cache_clear()
+    token_verifier.cache_clear()
+    set_clock(lambda: datetime.now(UTC))

@@ -1,0 +1,1 @@
+"""Files uploaded straight to S3 through presigned POSTs, with type and size limits."""

@@ -1,0 +1,198 @@
+"""``ApiBlueprint``: every REST route goes through here.
+
+One wrapper per route does what each handler would otherwise repeat: sets the
+request id, verifies the caller's token (unless the route is public), turns
+domain errors into JSON (the only place that does), hides internal errors behind
+a 500 with the request id, writes one structured log line, and records the
+route for the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from chalice.app import Blueprint, CORSConfig, Request, Response
+
+from chalicelib.errors import DomainError, ErrorBody, InvalidInput, NotAuthenticated
+from chalicelib.identity.caller import Caller
+from chalicelib.web.logs import log_error, log_info, request_id_var
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from chalicelib.identity.tokens import TokenVerifier
+
+ModelT = TypeVar("ModelT", bound="BaseModel")
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    description: str
+    type: str = "string"
+    enum: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    """What the OpenAPI document says of one route. Schemas are named by dotted path
+    (``module:Class``) so that pydantic is imported only when the document is built."""
+
+    path: str
+    method: str
+    summary: str
+    public: bool
+    status: int
+    body: str | None
+    query: tuple[QueryParam, ...]
+    errors: tuple[int, ...]
+    tag: str
+
+
+ROUTE_DOCS: list[RouteDoc] = []
+
+
+@lru_cache(maxsize=1)
+def cors() -> CORSConfig:
+    return CORSConfig(
+        allow_origin=os.environ.get("PARLEY_WEB_ORIGIN", "*"),
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        expose_headers=["X-Request-Id"],
+        max_age=600,
+    )
+
+
+@lru_cache(maxsize=1)
+def token_verifier() -> TokenVerifier:
+    from chalicelib.identity.tokens import JwksCache, TokenVerifier
+    from chalicelib.settings import get_settings
+
+    settings = get_settings()
+    return TokenVerifier(
+        issuer=settings.token_issuer,
+        client_ids=settings.user_pool_client_ids,
+        jwks=JwksCache(settings.jwks_url),
+    )
+
+
+@dataclass
+class ApiRequest:
+    """What a view sees: the raw request, the verified caller, and parsing helpers."""
+
+    raw: Request
+    caller_or_none: Caller | None
+    request_id: str
+
+    @property
+    def caller(self) -> Caller:
+        if self.caller_or_none is None:
+            raise NotAuthenticated("Sign in to do this.")
+        return self.caller_or_none
+
+    def query(self, name: str) -> str | None:
+        params = self.raw.query_params or {}
+        value = params.get(name)
+        return value if value not in (None, "") else None
+
+    def body(self, schema: type[ModelT]) -> ModelT:
+        from chalicelib.web.validation import parse_body
+
+        return parse_body(self.raw.raw_body, schema)
+
+
+@dataclass
+class ApiBlueprint:
+    import_name: str
+    tag: str
+    blueprint: Blueprint = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.blueprint = Blueprint(self.import_name)
+
+    def route(
+        self,
+        path: str,
+        method: str,
+        *,
+        summary: str,
+        public: bool = False,
+        status: int = 200,
+        body: str | None = None,
+        query: tuple[QueryParam, ...] = (),
+        errors: tuple[int, ...] = (),
+    ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+        ROUTE_DOCS.append(
+            RouteDoc(path, method.lower(), summary, public, status, body, query, errors, self.tag)
+        )
+
+        def decorator(view: Callable[..., Any]) -> Callable[..., Response]:
+            @functools.wraps(view)
+            def handle(**path_params: str) -> Response:
+                return _serve(self.blueprint.current_request, view, path_params, public, status)
+
+            self.blueprint.route(path, methods=[method], cors=cors())(handle)
+            return handle
+
+        return decorator
+
+
+def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], public: bool, status: int) -> Response:
+    started = time.perf_counter()
+    request_id = str((request.context or {}).get("requestId") or uuid.uuid4())
+    request_id_var.set(request_id)
+    caller: Caller | None = None
+    try:
+        caller = _authenticate(request, required=not public)
+        result = view(ApiRequest(request, caller, request_id), **params)
+        response = Response(body=_dump(result), status_code=status, headers={"Content-Type": "application/json"})
+    except DomainError as error:
+        response = error_response(error, request_id)
+    except Exception:
+        log_error("unhandled error", path=request.path, method=request.method)
+        response = error_response(DomainError("Something went wrong on our side.", code="internal_error"), request_id, 500)
+    response.headers["X-Request-Id"] = request_id
+    log_info(
+        "request",
+        method=request.method,
+        path=request.path,
+        status=response.status_code,
+        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        account_id=caller.account_id if caller else None,
+    )
+    return response
+
+
+def _authenticate(request: Request, *, required: bool) -> Caller | None:
+    header = request.headers.get("authorization")
+    if not header:
+        if required:
+            raise NotAuthenticated("Sign in to do this: send 'Authorization: Bearer <token>'.", code="token_missing")
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("The Authorization header must be 'Bearer <token>'.", code="invalid_token")
+    return token_verifier().verify(token.strip())
+
+
+def error_response(error: DomainError, request_id: str, status: int | None = None) -> Response:
+    problems = error.problems if isinstance(error, InvalidInput) else []
+    body = ErrorBody(code=error.code, message=error.message, request_id=request_id, fields=problems)
+    return Response(
+        body=json.dumps(body.to_json()),
+        status_code=status or error.status,
+        headers={"Content-Type": "application/json"},
+    )
+
+
+def _dump(result: Any) -> str:
+    if hasattr(result, "model_dump"):
+        result = result.model_dump(mode="json")
+    return json.dumps(result, default=str)

@@ -1,0 +1,113 @@
+"""The OpenAPI 3.1 document, built from the routes as registered and the pydantic request models."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.web.api import ROUTE_DOCS, RouteDoc
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "request_id"],
+            "properties": {
+                "code": {"type": "string", "description": "Stable machine-readable code, e.g. slug_taken."},
+                "message": {"type": "string", "description": "What went wrong, for people."},
+                "request_id": {"type": "string"},
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "field": {"type": "string"},
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
+
+STATUS_TEXT = {
+    200: "OK", 201: "Created", 400: "Invalid input", 401: "Missing, invalid or expired token",
+    403: "Not allowed", 404: "Not found", 409: "Conflict with the current state",
+}  # fmt: skip
+
+
+def _schema(dotted: str, components: dict[str, Any]) -> dict[str, Any]:
+    module_name, _, class_name = dotted.partition(":")
+    model = getattr(importlib.import_module(module_name), class_name)
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = definition
+    components[class_name] = schema
+    return {"$ref": f"#/components/schemas/{class_name}"}
+
+
+def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": route.summary,
+        "tags": [route.tag],
+        "operationId": f"{route.method}_{re.sub(r'[^a-zA-Z0-9]+', '_', route.path).strip('_')}",
+        "responses": {
+            str(route.status): {"description": STATUS_TEXT.get(route.status, "OK"), "content": {"application/json": {}}}
+        },
+    }
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"{(\w+)}", route.path)
+    ]
+    for param in route.query:
+        schema: dict[str, Any] = {"type": param.type}
+        if param.enum:
+            schema["enum"] = list(param.enum)
+        parameters.append({"name": param.name, "in": "query", "description": param.description, "schema": schema})
+    if parameters:
+        operation["parameters"] = parameters
+    if route.body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _schema(route.body, components)}}}
+    if not route.public:
+        operation["security"] = [{"cognito": []}]
+    for status in route.errors:
+        operation["responses"][str(status)] = {
+            "description": STATUS_TEXT.get(status, "Error"),
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+    return operation
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    paths: dict[str, Any] = {}
+    for route in ROUTE_DOCS:
+        paths.setdefault(route.path, {})[route.method] = _operation(route, components)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Parley API",
+            "version": "1.0.0",
+            "description": "Find experts, book them or call them at once, and pay by the minute. "
+            "Errors are JSON: {error: {code, message, request_id, fields?}}.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "cognito": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "A Cognito ID or access token from Parley's user pool.",
+                }
+            },
+        },
+    }

@@ -1,0 +1,40 @@
+"""Request bodies parsed by pydantic models, with every problem named by field."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.errors import FieldProblem, InvalidInput
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse_body(raw: bytes | None, schema: type[ModelT]) -> ModelT:
+    try:
+        data = json.loads(raw or b"null")
+    except ValueError:
+        raise InvalidInput("The request body is not valid JSON.", code="invalid_json") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("The request body must be a JSON object.", code="invalid_json")
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        problems = [_problem(e) for e in error.errors(include_url=False)]
+        codes = {p.code for p in problems}
+        code = codes.pop() if len(codes) == 1 else "invalid_input"
+        names = ", ".join(sorted({p.field for p in problems}))
+        raise InvalidInput(f"Some fields are not valid: {names}.", problems, code=code) from None
+
+
+def _problem(error: object) -> FieldProblem:
+    assert isinstance(error, dict)
+    location = ".".join(str(part) for part in error.get("loc", ())) or "body"
+    context = error.get("ctx") or {}
+    code = context.get("code") if isinstance(context, dict) else None
+    message = str(error.get("msg", "invalid"))
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    return FieldProblem(field=location, code=str(code or error.get("type", "invalid")), message=message)

@@ -1,0 +1,112 @@
+"""Create Parley's AWS resources on a moto server: the local stack and the tests share this.
+
+In AWS the same resources come from ``infra/resources.json``; this is the local
+twin, built from the PynamoDB models so the tables cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import boto3
+
+from chalicelib.identity.caller import ADMIN_GROUP
+from chalicelib.models import create_tables
+
+REGION = "us-east-1"
+MEDIA_BUCKET = "parley-local-media"
+SENDER_EMAIL = "no-reply@parley.local"
+
+
+@dataclass(frozen=True)
+class LocalAws:
+    endpoint_url: str
+    region: str
+    table_prefix: str
+    user_pool_id: str
+    web_client_id: str
+    mobile_client_id: str
+    media_bucket: str
+    sender_email: str
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.endpoint_url}/{self.user_pool_id}/.well-known/jwks.json"
+
+    @property
+    def media_base_url(self) -> str:
+        return f"{self.endpoint_url}/{self.media_bucket}"
+
+    def app_environment(self) -> dict[str, str]:
+        """The environment the Chalice app runs with against these resources."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "PARLEY_STAGE": "local",
+            "PARLEY_TABLE_PREFIX": self.table_prefix,
+            "PARLEY_USER_POOL_ID": self.user_pool_id,
+            "PARLEY_USER_POOL_CLIENT_IDS": f"{self.web_client_id},{self.mobile_client_id}",
+            "PARLEY_JWKS_URL": self.jwks_url,
+            "PARLEY_MEDIA_BUCKET": self.media_bucket,
+            "PARLEY_MEDIA_BASE_URL": self.media_base_url,
+            "PARLEY_SENDER_EMAIL": self.sender_email,
+            "PARLEY_TRACING": "off",
+        }
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self) | {"jwks_url": self.jwks_url}, indent=2))
+
+
+def _client(service: str, endpoint_url: str):  # type: ignore[no-untyped-def]
+    return boto3.client(
+        service,
+        region_name=REGION,
+        endpoint_url=endpoint_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAws:
+    """Create tables, the Cognito pool and clients, the media bucket and the SES sender.
+
+    Expects ``AWS_ENDPOINT_URL`` and ``PARLEY_TABLE_PREFIX`` to point at the same
+    moto server and prefix (PynamoDB reads them when creating tables).
+    """
+    create_tables()
+    cognito = _client("cognito-idp", endpoint_url)
+    pool_id = cognito.create_user_pool(
+        PoolName="parley-local",
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+        Policies={"PasswordPolicy": {"MinimumLength": 10, "RequireNumbers": True}},
+    )["UserPool"]["Id"]
+    flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    web = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="web", ExplicitAuthFlows=flows)
+    mobile = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="mobile", ExplicitAuthFlows=flows)
+    cognito.create_group(GroupName=ADMIN_GROUP, UserPoolId=pool_id, Description="Parley operators")
+    s3 = _client("s3", endpoint_url)
+    s3.create_bucket(Bucket=MEDIA_BUCKET)
+    s3.put_bucket_cors(
+        Bucket=MEDIA_BUCKET,
+        CORSConfiguration={
+            "CORSRules": [{"AllowedMethods": ["GET", "POST"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"]}]
+        },
+    )
+    _client("ses", endpoint_url).verify_email_identity(EmailAddress=SENDER_EMAIL)
+    return LocalAws(
+        endpoint_url=endpoint_url,
+        region=REGION,
+        table_prefix=table_prefix,
+        user_pool_id=pool_id,
+        web_client_id=web["UserPoolClient"]["ClientId"],
+        mobile_client_id=mobile["UserPoolClient"]["ClientId"],
+        media_bucket=MEDIA_BUCKET,
+        sender_email=SENDER_EMAIL,
+    )

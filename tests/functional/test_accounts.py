@@ -1,0 +1,54 @@
+"""A signed-up user registers their account record once, as an individual or an organisation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.functional.builders import register
+from tests.functional.conftest import Users
+
+
+def test_a_new_user_registers_as_an_individual_and_becomes_a_client(api: Any, users: Users) -> None:
+    ada = users.sign_up("ada@example.com")
+    response = register(api, ada)
+    assert response.status_code == 201
+    assert response.json_body["email"] == "ada@example.com"
+    assert response.json_body["roles"] == ["client"]
+    assert api.get("/accounts/me", headers=ada.auth).json_body["kind"] == "individual"
+
+
+def test_registering_twice_is_refused_with_a_conflict(api: Any, users: Users) -> None:
+    ada = users.sign_up("ada@example.com")
+    register(api, ada)
+    response = register(api, ada)
+    assert response.status_code == 409
+    assert response.json_body["error"]["code"] == "account_exists"
+
+
+def test_an_organisation_must_give_its_name(api: Any, users: Users) -> None:
+    acme = users.sign_up("buyer@acme.example")
+    response = register(api, acme, kind="organisation")
+    assert response.status_code == 400
+    assert response.json_body["error"]["code"] == "organisation_name_required"
+    assert register(api, acme, kind="organisation", organisation_name="Acme Ltd").status_code == 201
+
+
+def test_an_admin_of_the_pool_is_an_admin_in_parley(api: Any, users: Users) -> None:
+    root = users.sign_up("ops@parley.example", admin=True)
+    assert sorted(register(api, root).json_body["roles"]) == ["admin", "client"]
+
+
+def test_unknown_fields_are_refused_by_name(api: Any, users: Users) -> None:
+    ada = users.sign_up("ada@example.com")
+    body = json.dumps({"kind": "individual", "display_name": "Ada", "roles": ["admin"]})
+    response = api.post("/accounts/me", headers=ada.auth, body=body)
+    assert response.status_code == 400
+    assert response.json_body["error"]["fields"][0]["field"] == "roles"
+
+
+def test_a_body_that_is_not_json_gets_a_clear_error(api: Any, users: Users) -> None:
+    ada = users.sign_up("ada@example.com")
+    response = api.post("/accounts/me", headers=ada.auth, body="{kind: individual")
+    assert response.status_code == 400
+    assert response.json_body["error"]["code"] == "invalid_json"
