@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib.handlers import accounts, discovery, expert_profiles, meta, uploads
 

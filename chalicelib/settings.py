@@ -48,13 +48,10 @@ def get_settings() -> Settings:
         region=region,
         table_prefix=table_prefix(),
         user_pool_id=pool_id,
-        user_pool_client_ids=tuple(
-            c for c in _require("PARLEY_USER_POOL_CLIENT_IDS").split(",") if c
-        ),
+        user_pool_client_ids=tuple(c for c in _require("PARLEY_USER_POOL_CLIENT_IDS").split(",") if c),
         jwks_url=os.environ.get("PARLEY_JWKS_URL") or f"{issuer}/.well-known/jwks.json",
         media_bucket=bucket,
-        media_base_url=os.environ.get("PARLEY_MEDIA_BASE_URL")
-        or f"https://{bucket}.s3.{region}.amazonaws.com",
+        media_base_url=os.environ.get("PARLEY_MEDIA_BASE_URL") or f"https://{bucket}.s3.{region}.amazonaws.com",
         web_origin=os.environ.get("PARLEY_WEB_ORIGIN", "*"),
         tracing=os.environ.get("PARLEY_TRACING", "off") == "on",
     )

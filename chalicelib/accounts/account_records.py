@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
@@ -40,7 +39,9 @@ def register_account(caller: Caller, data: AccountInput, now: datetime) -> Accou
         account.save(condition=Account.account_id.does_not_exist())
     except PutError as error:
         if condition_failed(error):
-            raise Conflict("You have registered already; change your account with PATCH.", code="account_exists") from None
+            raise Conflict(
+                "You have registered already; change your account with PATCH.", code="account_exists"
+            ) from None
         raise
     return account
 

@@ -20,7 +20,11 @@ class AccountInput(BaseModel):
     @model_validator(mode="after")
     def _organisation_has_a_name(self) -> AccountInput:
         if self.kind == "organisation" and not self.organisation_name:
-            raise PydanticCustomError("organisation_name_required", "An organisation account needs its organisation's name.")
+            raise PydanticCustomError(
+                "organisation_name_required", "An organisation account needs its organisation's name."
+            )
         if self.kind == "individual" and self.organisation_name:
-            raise PydanticCustomError("organisation_name_not_allowed", "Only organisation accounts have an organisation name.")
+            raise PydanticCustomError(
+                "organisation_name_not_allowed", "Only organisation accounts have an organisation name."
+            )
         return self

@@ -88,7 +88,12 @@ class TokenVerifier:
                 key=key,
                 algorithms=["RS256"],
                 issuer=self._issuer,
-                options={"verify_exp": False, "verify_aud": False, "verify_iat": False, "require": ["exp", "iss", "sub"]},
+                options={
+                    "verify_exp": False,
+                    "verify_aud": False,
+                    "verify_iat": False,
+                    "require": ["exp", "iss", "sub"],
+                },
             )
         except jwt.InvalidIssuerError:
             raise NotAuthenticated("The token was issued by another user pool.", code="invalid_token") from None

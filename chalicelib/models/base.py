@@ -6,7 +6,9 @@ import os
 from functools import lru_cache
 from typing import Any
 
+from pynamodb.attributes import Attribute, ListAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
+from pynamodb.constants import NUMBER
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.settings import table_prefix
@@ -45,3 +47,24 @@ def _connection(region: str) -> Connection:
 def write_transaction() -> TransactWrite:
     """A DynamoDB write transaction on a connection reused across calls."""
     return TransactWrite(connection=_connection(current_region()))
+
+
+class IntegerAttribute(Attribute[int]):
+    """A DynamoDB number that is always a Python ``int`` (money in minor units, counts)."""
+
+    attr_type = NUMBER
+
+    def serialize(self, value: int) -> str:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{self.attr_name} must be an int, got {type(value).__name__}")
+        return str(value)
+
+    def deserialize(self, value: str) -> int:
+        return int(value)
+
+
+class StringListAttribute(ListAttribute[str]):
+    """A list of strings, typed as such (PynamoDB's own typing reads ``of=`` as the element type)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(of=UnicodeAttribute, **kwargs)  # type: ignore[arg-type]

@@ -12,11 +12,12 @@ def condition_failed(error: PynamoDBException) -> bool:
 def cancelled_items(error: TransactWriteError) -> list[bool]:
     """For each item of a cancelled transaction, whether its condition failed."""
     return [
-        reason is not None and reason.code == "ConditionalCheckFailed"
-        for reason in (error.cancellation_reasons or [])
+        reason is not None and reason.code == "ConditionalCheckFailed" for reason in (error.cancellation_reasons or [])
     ]
 
 
 def transaction_conflicted(error: TransactWriteError) -> bool:
     """True when another transaction held one of the items: the write may simply be retried."""
-    return any(reason is not None and reason.code == "TransactionConflict" for reason in error.cancellation_reasons or [])
+    return any(
+        reason is not None and reason.code == "TransactionConflict" for reason in error.cancellation_reasons or []
+    )

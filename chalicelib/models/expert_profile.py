@@ -5,22 +5,21 @@ from __future__ import annotations
 from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
-    NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
 from pynamodb.models import Model
 
-from chalicelib.models.base import StageRegion, StageTableName
+from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName, StringListAttribute
 
 
 class EducationEntry(MapAttribute[str, object]):
     institution = UnicodeAttribute()
     qualification = UnicodeAttribute()
     field = UnicodeAttribute(null=True)
-    start_year = NumberAttribute(null=True)
-    end_year = NumberAttribute(null=True)
+    start_year = IntegerAttribute(null=True)
+    end_year = IntegerAttribute(null=True)
 
 
 class ExpertProfile(Model):
@@ -37,23 +36,23 @@ class ExpertProfile(Model):
     advice_on = UnicodeAttribute(null=True)
     offering = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
-    categories = ListAttribute(of=UnicodeAttribute, default=list)
-    tags = ListAttribute(of=UnicodeAttribute, default=list)
-    languages = ListAttribute(of=UnicodeAttribute, default=list)
-    skills = ListAttribute(of=UnicodeAttribute, default=list)
-    education = ListAttribute(of=EducationEntry, default=list)
+    categories = StringListAttribute(default=list)
+    tags = StringListAttribute(default=list)
+    languages = StringListAttribute(default=list)
+    skills = StringListAttribute(default=list)
+    education = ListAttribute[EducationEntry](of=EducationEntry, default=list)
     currency = UnicodeAttribute()
-    rate_per_minute = NumberAttribute(null=True)  # minor units
-    hourly_rate = NumberAttribute(null=True)  # minor units
-    free_minutes = NumberAttribute(default=0)
+    rate_per_minute = IntegerAttribute(null=True)  # minor units
+    hourly_rate = IntegerAttribute(null=True)  # minor units
+    free_minutes = IntegerAttribute(default=0)
     photo_key = UnicodeAttribute(null=True)
     intro_video_key = UnicodeAttribute(null=True)
     resume_key = UnicodeAttribute(null=True)
-    verification_document_keys = ListAttribute(of=UnicodeAttribute, default=list)
+    verification_document_keys = StringListAttribute(default=list)
     presence = UnicodeAttribute(default="offline")  # online | busy | offline
-    rating_total = NumberAttribute(default=0)  # sum of 1..5 stars
-    rating_count = NumberAttribute(default=0)
-    search_facets = ListAttribute(of=UnicodeAttribute, default=list)
+    rating_total = IntegerAttribute(default=0)  # sum of 1..5 stars
+    rating_count = IntegerAttribute(default=0)
+    search_facets = StringListAttribute(default=list)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()

@@ -8,15 +8,13 @@ on a sort-ordered index and never a Scan of the experts.
 from __future__ import annotations
 
 from pynamodb.attributes import (
-    ListAttribute,
     MapAttribute,
-    NumberAttribute,
     UnicodeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.models.base import StageRegion, StageTableName
+from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName, StringListAttribute
 
 
 class ByRatingIndex(GlobalSecondaryIndex["ExpertSearchEntry"]):
@@ -49,11 +47,11 @@ class ExpertSearchEntry(Model):
     expert_id = UnicodeAttribute(range_key=True)
     rating_key = UnicodeAttribute()
     price_key = UnicodeAttribute(null=True)
-    categories = ListAttribute(of=UnicodeAttribute, default=list)
-    tags = ListAttribute(of=UnicodeAttribute, default=list)
-    languages = ListAttribute(of=UnicodeAttribute, default=list)
+    categories = StringListAttribute(default=list)
+    tags = StringListAttribute(default=list)
+    languages = StringListAttribute(default=list)
     currency = UnicodeAttribute()
-    price_per_minute = NumberAttribute(null=True)
+    price_per_minute = IntegerAttribute(null=True)
     card = MapAttribute[str, object]()
 
     by_rating = ByRatingIndex()

@@ -93,7 +93,9 @@ def _check_uploads(account_id: str, data: ProfileInput, previous: ExpertProfile 
         if key is None or key in known:
             continue
         if not belongs_to(key, purpose, account_id):
-            problems.append(FieldProblem(field, "invalid_upload_key", f"Not one of your {purpose.replace('_', ' ')} uploads."))
+            problems.append(
+                FieldProblem(field, "invalid_upload_key", f"Not one of your {purpose.replace('_', ' ')} uploads.")
+            )
         elif not files.exists(key):
             problems.append(FieldProblem(field, "upload_missing", "Nothing was uploaded under this key yet."))
     if problems:
@@ -116,9 +118,7 @@ def _commit(profile: ExpertProfile, account: Account, previous: ExpertProfile | 
     except TransactWriteError as error:
         failed = cancelled_items(error)
         if claims_slug and len(failed) > 1 and failed[1]:
-            raise Conflict(
-                f"The profile link '{profile.slug}' is taken; choose another.", code="slug_taken"
-            ) from None
+            raise Conflict(f"The profile link '{profile.slug}' is taken; choose another.", code="slug_taken") from None
         if any(failed):
             raise Conflict(
                 "Your profile or account changed while you were saving; load it and try again.",

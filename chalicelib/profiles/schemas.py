@@ -62,9 +62,15 @@ ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_no_contact_details)
 ]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_LIMIT), AfterValidator(_no_contact_details)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_LIMIT),
+    AfterValidator(_no_contact_details),
 ]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9][a-z0-9 +#.-]{0,29}$"), AfterValidator(_no_contact_details)]
+Tag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9][a-z0-9 +#.-]{0,29}$"),
+    AfterValidator(_no_contact_details),
+]
 Category = Annotated[str, AfterValidator(_known_category)]
 Language = Annotated[str, StringConstraints(to_lower=True), AfterValidator(_known_language)]
 Slug = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_valid_slug)]

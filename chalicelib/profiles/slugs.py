@@ -16,7 +16,10 @@ RESERVED_SLUGS = frozenset(
 def slug_problem(slug: str) -> str | None:
     """Why ``slug`` cannot be a profile link, or ``None`` when it can."""
     if not SLUG_PATTERN.match(slug):
-        return "A profile link has 3 to 40 lowercase letters, digits and single hyphens, and starts and ends with a letter or digit."
+        return (
+            "A profile link has 3 to 40 lowercase letters, digits and single hyphens, "
+            "and starts and ends with a letter or digit."
+        )
     if slug in RESERVED_SLUGS:
         return f"'{slug}' is reserved; choose another profile link."
     return None

@@ -98,14 +98,15 @@ class ApiRequest:
         return self.caller_or_none
 
     def query(self, name: str) -> str | None:
-        params = self.raw.query_params or {}
-        value = params.get(name)
+        params = self.raw.query_params
+        value = params.get(name) if params is not None else None
         return value if value not in (None, "") else None
 
     def body(self, schema: type[ModelT]) -> ModelT:
         from chalicelib.web.validation import parse_body
 
-        return parse_body(self.raw.raw_body, schema)
+        raw = self.raw.raw_body
+        return parse_body(raw.encode() if isinstance(raw, str) else raw, schema)
 
 
 @dataclass
@@ -129,9 +130,7 @@ class ApiBlueprint:
         query: tuple[QueryParam, ...] = (),
         errors: tuple[int, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
-        ROUTE_DOCS.append(
-            RouteDoc(path, method.lower(), summary, public, status, body, query, errors, self.tag)
-        )
+        ROUTE_DOCS.append(RouteDoc(path, method.lower(), summary, public, status, body, query, errors, self.tag))
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Response]:
             @functools.wraps(view)
@@ -157,7 +156,9 @@ def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], p
         response = error_response(error, request_id)
     except Exception:
         log_error("unhandled error", path=request.path, method=request.method)
-        response = error_response(DomainError("Something went wrong on our side.", code="internal_error"), request_id, 500)
+        response = error_response(
+            DomainError("Something went wrong on our side.", code="internal_error"), request_id, 500
+        )
     response.headers["X-Request-Id"] = request_id
     log_info(
         "request",

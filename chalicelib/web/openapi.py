@@ -73,7 +73,10 @@ def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
     if parameters:
         operation["parameters"] = parameters
     if route.body:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _schema(route.body, components)}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _schema(route.body, components)}},
+        }
     if not route.public:
         operation["security"] = [{"cognito": []}]
     for status in route.errors:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -63,8 +64,8 @@ class LocalAws:
         path.write_text(json.dumps(asdict(self) | {"jwks_url": self.jwks_url}, indent=2))
 
 
-def _client(service: str, endpoint_url: str):  # type: ignore[no-untyped-def]
-    return boto3.client(
+def _client(service: str, endpoint_url: str) -> Any:
+    return boto3.client(  # type: ignore[call-overload]
         service,
         region_name=REGION,
         endpoint_url=endpoint_url,

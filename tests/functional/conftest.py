@@ -92,7 +92,9 @@ class Users:
             )["UserSub"]  # fmt: skip
             self.cognito.admin_confirm_sign_up(UserPoolId=self.aws.user_pool_id, Username=email)
             if admin:
-                self.cognito.admin_add_user_to_group(UserPoolId=self.aws.user_pool_id, Username=email, GroupName="admins")
+                self.cognito.admin_add_user_to_group(
+                    UserPoolId=self.aws.user_pool_id, Username=email, GroupName="admins"
+                )
             self.made[email] = User(email, "", "", sub)
         tokens = self.cognito.initiate_auth(
             ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",

@@ -159,9 +159,7 @@ def test_two_experts_claiming_one_link_at_once_exactly_one_wins(api: Any, users:
     assert api.get(f"/experts/{loser.sub}").status_code == 404
 
 
-def test_a_photo_uploaded_through_a_presigned_post_shows_on_the_profile(
-    api: Any, users: Users, aws: LocalAws
-) -> None:
+def test_a_photo_uploaded_through_a_presigned_post_shows_on_the_profile(api: Any, users: Users, aws: LocalAws) -> None:
     ada = users.sign_up("ada@example.com")
     register(api, ada)
     photo = _upload(api, aws, ada.auth, "photo", "image/png", b"\x89PNG fake")

@@ -1,0 +1,185 @@
+"""Package one stage as a CloudFormation (SAM) template and lint it.
+
+    scripts/build-template dev        # or: .venv/bin/python infra/build_template.py dev
+
+1. checks that ``.chalice/config.json`` names the stage's tables ``parley-<stage>-...``,
+   as ``infra/resources.json`` does;
+2. writes ``build/merge-<stage>.json``: ``infra/resources.json`` with the ``Stage`` and
+   ``WebOrigin`` parameters pinned to this stage (from ``.chalice/config.json``);
+3. runs ``chalice package --merge-template`` into ``build/<stage>/`` (``sam.json`` and
+   ``deployment.zip``);
+4. checks that every function of the merged template ends up with the environment the
+   app needs: the stage's variables from ``config.json`` and the resource references
+   (pool, clients, bucket) from the template's ``Globals``;
+5. runs ``cfn-lint`` on ``build/<stage>/sam.json``; any finding, informational
+   included, fails the build.
+
+Exits non-zero if any step fails. Deploy the result as the stack ``parley-<stage>``
+(the IAM policy grants log writing to ``/aws/lambda/parley-<stage>-*`` only), e.g.::
+
+    aws cloudformation package --template-file build/dev/sam.json \\
+        --s3-bucket <artifact bucket> --output-template-file build/dev/packaged.json
+    aws cloudformation deploy --template-file build/dev/packaged.json \\
+        --stack-name parley-dev --capabilities CAPABILITY_IAM
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+RESOURCES = PROJECT_DIR / "infra" / "resources.json"
+CHALICE_CONFIG = PROJECT_DIR / ".chalice" / "config.json"
+BUILD_DIR = PROJECT_DIR / "build"
+
+# Variables whose values only exist once the stack does; Globals.Function sets them.
+STACK_VARIABLES = (
+    "PARLEY_USER_POOL_ID",
+    "PARLEY_USER_POOL_CLIENT_IDS",
+    "PARLEY_MEDIA_BUCKET",
+    "PARLEY_MEDIA_BASE_URL",
+)
+# chalice needs a region to start; the template itself uses ${AWS::Region}.
+DEFAULT_REGION = "us-east-1"
+
+
+class BuildError(Exception):
+    """A step of the build found a problem; the message says which."""
+
+
+def stage_environment(config: dict[str, Any], stage: str) -> dict[str, str]:
+    """The environment variables ``config.json`` gives every function of ``stage``."""
+    stages = config.get("stages", {})
+    if stage not in stages:
+        raise BuildError(f"stage {stage!r} is not in {CHALICE_CONFIG} (known: {', '.join(stages)})")
+    return {**config.get("environment_variables", {}), **stages[stage].get("environment_variables", {})}
+
+
+def merge_template_for(stage: str, environment: dict[str, str]) -> dict[str, Any]:
+    """``infra/resources.json`` with its parameters pinned to ``stage``."""
+    expected_prefix = f"parley-{stage}-"
+    if environment.get("PARLEY_TABLE_PREFIX") != expected_prefix:
+        raise BuildError(
+            f"config.json stage {stage!r} has PARLEY_TABLE_PREFIX="
+            f"{environment.get('PARLEY_TABLE_PREFIX')!r}, but infra/resources.json names "
+            f"the tables {expected_prefix}..."
+        )
+    if "PARLEY_WEB_ORIGIN" not in environment:
+        raise BuildError(f"config.json stage {stage!r} has no PARLEY_WEB_ORIGIN")
+    template: dict[str, Any] = json.loads(RESOURCES.read_text())
+    parameters = template["Parameters"]
+    if stage not in parameters["Stage"]["AllowedValues"]:
+        raise BuildError(f"infra/resources.json does not allow Stage={stage!r}")
+    parameters["Stage"]["Default"] = stage
+    parameters["Stage"]["AllowedValues"] = [stage]
+    parameters["WebOrigin"]["Default"] = environment["PARLEY_WEB_ORIGIN"]
+    return template
+
+
+def run_chalice_package(stage: str, merge_template: Path, out_dir: Path) -> Path:
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    env = dict(os.environ)
+    if not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
+        env["AWS_DEFAULT_REGION"] = DEFAULT_REGION
+    command = [
+        str(Path(sys.executable).parent / "chalice"),
+        "--project-dir", str(PROJECT_DIR),
+        "package",
+        "--stage", stage,
+        "--pkg-format", "cloudformation",
+        "--template-format", "json",
+        "--merge-template", str(merge_template),
+        str(out_dir),
+    ]  # fmt: skip
+    if subprocess.run(command, env=env, check=False).returncode != 0:
+        raise BuildError("chalice package failed (its output is above)")
+    return out_dir / "sam.json"
+
+
+def missing_function_environment(template: dict[str, Any], environment: dict[str, str]) -> list[str]:
+    """What each function would lack at run time, after SAM merges ``Globals`` into it.
+
+    SAM merges the ``Environment.Variables`` map of ``Globals.Function`` key by key into
+    each function's own, the function's value winning.
+    """
+    global_variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    problems = []
+    functions = {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource.get("Type") == "AWS::Serverless::Function"
+    }
+    if not functions:
+        problems.append("the template has no AWS::Serverless::Function")
+    for name, resource in functions.items():
+        own = resource.get("Properties", {}).get("Environment", {}).get("Variables", {})
+        effective = {**global_variables, **own}
+        for variable in STACK_VARIABLES:
+            if variable not in effective:
+                problems.append(f"{name} has no {variable}")
+            elif variable in own:
+                problems.append(f"{name} sets {variable} itself, hiding the stack's value")
+        for variable, value in environment.items():
+            if effective.get(variable) != value:
+                problems.append(f"{name} has {variable}={effective.get(variable)!r}, config.json says {value!r}")
+    return problems
+
+
+def run_cfn_lint(template: Path, region: str) -> None:
+    command = [
+        str(Path(sys.executable).parent / "cfn-lint"),
+        "--include-checks", "I",
+        "--non-zero-exit-code", "informational",
+        "--regions", region,
+        "--",
+        str(template),
+    ]  # fmt: skip
+    if subprocess.run(command, check=False).returncode != 0:
+        raise BuildError(f"cfn-lint found problems in {template} (listed above)")
+
+
+def build(stage: str) -> Path:
+    started = time.monotonic()
+    environment = stage_environment(json.loads(CHALICE_CONFIG.read_text()), stage)
+    BUILD_DIR.mkdir(exist_ok=True)
+    merge_template = BUILD_DIR / f"merge-{stage}.json"
+    merge_template.write_text(json.dumps(merge_template_for(stage, environment), indent=2) + "\n")
+
+    sam_json = run_chalice_package(stage, merge_template, BUILD_DIR / stage)
+    packaged = time.monotonic()
+    print(f"chalice package: {packaged - started:.1f} s -> {sam_json.relative_to(PROJECT_DIR)}")
+
+    problems = missing_function_environment(json.loads(sam_json.read_text()), environment)
+    if problems:
+        raise BuildError("function environment:\n  " + "\n  ".join(problems))
+
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    run_cfn_lint(sam_json, region)
+    finished = time.monotonic()
+    print(f"cfn-lint: no findings ({finished - packaged:.1f} s); total {finished - started:.1f} s")
+    return sam_json
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("stage", help="a stage of .chalice/config.json that deploys to AWS, e.g. dev or prod")
+    args = parser.parse_args(argv)
+    try:
+        build(args.stage)
+    except BuildError as failure:
+        print(f"build-template {args.stage}: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
