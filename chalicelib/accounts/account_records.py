@@ -59,7 +59,14 @@ def change_account(caller: Caller, data: AccountInput, now: datetime) -> Account
     account.display_name = data.display_name
     account.organisation_name = data.organisation_name
     account.updated_at = now
-    account.save()
+    try:
+        account.save()
+    except PutError as error:
+        if condition_failed(error):
+            raise Conflict(
+                "Your account changed meanwhile; load it and try again.", code="changed_concurrently"
+            ) from None
+        raise
     return account
 
 

@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 COMMIT_ATTEMPTS = 3
 
 
+def _changed_concurrently() -> Conflict:
+    return Conflict(
+        "Your profile or account changed while you were saving; load it and try again.", code="changed_concurrently"
+    )
+
+
 def find_own_profile(expert_id: str) -> ExpertProfile | None:
     try:
         return ExpertProfile.get(expert_id, consistent_read=True)
@@ -51,8 +57,10 @@ def save_expert_profile(
             _commit(profile, account, previous)
             break
         except TransactWriteError as error:
-            if not transaction_conflicted(error) or attempt == COMMIT_ATTEMPTS - 1:
+            if not transaction_conflicted(error):
                 raise
+            if attempt == COMMIT_ATTEMPTS - 1:
+                raise _changed_concurrently() from None
     reindex_expert(profile, previous_facets, media_base_url)
     return profile
 
@@ -120,8 +128,5 @@ def _commit(profile: ExpertProfile, account: Account, previous: ExpertProfile | 
         if claims_slug and len(failed) > 1 and failed[1]:
             raise Conflict(f"The profile link '{profile.slug}' is taken; choose another.", code="slug_taken") from None
         if any(failed):
-            raise Conflict(
-                "Your profile or account changed while you were saving; load it and try again.",
-                code="changed_concurrently",
-            ) from None
+            raise _changed_concurrently() from None
         raise  # a conflict with another transaction: the caller retries
