@@ -12,7 +12,6 @@ from chalicelib.models.conditions import condition_failed
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.profiles.save_profile import find_own_profile
 
-
 UPDATE_ATTEMPTS = 3
 
 
