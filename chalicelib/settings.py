@@ -22,7 +22,6 @@ class Settings:
     media_bucket: str
     media_base_url: str
     web_origin: str
-    tracing: bool
 
     @property
     def token_issuer(self) -> str:
@@ -53,7 +52,6 @@ def get_settings() -> Settings:
         media_bucket=bucket,
         media_base_url=os.environ.get("PARLEY_MEDIA_BASE_URL") or f"https://{bucket}.s3.{region}.amazonaws.com",
         web_origin=os.environ.get("PARLEY_WEB_ORIGIN", "*"),
-        tracing=os.environ.get("PARLEY_TRACING", "off") == "on",
     )
 
 

@@ -56,7 +56,6 @@ class LocalAws:
             "PARLEY_MEDIA_BUCKET": self.media_bucket,
             "PARLEY_MEDIA_BASE_URL": self.media_base_url,
             "PARLEY_SENDER_EMAIL": self.sender_email,
-            "PARLEY_TRACING": "off",
         }
 
     def write(self, path: Path) -> None:
