@@ -10,7 +10,8 @@ from typing import Any
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
-_logger = logging.getLogger("parley")
+# Not "parley": Chalice gives the logger named after the app a plain-text handler of its own.
+_logger = logging.getLogger("parley.json")
 
 
 class JsonFormatter(logging.Formatter):
@@ -27,10 +28,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class _StdoutHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stdout`` is at the time (Lambda's, or a test's capture)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stdout
+        super().emit(record)
+
+
 def _configure() -> None:
     if _logger.handlers:
         return
-    handler = logging.StreamHandler(sys.stdout)
+    handler = _StdoutHandler()
     handler.setFormatter(JsonFormatter())
     _logger.addHandler(handler)
     _logger.setLevel(logging.INFO)

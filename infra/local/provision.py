@@ -76,6 +76,9 @@ def _client(service: str, endpoint_url: str) -> Any:
 def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAws:
     """Create tables, the Cognito pool and clients, the media bucket and the SES sender.
 
+    As in ``infra/resources.json``, anyone may read the bucket's ``public/`` prefix
+    (photos, intro videos, resumes) and nothing else.
+
     Expects ``AWS_ENDPOINT_URL`` and ``PARLEY_TABLE_PREFIX`` to point at the same
     moto server and prefix (PynamoDB reads them when creating tables).
     """
@@ -99,6 +102,14 @@ def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAw
             "CORSRules": [{"AllowedMethods": ["GET", "POST"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"]}]
         },
     )
+    public_read = {
+        "Sid": "PublicReadOfPublicPrefixOnly",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{MEDIA_BUCKET}/public/*",
+    }
+    s3.put_bucket_policy(Bucket=MEDIA_BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [public_read]}))
     _client("ses", endpoint_url).verify_email_identity(EmailAddress=SENDER_EMAIL)
     return LocalAws(
         endpoint_url=endpoint_url,

@@ -1,0 +1,140 @@
+"""The running local stack, started once per test session as a developer starts it.
+
+``python -m infra.local.stack --no-seed --no-reload`` runs as a subprocess on free
+loopback ports with a temporary state directory, so two test runs never collide
+and the developer's ``.local`` is left alone. The stack writes ``stack.json``
+once everything answers; the fixture yields its endpoints and, at the end, stops
+the launcher by its pid (SIGINT, then SIGKILL) and checks it left no process behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 120.0
+STOP_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    api_url: str
+    moto_url: str
+    localstripe_url: str
+    region: str
+    user_pool_id: str
+    web_client_id: str
+    mobile_client_id: str
+    media_bucket: str
+    media_base_url: str
+    jwks_url: str
+    state_dir: Path
+    started_in_seconds: float
+    info: dict[str, Any]
+
+    def cognito(self) -> Any:
+        import boto3
+
+        return boto3.client(
+            "cognito-idp",
+            region_name=self.region,
+            endpoint_url=self.moto_url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+
+def _launcher_output(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")[-6000:]
+    except OSError:
+        return "(no output)"
+
+
+def _alive(pid: int) -> bool:
+    """True if ``pid`` runs; a zombie (exited, not yet reaped) counts as stopped."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    state_dir = tmp_path_factory.mktemp("local-stack")
+    output_path = state_dir / "launcher.out"
+    stack_file = state_dir / "stack.json"
+    # The launcher sets every AWS/Parley variable the stack needs; none of the
+    # test process's own (e.g. a functional test's endpoint) may leak into it.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PARLEY_"))}
+    started = time.monotonic()
+    with output_path.open("wb") as output:
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "infra.local.stack", "--state-dir", str(state_dir), "--no-seed", "--no-reload"],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        while not stack_file.exists():
+            if launcher.poll() is not None:
+                pytest.fail(
+                    f"the local stack exited with code {launcher.returncode} before it was ready:\n"
+                    + _launcher_output(output_path),
+                    pytrace=False,
+                )
+            if time.monotonic() - started > START_TIMEOUT:
+                pytest.fail(
+                    f"the local stack was not ready after {START_TIMEOUT:.0f} s:\n" + _launcher_output(output_path),
+                    pytrace=False,
+                )
+            time.sleep(0.1)
+        info = json.loads(stack_file.read_text())
+        yield LocalStack(
+            api_url=info["api_url"],
+            moto_url=info["moto_url"],
+            localstripe_url=info["localstripe_url"],
+            region=info["region"],
+            user_pool_id=info["user_pool_id"],
+            web_client_id=info["web_client_id"],
+            mobile_client_id=info["mobile_client_id"],
+            media_bucket=info["media_bucket"],
+            media_base_url=info["media_base_url"],
+            jwks_url=info["jwks_url"],
+            state_dir=state_dir,
+            started_in_seconds=round(time.monotonic() - started, 2),
+            info=info,
+        )
+    finally:
+        children = list(json.loads(stack_file.read_text())["pids"].values()) if stack_file.exists() else []
+        if launcher.poll() is None:
+            launcher.send_signal(signal.SIGINT)
+            try:
+                launcher.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                launcher.kill()
+                launcher.wait(timeout=10)
+                pytest.fail("the local stack did not stop on SIGINT; killed it", pytrace=False)
+    left = [pid for pid in children if _alive(pid)]
+    assert launcher.returncode == 0, f"the launcher exited with {launcher.returncode}:\n{_launcher_output(output_path)}"
+    assert not left, f"processes of the local stack still running after it stopped: {left}"
