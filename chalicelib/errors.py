@@ -68,3 +68,17 @@ class ErrorBody:
         if self.fields:
             body["fields"] = [{"field": p.field, "code": p.code, "message": p.message} for p in self.fields]
         return {"error": body}
+
+
+class PaymentRequired(DomainError):
+    """The card was declined or needs the cardholder: Stripe's reason is in the message."""
+
+    status = 402
+    code = "card_declined"
+
+
+class ProviderUnavailable(DomainError):
+    """A peer (Stripe) did not answer or failed on its side; the request may be retried."""
+
+    status = 503
+    code = "payment_provider_unavailable"

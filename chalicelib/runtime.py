@@ -6,12 +6,17 @@ overriding the clock.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from chalicelib.settings import Settings, get_settings
 from chalicelib.uploads.file_store import FileStore, S3FileStore
+
+if TYPE_CHECKING:
+    from chalicelib.payments.stripe_gateway import StripeGateway
 
 _clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
 
@@ -29,6 +34,14 @@ def file_store() -> FileStore:
     return S3FileStore(get_settings().media_bucket)
 
 
+@lru_cache(maxsize=1)
+def stripe_gateway() -> StripeGateway:
+    from chalicelib.payments.secrets import stripe_secret_key
+    from chalicelib.payments.stripe_gateway import StripeGateway
+
+    return StripeGateway(stripe_secret_key, api_base=os.environ.get("PARLEY_STRIPE_API_BASE"))
+
+
 def set_clock(clock: Callable[[], datetime]) -> None:
     global _clock
     _clock = clock
@@ -36,9 +49,13 @@ def set_clock(clock: Callable[[], datetime]) -> None:
 
 def reset() -> None:
     """Forget every cached collaborator (tests that change the environment call this)."""
+    from chalicelib.payments.secrets import stripe_secret_key, stripe_webhook_secret
     from chalicelib.web.api import token_verifier
 
     get_settings.cache_clear()
     file_store.cache_clear()
+    stripe_gateway.cache_clear()
+    stripe_secret_key.cache_clear()
+    stripe_webhook_secret.cache_clear()
     token_verifier.cache_clear()
     set_clock(lambda: datetime.now(UTC))

@@ -22,6 +22,8 @@ class Settings:
     media_bucket: str
     media_base_url: str
     web_origin: str
+    commission_bps: int
+    earnings_hold_days: int
 
     @property
     def token_issuer(self) -> str:
@@ -52,6 +54,8 @@ def get_settings() -> Settings:
         media_bucket=bucket,
         media_base_url=os.environ.get("PARLEY_MEDIA_BASE_URL") or f"https://{bucket}.s3.{region}.amazonaws.com",
         web_origin=os.environ.get("PARLEY_WEB_ORIGIN", "*"),
+        commission_bps=int(os.environ.get("PARLEY_COMMISSION_BPS", "1000")),
+        earnings_hold_days=int(os.environ.get("PARLEY_EARNINGS_HOLD_DAYS", "7")),
     )
 
 

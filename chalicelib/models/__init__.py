@@ -7,9 +7,24 @@ from pynamodb.models import Model
 from chalicelib.models.account import Account
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.expert_search_entry import ExpertSearchEntry
+from chalicelib.models.ledger import LedgerBalance, LedgerRecord
+from chalicelib.models.payment import Payment
+from chalicelib.models.payout import Payout, PayoutAccount
 from chalicelib.models.profile_slug import ProfileSlug
+from chalicelib.models.stripe_event import ProcessedStripeEvent
 
-ALL_MODELS: tuple[type[Model], ...] = (Account, ExpertProfile, ProfileSlug, ExpertSearchEntry)
+ALL_MODELS: tuple[type[Model], ...] = (
+    Account,
+    ExpertProfile,
+    ProfileSlug,
+    ExpertSearchEntry,
+    Payment,
+    LedgerRecord,
+    LedgerBalance,
+    Payout,
+    PayoutAccount,
+    ProcessedStripeEvent,
+)
 
 
 def create_tables() -> None:

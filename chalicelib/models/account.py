@@ -25,6 +25,7 @@ class Account(Model):
     display_name = UnicodeAttribute()
     organisation_name = UnicodeAttribute(null=True)
     roles = UnicodeSetAttribute(default=set)  # client, expert, admin
+    stripe_customer_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()

@@ -1,0 +1,61 @@
+"""A card payment for something an expert delivers: a hold, then a capture, refunds, disputes."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName
+
+
+class ByPaymentIntentIndex(GlobalSecondaryIndex["Payment"]):
+    """Stripe events about disputes name the PaymentIntent, not our payment."""
+
+    class Meta:
+        index_name = "by-payment-intent"
+        projection = KeysOnlyProjection()
+
+    stripe_payment_intent_id = UnicodeAttribute(hash_key=True)
+
+
+class ReleaseDueIndex(GlobalSecondaryIndex["Payment"]):
+    """Sparse: only captured payments whose earnings still wait for release are in it."""
+
+    class Meta:
+        index_name = "release-due"
+        projection = KeysOnlyProjection()
+
+    release_shard = UnicodeAttribute(hash_key=True)
+    release_due_at = UnicodeAttribute(range_key=True)  # ISO 8601 UTC, sorts as time
+
+
+class Payment(Model):
+    class Meta:
+        table_name = StageTableName("payments")
+        region = StageRegion()
+        billing_mode = "PAY_PER_REQUEST"
+
+    payment_id = UnicodeAttribute(hash_key=True)
+    purpose = UnicodeAttribute()  # what is paid for, e.g. "session:<id>"
+    client_id = UnicodeAttribute()
+    expert_id = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    commission_bps = IntegerAttribute()
+    authorised = IntegerAttribute()
+    status = UnicodeAttribute()
+    captured = IntegerAttribute(default=0)
+    refunded = IntegerAttribute(default=0)
+    refund_count = IntegerAttribute(default=0)
+    earnings_bucket = UnicodeAttribute(default="pending")
+    dispute_id = UnicodeAttribute(null=True)
+    bucket_before_dispute = UnicodeAttribute(null=True)
+    stripe_payment_intent_id = UnicodeAttribute()
+    release_shard = UnicodeAttribute(null=True)
+    release_due_at = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    by_payment_intent = ByPaymentIntentIndex()
+    release_due = ReleaseDueIndex()

@@ -1,0 +1,1 @@
+"""Card payments: holds, captures, refunds and disputes, each posted to the ledger."""
