@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice.app import Chalice
 
-from chalicelib.handlers import accounts, discovery, expert_profiles, meta, uploads
+from chalicelib.handlers import accounts, discovery, earnings, expert_profiles, meta, payments, uploads
 
 app = Chalice(app_name="parley")
 app.experimental_feature_flags.update({"BLUEPRINTS"})
@@ -14,3 +14,5 @@ app.register_blueprint(accounts.api.blueprint)
 app.register_blueprint(expert_profiles.api.blueprint)
 app.register_blueprint(discovery.api.blueprint)
 app.register_blueprint(uploads.api.blueprint)
+app.register_blueprint(payments.api.blueprint)
+app.register_blueprint(earnings.api.blueprint)

@@ -19,7 +19,9 @@ def _secret(parameter_variable: str, local_variable: str) -> str:
         return _from_ssm(parameter)
     if os.environ.get("PARLEY_STAGE", "local") == "local" and os.environ.get(local_variable):
         return os.environ[local_variable]
-    raise RuntimeError(f"set {parameter_variable} to the SSM parameter holding it ({local_variable} on the local stack)")
+    raise RuntimeError(
+        f"set {parameter_variable} to the SSM parameter holding it ({local_variable} on the local stack)"
+    )
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,1 @@
+"""Stripe Connect: the expert's Express account that weekly payouts are sent to."""

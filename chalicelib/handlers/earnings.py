@@ -1,0 +1,60 @@
+"""Routes for an expert's payout account and earnings, and the platform's revenue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import runtime
+from chalicelib.connect.onboarding import refresh_payout_status, start_onboarding
+from chalicelib.errors import Forbidden, InvalidInput
+from chalicelib.ledger.statements import expert_earnings, platform_revenue, weekly_statement
+from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
+
+api = ApiBlueprint(__name__, tag="earnings")
+MAX_STATEMENT_WEEKS = 52
+
+
+@api.route(
+    "/experts/me/payouts/onboarding", "POST", summary="Start or resume Stripe Connect onboarding",
+    status=201, body="chalicelib.connect.schemas:OnboardingInput", errors=(400, 401, 404, 409, 503),
+)  # fmt: skip
+def onboarding(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.connect.schemas import OnboardingInput
+
+    country = request.body(OnboardingInput).country
+    return start_onboarding(
+        request.caller.account_id,
+        country,
+        gateway=runtime.stripe_gateway(),
+        web_origin=runtime.settings().web_origin,
+        now=runtime.now(),
+    )
+
+
+@api.route("/experts/me/payouts", "GET", summary="My payout account: onboarding stage, payouts enabled", errors=(401,))
+def payout_status(request: ApiRequest) -> dict[str, Any]:
+    return refresh_payout_status(request.caller.account_id, gateway=runtime.stripe_gateway(), now=runtime.now())
+
+
+@api.route("/experts/me/earnings", "GET", summary="My earnings per currency: pending, available, frozen, paid")
+def earnings(request: ApiRequest) -> dict[str, Any]:
+    return expert_earnings(request.caller.account_id)
+
+
+@api.route(
+    "/experts/me/earnings/statement", "GET", summary="My earnings week by week",
+    query=(QueryParam("weeks", "How many weeks back, 1 to 52 (default 12).", "integer"),), errors=(400, 401),
+)  # fmt: skip
+def statement(request: ApiRequest) -> dict[str, Any]:
+    raw = request.query("weeks") or "12"
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_STATEMENT_WEEKS:
+        raise InvalidInput(f"'weeks' is a whole number from 1 to {MAX_STATEMENT_WEEKS}.", code="invalid_number")
+    weeks = weekly_statement(request.caller.account_id, weeks=int(raw), now=runtime.now())
+    return {"weeks": weeks}
+
+
+@api.route("/admin/revenue", "GET", summary="The platform's commission per currency (admins)", errors=(401, 403))
+def revenue(request: ApiRequest) -> dict[str, Any]:
+    if not request.caller.is_admin:
+        raise Forbidden("Only admins see platform revenue.")
+    return {"revenue": platform_revenue()}

@@ -1,0 +1,53 @@
+"""Routes for cards and payments, and Stripe's webhook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import runtime
+from chalicelib.errors import Forbidden
+from chalicelib.payments.card_payments import get_payment, refund_payment, start_card_setup
+from chalicelib.payments.views import payment_view, visible_payment
+from chalicelib.web.api import ApiBlueprint, ApiRequest
+
+api = ApiBlueprint(__name__, tag="payments")
+
+
+@api.route(
+    "/payments/card-setup", "POST", summary="Start saving a card: a SetupIntent client secret for Stripe.js",
+    status=201, errors=(401, 404, 503),
+)  # fmt: skip
+def card_setup(request: ApiRequest) -> dict[str, Any]:
+    return start_card_setup(request.caller.account_id, runtime.stripe_gateway())
+
+
+@api.route(
+    "/payments/{payment_id}", "GET", summary="A payment, for its client, its expert or an admin", errors=(401, 404)
+)
+def read_payment(request: ApiRequest, payment_id: str) -> dict[str, Any]:
+    return payment_view(visible_payment(get_payment(payment_id), request.caller))
+
+
+@api.route(
+    "/admin/payments/{payment_id}/refunds", "POST", summary="Refund part or all of a captured payment (admins)",
+    status=201, body="chalicelib.payments.schemas:RefundInput", errors=(400, 401, 403, 404, 409, 503),
+)  # fmt: skip
+def refund(request: ApiRequest, payment_id: str) -> dict[str, Any]:
+    from chalicelib.payments.schemas import RefundInput
+
+    if not request.caller.is_admin:
+        raise Forbidden("Only admins refund payments.")
+    amount = request.body(RefundInput).amount
+    return payment_view(refund_payment(payment_id, amount, gateway=runtime.stripe_gateway(), now=runtime.now()))
+
+
+@api.route("/webhooks/stripe", "POST", summary="Stripe's events (signed)", public=True, errors=(400,))
+def stripe_webhook(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.payments.secrets import stripe_webhook_secret
+    from chalicelib.payments.stripe_events import EventContext, handle_event, verify_event
+
+    raw = request.raw.raw_body
+    payload = raw.encode() if isinstance(raw, str) else raw
+    event = verify_event(payload, request.raw.headers.get("stripe-signature"), stripe_webhook_secret())
+    context = EventContext(now=runtime.now(), hold_days=runtime.settings().earnings_hold_days)
+    return {"received": True, "outcome": handle_event(event, context)}

@@ -1,0 +1,200 @@
+"""Use cases: save a card, hold an amount, capture it, release it, refund it.
+
+Each is safe to retry. Stripe is called first with an idempotency key from our
+ids; our state and its ledger postings are then written in one DynamoDB
+transaction. A retry after a crash between the two replays Stripe's answer and
+writes what is missing; a retry after both finds the posting and changes nothing.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from chalicelib.accounts.account_records import get_account
+from chalicelib.errors import Conflict, NotFound, PaymentRequired
+from chalicelib.ledger.accounts import PENDING, expert_account, shard_of
+from chalicelib.ledger.posting import AlreadyDone, UnitOfWork
+from chalicelib.ledger.transactions import LedgerTransaction
+from chalicelib.models.account import Account
+from chalicelib.models.conditions import condition_failed
+from chalicelib.models.payment import Payment
+from chalicelib.payments.charge import AUTHORISED, CAPTURED, Charge
+from chalicelib.payments.stripe_gateway import StripeGateway
+
+AWAITING_CONFIRMATION = "awaiting_confirmation"  # the client confirms the card with Stripe.js
+FAILED = "failed"
+
+
+def payment_id_for(purpose: str) -> str:
+    return f"pay:{purpose}"
+
+
+def ensure_customer(account: Account, gateway: StripeGateway) -> str:
+    """The client's Stripe Customer, created once (a retry replays Stripe's first answer)."""
+    if account.stripe_customer_id:
+        return account.stripe_customer_id
+    customer_id = gateway.create_customer(account.account_id, account.email, account.display_name)
+    try:
+        account.update(
+            actions=[Account.stripe_customer_id.set(customer_id)],
+            condition=Account.stripe_customer_id.does_not_exist(),
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+        account.refresh(consistent_read=True)
+    return account.stripe_customer_id or customer_id
+
+
+def start_card_setup(account_id: str, gateway: StripeGateway) -> dict[str, str]:
+    """A SetupIntent the client confirms with Stripe.js to save a card for later."""
+    customer_id = ensure_customer(get_account(account_id), gateway)
+    setup_intent_id, client_secret = gateway.create_setup_intent(customer_id)
+    return {"setup_intent_id": setup_intent_id, "client_secret": client_secret, "customer_id": customer_id}
+
+
+def get_payment(payment_id: str) -> Payment:
+    try:
+        return Payment.get(payment_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("No payment has this id.", code="payment_not_found") from None
+
+
+def authorise_hold(
+    *, purpose: str, client_id: str, expert_id: str, currency: str, amount: int,
+    payment_method_id: str | None, commission_bps: int, gateway: StripeGateway, now: datetime,
+) -> tuple[Payment, str | None]:  # fmt: skip
+    """Hold ``amount`` on the client's card for ``purpose``. Returns the payment and, when the
+    client must still confirm the card in the browser or app, the client secret to do it with."""
+    payment_id = payment_id_for(purpose)
+    existing = _find(payment_id)
+    if existing is not None and existing.status in (AUTHORISED, AWAITING_CONFIRMATION):
+        return existing, None
+    customer_id = ensure_customer(get_account(client_id), gateway)
+    hold = gateway.create_hold(
+        payment_id, customer_id, amount, currency, payment_method_id, {"purpose": purpose, "expert_id": expert_id}
+    )
+    if hold.status in ("canceled", "requires_payment_method") and payment_method_id:
+        raise PaymentRequired("The card was not authorised; try another card.")
+    status = AUTHORISED if hold.status == "requires_capture" else AWAITING_CONFIRMATION
+    payment = Payment(
+        payment_id, purpose=purpose, client_id=client_id, expert_id=expert_id, currency=currency,
+        commission_bps=commission_bps, authorised=amount, status=status,
+        stripe_payment_intent_id=hold.intent_id, created_at=now, updated_at=now,
+    )  # fmt: skip
+    try:
+        payment.save(condition=Payment.payment_id.does_not_exist())
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+        return get_payment(payment_id), None
+    return payment, hold.client_secret if status == AWAITING_CONFIRMATION else None
+
+
+def capture_payment(payment_id: str, amount: int, *, gateway: StripeGateway, hold_days: int, now: datetime) -> Payment:
+    """Capture ``amount`` (at most what was held); Stripe releases the rest of the hold."""
+    payment = get_payment(payment_id)
+    if payment.status == CAPTURED:
+        return payment
+    if amount == 0:
+        return release_hold(payment_id, gateway=gateway, now=now)
+    captured, posting = charge_of(payment).capture(amount)
+    gateway.capture(payment.stripe_payment_intent_id, amount, payment_id)
+    return record_capture(payment, captured, posting, hold_days=hold_days, now=now)
+
+
+def record_capture(
+    payment: Payment, captured: Charge, posting: LedgerTransaction, *, hold_days: int, now: datetime
+) -> Payment:
+    """Write a capture Stripe has made: used by ``capture_payment`` and by the webhook that reports it."""
+    due = now + timedelta(days=hold_days)
+    apply_charge(payment, captured, now)
+    payment.release_shard = str(shard_of(payment.payment_id))
+    payment.release_due_at = due.isoformat()
+    return commit_payment(payment, posting, now)
+
+
+def release_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> Payment:
+    """Let the hold go without charging anything (a free session, a declined booking)."""
+    payment = get_payment(payment_id)
+    if payment.status in ("released", FAILED):
+        return payment
+    released = (
+        charge_of(payment).release_hold()
+        if payment.status == AUTHORISED
+        else replace(charge_of(payment), status="released")
+    )
+    gateway.cancel_hold(payment.stripe_payment_intent_id, payment_id)
+    apply_charge(payment, released, now)
+    _save(payment)
+    return payment
+
+
+def refund_payment(payment_id: str, amount: int, *, gateway: StripeGateway, now: datetime) -> Payment:
+    """Give ``amount`` back to the client: never more than was captured and not yet refunded."""
+    payment = get_payment(payment_id)
+    refunded, posting = charge_of(payment).refund(amount)
+    gateway.refund(payment.stripe_payment_intent_id, amount, posting.txn_id)
+    apply_charge(payment, refunded, now)
+    return commit_payment(payment, posting, now, floor_zero=(expert_account(payment.expert_id, PENDING),))
+
+
+def release_earnings(payment: Payment, now: datetime) -> Payment:
+    """The hold period is over: this payment's earnings become payable (scheduled job)."""
+    released, posting = charge_of(payment).release_earnings()
+    apply_charge(payment, released, now)
+    payment.release_shard = None
+    payment.release_due_at = None
+    return commit_payment(payment, posting, now)
+
+
+def charge_of(payment: Payment) -> Charge:
+    return Charge(
+        payment_id=payment.payment_id, expert_id=payment.expert_id, currency=payment.currency,
+        commission_bps=payment.commission_bps, authorised=payment.authorised, status=payment.status,
+        captured=payment.captured, refunded=payment.refunded, refund_count=payment.refund_count,
+        earnings_bucket=payment.earnings_bucket, dispute_id=payment.dispute_id,
+        bucket_before_dispute=payment.bucket_before_dispute,
+    )  # fmt: skip
+
+
+def apply_charge(payment: Payment, charge: Charge, now: datetime) -> None:
+    payment.status = charge.status
+    payment.captured = charge.captured
+    payment.refunded = charge.refunded
+    payment.refund_count = charge.refund_count
+    payment.earnings_bucket = charge.earnings_bucket
+    payment.dispute_id = charge.dispute_id
+    payment.bucket_before_dispute = charge.bucket_before_dispute
+    payment.updated_at = now
+
+
+def commit_payment(
+    payment: Payment, posting: LedgerTransaction, now: datetime, floor_zero: tuple[str, ...] = ()
+) -> Payment:
+    unit = UnitOfWork(occurred_at=now)
+    unit.save(payment)
+    unit.post(posting, floor_zero=floor_zero)
+    with suppress(AlreadyDone):  # an earlier attempt, or the webhook reporting it, wrote this already
+        unit.commit()
+    return get_payment(payment.payment_id)
+
+
+def _save(payment: Payment) -> None:
+    try:
+        payment.save()
+    except PutError as error:
+        if condition_failed(error):
+            raise Conflict("This payment changed meanwhile; load it and retry.", code="changed_concurrently") from None
+        raise
+
+
+def _find(payment_id: str) -> Payment | None:
+    try:
+        return Payment.get(payment_id, consistent_read=True)
+    except DoesNotExist:
+        return None
