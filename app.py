@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice.app import Chalice
 
-from chalicelib.handlers import accounts, discovery, earnings, expert_profiles, meta, payments, uploads
+from chalicelib.handlers import accounts, discovery, earnings, expert_profiles, meta, money_jobs, payments, uploads
 
 app = Chalice(app_name="parley")
 app.experimental_feature_flags.update({"BLUEPRINTS"})
@@ -16,3 +16,4 @@ app.register_blueprint(discovery.api.blueprint)
 app.register_blueprint(uploads.api.blueprint)
 app.register_blueprint(payments.api.blueprint)
 app.register_blueprint(earnings.api.blueprint)
+app.register_blueprint(money_jobs.jobs)
