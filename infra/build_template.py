@@ -8,10 +8,12 @@
    ``WebOrigin`` parameters pinned to this stage (from ``.chalice/config.json``);
 3. runs ``chalice package --merge-template`` into ``build/<stage>/`` (``sam.json`` and
    ``deployment.zip``);
-4. checks that every function of the merged template ends up with the environment the
+4. points every SQS event source at its queue resource (see ``wire_queue_event_sources``)
+   and checks each such queue hides a message long enough for its consumer;
+5. checks that every function of the merged template ends up with the environment the
    app needs: the stage's variables from ``config.json`` and the resource references
-   (pool, clients, bucket) from the template's ``Globals``;
-5. runs ``cfn-lint`` on ``build/<stage>/sam.json``; any finding, informational
+   (pool, clients, bucket, queues) from the template's ``Globals``;
+6. runs ``cfn-lint`` on ``build/<stage>/sam.json``; any finding, informational
    included, fails the build.
 
 Exits non-zero if any step fails. Deploy the result as the stack ``parley-<stage>``
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,7 +49,17 @@ STACK_VARIABLES = (
     "PARLEY_USER_POOL_CLIENT_IDS",
     "PARLEY_MEDIA_BUCKET",
     "PARLEY_MEDIA_BASE_URL",
+    "PARLEY_PAYOUT_QUEUE_URL",
+    "PARLEY_PAYOUT_DLQ_URL",
 )
+# What ``chalice package`` writes for ``@on_sqs_message(queue=NAME)``: an ARN built from the name.
+CHALICE_QUEUE_ARN = re.compile(r"arn:\$\{AWS::Partition\}:sqs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(?P<name>[^:]+)")
+# AWS: a queue that triggers a function should hide a received message for at least
+# six times the function's timeout (plus the batching window), or a slow but
+# successful run would see its messages delivered again.
+VISIBILITY_PER_FUNCTION_TIMEOUT = 6
+SAM_DEFAULT_TIMEOUT = 3
+SQS_DEFAULT_VISIBILITY_TIMEOUT = 30
 # chalice needs a region to start; the template itself uses ${AWS::Region}.
 DEFAULT_REGION = "us-east-1"
 
@@ -105,6 +118,74 @@ def run_chalice_package(stage: str, merge_template: Path, out_dir: Path) -> Path
     return out_dir / "sam.json"
 
 
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource.get("Type") == "AWS::Serverless::Function"
+    }
+
+
+def _queues_by_name(template: dict[str, Any], stage: str) -> dict[str, str]:
+    """The template's SQS queues: the name each gets in ``stage`` -> its logical id."""
+    queues = {}
+    for logical_id, resource in template["Resources"].items():
+        if resource.get("Type") == "AWS::SQS::Queue":
+            name = resource.get("Properties", {}).get("QueueName")
+            if isinstance(name, dict) and isinstance(name.get("Fn::Sub"), str):
+                name = name["Fn::Sub"].replace("${Stage}", stage)
+            if isinstance(name, str):
+                queues[name] = logical_id
+    return queues
+
+
+def wire_queue_event_sources(template: dict[str, Any], stage: str) -> list[str]:
+    """Point each SQS event source at the template's queue resource; returns the problems found.
+
+    For ``@on_sqs_message(queue=NAME)`` chalice writes the queue's ARN as a string
+    built from ``NAME``. That names the right queue, but CloudFormation sees no
+    reference to the queue resource, so it may create the event source mapping
+    before the queue exists, and the deployment fails. Replacing the string by
+    ``Fn::GetAtt [<queue>, Arn]`` makes the mapping wait for the queue. A queue
+    name that no queue of the template has is a problem (a typo in
+    ``PARLEY_*_QUEUE_NAME`` would otherwise only show at deploy time), and so is a
+    visibility timeout shorter than AWS recommends for the consuming function.
+    """
+    queues = _queues_by_name(template, stage)
+    global_timeout = template.get("Globals", {}).get("Function", {}).get("Timeout", SAM_DEFAULT_TIMEOUT)
+    problems = []
+    for function_name, function in _functions(template).items():
+        for event_name, event in function.get("Properties", {}).get("Events", {}).items():
+            if event.get("Type") != "SQS":
+                continue
+            properties = event["Properties"]
+            arn = properties["Queue"].get("Fn::Sub") if isinstance(properties["Queue"], dict) else None
+            match = CHALICE_QUEUE_ARN.fullmatch(arn) if isinstance(arn, str) else None
+            if match is None:
+                problems.append(
+                    f"{function_name} consumes {properties['Queue']!r}: name a queue of infra/resources.json "
+                    "with @on_sqs_message(queue=...)"
+                )
+                continue
+            queue_id = queues.get(match["name"])
+            if queue_id is None:
+                problems.append(f"{function_name} consumes the queue {match['name']!r}, which the template lacks")
+                continue
+            properties["Queue"] = {"Fn::GetAtt": [queue_id, "Arn"]}
+            timeout = function["Properties"].get("Timeout", global_timeout)
+            window = properties.get("MaximumBatchingWindowInSeconds", 0)
+            needed = VISIBILITY_PER_FUNCTION_TIMEOUT * timeout + window
+            visibility = template["Resources"][queue_id]["Properties"].get(
+                "VisibilityTimeout", SQS_DEFAULT_VISIBILITY_TIMEOUT
+            )
+            if visibility < needed:
+                problems.append(
+                    f"{queue_id} hides messages for {visibility} s; its consumer {function_name} "
+                    f"({event_name}) runs up to {timeout} s, so it needs at least {needed} s"
+                )
+    return problems
+
+
 def missing_function_environment(template: dict[str, Any], environment: dict[str, str]) -> list[str]:
     """What each function would lack at run time, after SAM merges ``Globals`` into it.
 
@@ -113,11 +194,7 @@ def missing_function_environment(template: dict[str, Any], environment: dict[str
     """
     global_variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
     problems = []
-    functions = {
-        name: resource
-        for name, resource in template["Resources"].items()
-        if resource.get("Type") == "AWS::Serverless::Function"
-    }
+    functions = _functions(template)
     if not functions:
         problems.append("the template has no AWS::Serverless::Function")
     for name, resource in functions.items():
@@ -158,7 +235,13 @@ def build(stage: str) -> Path:
     packaged = time.monotonic()
     print(f"chalice package: {packaged - started:.1f} s -> {sam_json.relative_to(PROJECT_DIR)}")
 
-    problems = missing_function_environment(json.loads(sam_json.read_text()), environment)
+    template = json.loads(sam_json.read_text())
+    problems = wire_queue_event_sources(template, stage)
+    if problems:
+        raise BuildError("queue event sources:\n  " + "\n  ".join(problems))
+    sam_json.write_text(json.dumps(template, indent=2) + "\n")
+
+    problems = missing_function_environment(template, environment)
     if problems:
         raise BuildError("function environment:\n  " + "\n  ".join(problems))
 

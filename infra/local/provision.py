@@ -19,6 +19,9 @@ from chalicelib.models import create_tables
 REGION = "us-east-1"
 MEDIA_BUCKET = "parley-local-media"
 SENDER_EMAIL = "no-reply@parley.local"
+PAYOUT_QUEUE = "parley-local-payouts"
+PAYOUT_DLQ = "parley-local-payouts-dlq"
+RESOURCES = Path(__file__).resolve().parents[1] / "resources.json"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class LocalAws:
     mobile_client_id: str
     media_bucket: str
     sender_email: str
+    payout_queue_name: str
+    payout_queue_url: str
+    payout_dlq_url: str
 
     @property
     def jwks_url(self) -> str:
@@ -56,6 +62,9 @@ class LocalAws:
             "PARLEY_MEDIA_BUCKET": self.media_bucket,
             "PARLEY_MEDIA_BASE_URL": self.media_base_url,
             "PARLEY_SENDER_EMAIL": self.sender_email,
+            "PARLEY_PAYOUT_QUEUE_NAME": self.payout_queue_name,
+            "PARLEY_PAYOUT_QUEUE_URL": self.payout_queue_url,
+            "PARLEY_PAYOUT_DLQ_URL": self.payout_dlq_url,
         }
 
     def write(self, path: Path) -> None:
@@ -73,8 +82,35 @@ def _client(service: str, endpoint_url: str) -> Any:
     )
 
 
+def _queue_attributes(resource_name: str) -> dict[str, str]:
+    """SQS attributes of a queue of ``infra/resources.json``, so the local queues cannot drift.
+
+    Only the attributes that change behaviour are copied: the visibility timeout
+    (how long a failed message stays hidden before its retry), the retention and the
+    dead-letter queue's ``maxReceiveCount``; the DLQ's ARN is the local one.
+    """
+    properties = json.loads(RESOURCES.read_text())["Resources"][resource_name]["Properties"]
+    attributes = {
+        name: str(properties[name]) for name in ("VisibilityTimeout", "MessageRetentionPeriod") if name in properties
+    }
+    if "RedrivePolicy" in properties:
+        attributes["maxReceiveCount"] = str(properties["RedrivePolicy"]["maxReceiveCount"])
+    return attributes
+
+
+def _create_payout_queues(endpoint_url: str) -> tuple[str, str]:
+    """The payout queue and its dead-letter queue, with the template's redrive; returns both URLs."""
+    sqs = _client("sqs", endpoint_url)
+    dlq_url = sqs.create_queue(QueueName=PAYOUT_DLQ, Attributes=_queue_attributes("PayoutDeadLetterQueue"))["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    attributes = _queue_attributes("PayoutQueue")
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": int(attributes.pop("maxReceiveCount"))}
+    queue_url = sqs.create_queue(QueueName=PAYOUT_QUEUE, Attributes=attributes | {"RedrivePolicy": json.dumps(redrive)})
+    return str(queue_url["QueueUrl"]), str(dlq_url)
+
+
 def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAws:
-    """Create tables, the Cognito pool and clients, the media bucket and the SES sender.
+    """Create tables, the Cognito pool and clients, the media bucket, the SES sender and the queues.
 
     As in ``infra/resources.json``, anyone may read the bucket's ``public/`` prefix
     (photos, intro videos, resumes) and nothing else.
@@ -111,6 +147,7 @@ def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAw
     }
     s3.put_bucket_policy(Bucket=MEDIA_BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [public_read]}))
     _client("ses", endpoint_url).verify_email_identity(EmailAddress=SENDER_EMAIL)
+    payout_queue_url, payout_dlq_url = _create_payout_queues(endpoint_url)
     return LocalAws(
         endpoint_url=endpoint_url,
         region=REGION,
@@ -120,4 +157,7 @@ def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAw
         mobile_client_id=mobile["UserPoolClient"]["ClientId"],
         media_bucket=MEDIA_BUCKET,
         sender_email=SENDER_EMAIL,
+        payout_queue_name=PAYOUT_QUEUE,
+        payout_queue_url=payout_queue_url,
+        payout_dlq_url=payout_dlq_url,
     )

@@ -4,7 +4,7 @@
 
 Starts, each on a free loopback port unless told otherwise:
 
-* a moto server (DynamoDB, Cognito, S3, SES), provisioned by ``provision()``;
+* a moto server (DynamoDB, Cognito, S3, SES, SQS), provisioned by ``provision()``;
 * localstripe, bound to 127.0.0.1 only and kept in memory (its own ``localstripe``
   command listens on every interface and shares ``/tmp/localstripe.pickle``
   between runs, so we serve its app ourselves);
@@ -13,7 +13,9 @@ Starts, each on a free loopback port unless told otherwise:
   ``environment_variables`` from ``.chalice/config.json`` over the process
   environment; our wrapper makes the launcher's values win for every variable
   it sets, so the pool and client ids the app checks tokens against are the
-  ones just created.
+  ones just created;
+* the jobs runner (``python -m infra.local.jobs``), the stand-in for EventBridge
+  schedules and Lambda's SQS polling, with the same environment as the API.
 
 Then it seeds the demo data (unless ``--no-seed``), writes ``<state-dir>/stack.json``
 (last, so its presence means "ready"), prints the endpoints and demo logins, and
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,12 +45,14 @@ REPO = Path(__file__).resolve().parents[2]
 LOOPBACK = "127.0.0.1"
 TABLE_PREFIX = "parley-local-"
 STRIPE_SECRET_KEY = "sk_test_local"
+STRIPE_WEBHOOK_SECRET = "whsec_local_stack"
 STOP_TIMEOUT = 8.0
 LOG_TAIL_LINES = 40
 
 # Internal entry points: the launcher runs these in its child processes.
 SERVE_CHALICE = "_serve-chalice"
 SERVE_LOCALSTRIPE = "_serve-localstripe"
+JOBS_READY = '"message": "ready"'  # the jobs runner's log line once it runs
 
 
 class StackError(RuntimeError):
@@ -95,6 +100,7 @@ class Service:
     log_path: Path
     ready_path: str = "/"
     needs_ok: bool = False  # readiness needs a 2xx (else any HTTP answer will do)
+    ready_log_text: str | None = None  # for a service without HTTP: ready once its log shows this
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -132,6 +138,8 @@ class Supervisor:
 
     def wait_ready(self, service: Service, deadline: float) -> None:
         url = service.url + service.ready_path
+        if service.ready_log_text is not None:
+            url = f"{service.log_path} (waiting for {service.ready_log_text})"
         while True:
             assert service.process is not None
             code = service.process.poll()
@@ -143,9 +151,14 @@ class Supervisor:
                 raise StackError(
                     f"{service.name} exited with code {code} while starting (log {service.log_path}):\n{tail}{hint}"
                 )
-            status = _http_status(url)
-            if status is not None and (not service.needs_ok or 200 <= status < 300):
-                return
+            if service.ready_log_text is not None:
+                status = None
+                if service.ready_log_text in log_tail(service.log_path):
+                    return
+            else:
+                status = _http_status(url)
+                if status is not None and (not service.needs_ok or 200 <= status < 300):
+                    return
             if time.monotonic() > deadline:
                 answered = f"last answer HTTP {status}" if status else "no answer"
                 raise StackError(
@@ -247,6 +260,15 @@ def _use_local_aws(endpoint_url: str) -> None:
     )
 
 
+def register_stripe_webhook(stripe_url: str, endpoint: str) -> None:
+    """Have the local Stripe send its signed events to our API, as a Stripe dashboard endpoint would."""
+    body = urllib.parse.urlencode({"url": endpoint, "secret": STRIPE_WEBHOOK_SECRET}).encode()
+    request = urllib.request.Request(f"{stripe_url}/_config/webhooks/parley", data=body, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        if response.status != 200:
+            raise StackError(f"localstripe refused the webhook endpoint: HTTP {response.status}")
+
+
 def _already_running(stack_file: Path) -> int | None:
     try:
         pid = int(json.loads(stack_file.read_text())["launcher_pid"])
@@ -324,6 +346,7 @@ def run(args: argparse.Namespace) -> int:
         app_env = local.app_environment() | {
             "PARLEY_STRIPE_API_BASE": stripe.url,
             "PARLEY_STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
+            "PARLEY_STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
         }
         api_env = _base_env() | app_env | {"PARLEY_LAUNCHER_PINNED": ",".join(sorted(app_env))}
         api = Service(
@@ -337,7 +360,20 @@ def run(args: argparse.Namespace) -> int:
         )
         api.argv = [python, "-m", "infra.local.stack", SERVE_CHALICE, "--stage", "local", "--host", LOOPBACK]
         api.argv += ["--port", str(api.port)] + ([] if args.reload else ["--no-autoreload"])
-        supervisor.start_and_wait(api, time.monotonic() + args.timeout, port_chosen=bool(args.port_api))
+        jobs = Service(
+            name="jobs runner (schedules, queues)",
+            port=0,
+            argv=[python, "-m", "infra.local.jobs", "--stage", "local"],
+            env=api_env,
+            log_path=logs / "jobs.log",
+            ready_log_text=JOBS_READY,
+        )
+        supervisor.start(api)
+        supervisor.start(jobs)
+        deadline = time.monotonic() + args.timeout
+        supervisor.wait_ready_or_move(api, deadline, port_chosen=bool(args.port_api))
+        supervisor.wait_ready(jobs, deadline)
+        register_stripe_webhook(stripe.url, f"{api.url}/webhooks/stripe")
 
         logins: list[dict[str, Any]] = []
         if args.seed:
@@ -373,6 +409,7 @@ def run(args: argparse.Namespace) -> int:
             "sender_email": local.sender_email,
             "stripe_secret_key": STRIPE_SECRET_KEY,
             "app_environment": app_env,
+            "jobs": _jobs_ready_entry(jobs.log_path),
             "demo_password": _demo_password() if args.seed else None,
             "demo_logins": logins,
             "logs_dir": str(logs),
@@ -407,10 +444,29 @@ def run(args: argparse.Namespace) -> int:
         print("Local stack stopped.", file=sys.stderr, flush=True)
 
 
+def _jobs_ready_entry(log_path: Path) -> dict[str, Any]:
+    """What the jobs runner said it runs, from its "ready" log line."""
+    for line in log_path.read_text(errors="replace").splitlines():
+        if JOBS_READY in line:
+            return dict(json.loads(line))
+    return {}
+
+
 def _demo_password() -> str:
     from infra.local.demo_data import PASSWORD
 
     return PASSWORD
+
+
+def _jobs_banner(jobs: dict[str, Any]) -> list[str]:
+    schedules, consumers = jobs.get("schedules", []), jobs.get("consumers", [])
+    lines = [
+        f"  Jobs          {len(schedules)} scheduled, {len(consumers)} queue consumer(s)   "
+        "(python -m infra.local.jobs --list | --run NAME)"
+    ]
+    lines += [f"                {s['function']}  {s['expression']}  next {s['next_run']}" for s in schedules]
+    lines += [f"                {c['function']}  <- queue {c['queue']}" for c in consumers]
+    return lines
 
 
 def banner(info: dict[str, Any], stack_file: Path) -> str:
@@ -424,7 +480,7 @@ def banner(info: dict[str, Any], stack_file: Path) -> str:
         "",
         f"Parley local stack is up ({info['started_in_seconds']:.1f} s)",
         f"  API           {info['api_url']}   (chalice local, stage local)",
-        f"  AWS (moto)    {info['moto_url']}   DynamoDB, Cognito, S3, SES",
+        f"  AWS (moto)    {info['moto_url']}   DynamoDB, Cognito, S3, SES, SQS",
         f"  Stripe        {info['localstripe_url']}   (localstripe, key {info['stripe_secret_key']})",
         f"  User pool     {info['user_pool_id']}   web client {info['web_client_id']}",
         f"                mobile client {info['mobile_client_id']}",
@@ -432,6 +488,7 @@ def banner(info: dict[str, Any], stack_file: Path) -> str:
         f"  Media bucket  {info['media_bucket']}   ({info['media_base_url']})",
         f"  Endpoints     {shown(stack_file)}   logs: {shown(Path(info['logs_dir']))}/",
     ]
+    lines += _jobs_banner(info.get("jobs", {}))
     if info["demo_logins"]:
         lines += ["", f"Demo logins (password {info['demo_password']}):"]
         for login in info["demo_logins"]:
@@ -505,14 +562,16 @@ def serve_localstripe(argv: list[str]) -> int:
     import logging
 
     from aiohttp import web
-    from localstripe import resources, server
+    from localstripe import resources
+
+    from infra.local.stripe_stand_in import build_app
 
     resources.Store.dump_to_disk = lambda self: None
     resources.Store.try_load_from_disk = lambda self: None
     access = logging.getLogger("aiohttp.access")
     access.setLevel(logging.INFO)
     access.addHandler(logging.StreamHandler(sys.stdout))
-    web.run_app(server.app, host=LOOPBACK, port=args.port, access_log=access)
+    web.run_app(build_app(), host=LOOPBACK, port=args.port, access_log=access)
     return 0
 
 

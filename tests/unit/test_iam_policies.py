@@ -131,3 +131,23 @@ def test_functions_write_logs_whether_deployed_by_chalice_or_as_the_stage_stack(
     for log_group in (f"parley-{stage}", f"parley-{stage}-send_emails", f"parley-{stage}-APIHandler-1A2B3C4D"):
         stream = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{log_group}:log-stream:2025/01/01/[$LATEST]ab"
         assert allows(stage, "logs:PutLogEvents", stream)
+
+
+@each_stage
+def test_functions_can_send_receive_and_delete_on_their_stages_queues_only(stage: str) -> None:
+    template = json.loads(RESOURCES.read_text())
+    names = [
+        resource["Properties"]["QueueName"]["Fn::Sub"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::SQS::Queue"
+    ]
+    other = next(o for o in STAGES if o != stage)
+
+    assert names
+    for name in names:
+        queue_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name.replace('${Stage}', stage)}"
+        other_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name.replace('${Stage}', other)}"
+        # Lambda's SQS poller needs ReceiveMessage, DeleteMessage and GetQueueAttributes on the role.
+        for action in ("SendMessage", "ReceiveMessage", "DeleteMessage", "GetQueueAttributes"):
+            assert allows(stage, f"sqs:{action}", queue_arn), (action, queue_arn)
+            assert not allows(stage, f"sqs:{action}", other_arn), (action, other_arn)
