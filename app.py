@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from chalice.app import Chalice
 
-from chalicelib.handlers import accounts, discovery, earnings, expert_profiles, meta, money_jobs, payments, uploads
+from chalicelib.handlers import (
+    accounts,
+    discovery,
+    earnings,
+    expert_profiles,
+    meta,
+    money_jobs,
+    payments,
+    payouts,
+    uploads,
+)
 
 app = Chalice(app_name="parley")
 app.experimental_feature_flags.update({"BLUEPRINTS"})
@@ -17,3 +27,4 @@ app.register_blueprint(uploads.api.blueprint)
 app.register_blueprint(payments.api.blueprint)
 app.register_blueprint(earnings.api.blueprint)
 app.register_blueprint(money_jobs.jobs)
+app.register_blueprint(payouts.api.blueprint)

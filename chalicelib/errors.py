@@ -82,3 +82,10 @@ class ProviderUnavailable(DomainError):
 
     status = 503
     code = "payment_provider_unavailable"
+
+
+class ProviderRefused(DomainError):
+    """Stripe refused the request for good (say, an account that cannot receive transfers)."""
+
+    status = 502
+    code = "payment_provider_refused"

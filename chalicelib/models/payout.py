@@ -18,6 +18,17 @@ class PayoutsByExpertIndex(GlobalSecondaryIndex["Payout"]):
     week = UnicodeAttribute(range_key=True)  # ISO week, e.g. 2026-W47
 
 
+class PayoutsByWeekIndex(GlobalSecondaryIndex["Payout"]):
+    """A week's payouts, for admins (one Query per week, paged by payout id)."""
+
+    class Meta:
+        index_name = "by-week"
+        projection = AllProjection()
+
+    week = UnicodeAttribute(hash_key=True)
+    payout_id = UnicodeAttribute(range_key=True)
+
+
 class Payout(Model):
     """``payout_id`` is ``payout:<expert>:<currency>:<week>``: a second payout that week cannot exist."""
 
@@ -32,12 +43,14 @@ class Payout(Model):
     week = UnicodeAttribute()
     amount = IntegerAttribute()
     status = UnicodeAttribute()  # transferring | paid | failed
+    destination = UnicodeAttribute(null=True)  # the Connect account the transfer goes to, fixed when reserved
     stripe_transfer_id = UnicodeAttribute(null=True)
     failure = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 
     by_expert = PayoutsByExpertIndex()
+    by_week = PayoutsByWeekIndex()
 
 
 class PayoutAccount(Model):

@@ -151,7 +151,9 @@ def on_charge_refunded(charge: dict[str, Any], context: EventContext) -> None:
     payment = _payment_by_intent_id(charge.get("payment_intent"))
     if payment is None or payment.status != CAPTURED:
         return
-    missing = int(charge.get("amount_refunded", 0)) - payment.refunded
+    # Stripe counts the uncaptured rest of a partial capture as refunded too; only the captured part is ours.
+    released = int(charge.get("amount", 0)) - int(charge.get("amount_captured", charge.get("amount", 0)))
+    missing = int(charge.get("amount_refunded", 0)) - released - payment.refunded
     if missing <= 0 or payment.dispute_id is not None:
         return
     refunded, posting = charge_of(payment).refund(missing)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from chalicelib.errors import Conflict, PaymentRequired, ProviderUnavailable
+from chalicelib.errors import Conflict, PaymentRequired, ProviderRefused, ProviderUnavailable
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class StripeGateway:
 
     def create_customer(self, account_id: str, email: str, name: str) -> str:
         with _stripe_errors():
-            customer = self._client.customers.create(
+            customer = self._client.v1.customers.create(
                 params={"email": email, "name": name, "metadata": {"account_id": account_id}},
                 options={"idempotency_key": f"customer:{account_id}"},
             )
@@ -59,7 +59,7 @@ class StripeGateway:
 
     def create_setup_intent(self, customer_id: str) -> tuple[str, str]:
         with _stripe_errors():
-            intent = self._client.setup_intents.create(
+            intent = self._client.v1.setup_intents.create(
                 params={"customer": customer_id, "usage": "off_session", "payment_method_types": ["card"]}
             )
         return str(intent.id), str(intent.client_secret)
@@ -82,28 +82,33 @@ class StripeGateway:
             params |= {"payment_method": payment_method_id, "confirm": True}
         key = f"hold:{payment_id}:{payment_method_id or 'client-confirms'}"
         with _stripe_errors():
-            intent = self._client.payment_intents.create(params=params, options={"idempotency_key": key})
+            intent = self._client.v1.payment_intents.create(params=params, options={"idempotency_key": key})
         return Hold(str(intent.id), str(intent.status), intent.client_secret)
 
     def retrieve_hold(self, intent_id: str) -> Hold:
         with _stripe_errors():
-            intent = self._client.payment_intents.retrieve(intent_id)
+            intent = self._client.v1.payment_intents.retrieve(intent_id)
         return Hold(str(intent.id), str(intent.status), intent.client_secret)
 
     def capture(self, intent_id: str, amount: int, payment_id: str) -> None:
         with _stripe_errors():
-            self._client.payment_intents.capture(
-                intent_id, params={"amount_to_capture": amount}, options={"idempotency_key": f"capture:{payment_id}"}
+            self._client.v1.payment_intents.capture(
+                intent_id,
+                params={"amount_to_capture": amount},
+                options={"idempotency_key": f"capture:{payment_id}:{intent_id}"},
             )
 
     def cancel_hold(self, intent_id: str, payment_id: str) -> None:
         with _stripe_errors():
-            self._client.payment_intents.cancel(intent_id, options={"idempotency_key": f"release:{payment_id}"})
+            self._client.v1.payment_intents.cancel(
+                intent_id, options={"idempotency_key": f"release:{payment_id}:{intent_id}"}
+            )
 
     def refund(self, intent_id: str, amount: int, refund_key: str) -> str:
         with _stripe_errors():
-            refund = self._client.refunds.create(
-                params={"payment_intent": intent_id, "amount": amount}, options={"idempotency_key": refund_key}
+            refund = self._client.v1.refunds.create(
+                params={"payment_intent": intent_id, "amount": amount},
+                options={"idempotency_key": f"{refund_key}:{intent_id}"},
             )
         return str(refund.id)
 
@@ -111,7 +116,7 @@ class StripeGateway:
 
     def create_express_account(self, expert_id: str, email: str, country: str) -> str:
         with _stripe_errors():
-            account = self._client.accounts.create(
+            account = self._client.v1.accounts.create(
                 params={
                     "type": "express",
                     "country": country,
@@ -125,7 +130,7 @@ class StripeGateway:
 
     def onboarding_link(self, account_id: str, refresh_url: str, return_url: str) -> str:
         with _stripe_errors():
-            link = self._client.account_links.create(
+            link = self._client.v1.account_links.create(
                 params={
                     "account": account_id,
                     "refresh_url": refresh_url,
@@ -137,12 +142,12 @@ class StripeGateway:
 
     def retrieve_account(self, account_id: str) -> ConnectAccount:
         with _stripe_errors():
-            account = self._client.accounts.retrieve(account_id)
+            account = self._client.v1.accounts.retrieve(account_id)
         return connect_account_from(account)
 
     def transfer(self, payout_id: str, destination: str, amount: int, currency: str, week: str) -> str:
         with _stripe_errors():
-            transfer = self._client.transfers.create(
+            transfer = self._client.v1.transfers.create(
                 params={
                     "amount": amount,
                     "currency": currency.lower(),
@@ -184,6 +189,9 @@ def _stripe_errors() -> Iterator[None]:
         raise Conflict(
             "Another request for this payment is under way; load it again and retry.", code="changed_concurrently"
         ) from None
+    except (stripe.InvalidRequestError, stripe.PermissionError) as error:
+        why = error.error.message if error.error and error.error.message else "the request was refused"
+        raise ProviderRefused(f"Stripe refused: {why}") from None
     except (stripe.APIConnectionError, stripe.RateLimitError) as error:
         raise ProviderUnavailable(f"Stripe did not answer: {error.user_message or 'try again shortly'}.") from None
     except stripe.APIError as error:
