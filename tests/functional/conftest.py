@@ -117,3 +117,19 @@ def _clean_environment() -> Iterator[None]:
     os.environ.clear()
     os.environ.update(saved)
     runtime.reset()
+
+
+WEBHOOK_SECRET = "whsec_parley_functional_tests"
+
+
+@pytest.fixture
+def stripe_api(aws: LocalAws, local_stripe_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The app pointed at the local Stripe stand-in; returns a StripeClient acting as Stripe.js would."""
+    import stripe
+
+    urllib3.request("DELETE", f"{local_stripe_url}/_config/data")  # a fresh Stripe account for every test
+    monkeypatch.setenv("PARLEY_STRIPE_API_BASE", local_stripe_url)
+    monkeypatch.setenv("PARLEY_STRIPE_SECRET_KEY", "sk_test_parley")
+    monkeypatch.setenv("PARLEY_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    runtime.reset()
+    return stripe.StripeClient("sk_test_parley", base_addresses={"api": local_stripe_url})

@@ -1,0 +1,132 @@
+"""Holds, captures and refunds through the real stripe library against the local Stripe, ledger exact."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.errors import InvalidInput, PaymentRequired
+from chalicelib.models.ledger import LedgerRecord
+from chalicelib.models.payment import Payment
+from chalicelib.payments.card_payments import authorise_hold, capture_payment, refund_payment, release_hold
+from tests.functional.builders import register
+from tests.functional.conftest import Users
+from tests.functional.money import DECLINED_CARD, balance, card, revenue
+
+EXPERT = "expert-ada"
+
+
+@pytest.fixture
+def client(api: Any, users: Users, stripe_api: Any) -> Any:
+    grace = users.sign_up("grace@example.com")
+    register(api, grace)
+    return grace
+
+
+def _hold(client: Any, stripe_api: Any, amount: int, number: str | None = None, purpose: str = "session:s1") -> Payment:
+    payment, _ = authorise_hold(
+        purpose=purpose, client_id=client.sub, expert_id=EXPERT, currency="USD", amount=amount,
+        payment_method_id=card(stripe_api, number) if number else card(stripe_api),
+        commission_bps=1_000, gateway=runtime.stripe_gateway(), now=runtime.now(),
+    )  # fmt: skip
+    return payment
+
+
+def _capture(payment_id: str, amount: int) -> Payment:
+    return capture_payment(payment_id, amount, gateway=runtime.stripe_gateway(), hold_days=7, now=runtime.now())
+
+
+def test_a_hold_then_a_partial_capture_then_a_refund_leave_the_ledger_exact(client: Any, stripe_api: Any) -> None:
+    payment = _hold(client, stripe_api, 9_000)
+    assert payment.status == "authorised"
+
+    captured = _capture(payment.payment_id, 6_000)
+    intent = stripe_api.v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
+    assert (intent.status, intent.amount_received) == ("succeeded", 6_000)
+    assert (captured.captured, balance(EXPERT, "pending"), revenue()) == (6_000, 5_400, 600)
+
+    refunded = refund_payment(payment.payment_id, 1_005, gateway=runtime.stripe_gateway(), now=runtime.now())
+    assert refunded.refunded == 1_005
+    # 4,995 left: fee round-half-up(499.5) = 500, earnings 4,495
+    assert (balance(EXPERT, "pending"), revenue()) == (4_495, 500)
+    refunds = stripe_api.v1.refunds.list(params={"payment_intent": payment.stripe_payment_intent_id})
+    assert sorted(r.amount for r in refunds.data) == [1_005, 3_000]  # the refund, and the hold's uncaptured rest
+
+
+def test_capturing_twice_posts_once(client: Any, stripe_api: Any) -> None:
+    payment = _hold(client, stripe_api, 3_000)
+    _capture(payment.payment_id, 3_000)
+    _capture(payment.payment_id, 3_000)
+    assert balance(EXPERT, "pending") == 2_700
+    assert LedgerRecord.count(f"capture:{payment.payment_id}") == 1
+
+
+def test_a_capture_above_the_hold_is_refused_and_nothing_moves(client: Any, stripe_api: Any) -> None:
+    payment = _hold(client, stripe_api, 3_000)
+    with pytest.raises(InvalidInput) as refused:
+        _capture(payment.payment_id, 3_001)
+    assert refused.value.code == "capture_exceeds_authorised"
+    assert stripe_api.v1.payment_intents.retrieve(payment.stripe_payment_intent_id).status == "requires_capture"
+    assert balance(EXPERT, "pending") == 0
+
+
+def test_a_refund_above_what_was_captured_is_refused(client: Any, stripe_api: Any) -> None:
+    payment = _hold(client, stripe_api, 3_000)
+    _capture(payment.payment_id, 2_000)
+    with pytest.raises(InvalidInput) as refused:
+        refund_payment(payment.payment_id, 2_001, gateway=runtime.stripe_gateway(), now=runtime.now())
+    assert refused.value.code == "refund_exceeds_captured"
+
+
+def test_a_declined_card_is_a_402_with_stripes_reason_and_nothing_is_written(client: Any, stripe_api: Any) -> None:
+    with pytest.raises(PaymentRequired) as declined:
+        _hold(client, stripe_api, 3_000, number=DECLINED_CARD)
+    assert declined.value.status == 402
+    assert declined.value.code == "card_declined"
+    assert "declined" in declined.value.message.lower()
+    assert Payment.count("pay:session:s1") == 0
+
+
+def test_a_released_hold_charges_nothing(client: Any, stripe_api: Any) -> None:
+    payment = _hold(client, stripe_api, 3_000)
+    released = release_hold(payment.payment_id, gateway=runtime.stripe_gateway(), now=runtime.now())
+    assert released.status == "released"
+    assert stripe_api.v1.payment_intents.retrieve(payment.stripe_payment_intent_id).status == "canceled"
+    assert revenue() == 0
+
+
+def test_an_admin_refunds_through_the_api_and_others_may_not(
+    api: Any, users: Users, client: Any, stripe_api: Any
+) -> None:
+    payment = _hold(client, stripe_api, 5_000)
+    _capture(payment.payment_id, 5_000)
+    url = f"/admin/payments/{payment.payment_id}/refunds"
+    assert api.post(url, headers=client.auth, body=json.dumps({"amount": 100})).status_code == 403
+    admin = users.sign_up("ops@parley.example", admin=True)
+    response = api.post(url, headers=admin.auth, body=json.dumps({"amount": 1_000}))
+    assert response.status_code == 201
+    assert response.json_body | {"created_at": None} == response.json_body | {
+        "net": 4_000, "platform_fee": 400, "expert_earnings": 3_600, "refunded": 1_000, "created_at": None,
+    }  # fmt: skip
+    too_much = api.post(url, headers=admin.auth, body=json.dumps({"amount": 4_001}))
+    assert too_much.status_code == 400
+    assert too_much.json_body["error"]["code"] == "refund_exceeds_captured"
+
+
+def test_a_payment_is_visible_to_its_client_and_hidden_from_strangers(
+    api: Any, users: Users, client: Any, stripe_api: Any
+) -> None:
+    payment = _hold(client, stripe_api, 5_000)
+    assert api.get(f"/payments/{payment.payment_id}", headers=client.auth).json_body["status"] == "authorised"
+    eve = users.sign_up("eve@example.com")
+    assert api.get(f"/payments/{payment.payment_id}", headers=eve.auth).status_code == 404
+
+
+def test_saving_a_card_returns_a_setup_intent_secret_for_stripe_js(api: Any, client: Any) -> None:
+    response = api.post("/payments/card-setup", headers=client.auth)
+    assert response.status_code == 201
+    assert response.json_body["client_secret"]
+    assert response.json_body["customer_id"].startswith("cus_")
