@@ -143,7 +143,7 @@ class StripeGateway:
     def retrieve_account(self, account_id: str) -> ConnectAccount:
         with _stripe_errors():
             account = self._client.v1.accounts.retrieve(account_id)
-        return connect_account_from(account)
+        return connect_account_from(account.to_dict())
 
     def transfer(self, payout_id: str, destination: str, amount: int, currency: str, week: str) -> str:
         with _stripe_errors():
@@ -161,7 +161,8 @@ class StripeGateway:
         return str(transfer.id)
 
 
-def connect_account_from(account: Any) -> ConnectAccount:
+def connect_account_from(account: dict[str, Any]) -> ConnectAccount:
+    """From an Account as a plain dict (an API answer's ``to_dict()`` or a webhook event's object)."""
     requirements = account.get("requirements") or {}
     return ConnectAccount(
         account_id=str(account["id"]),

@@ -133,6 +133,14 @@ DEMO_USERS: list[dict[str, Any]] = [
 
 ADMIN_GROUP = "admins"
 
+# Paid sessions nine days ago (client, expert, currency, amounts in minor units): their
+# earnings are payable, so a demo expert who finishes payout onboarding can be paid
+# with scripts/payouts at once.
+DEMO_PAID_SESSIONS: list[tuple[str, str, str, list[int]]] = [
+    ("grace.client@demo.parley.local", "ada.expert@demo.parley.local", "USD", [9_000, 4_500]),
+    ("acme.client@demo.parley.local", "amara.expert@demo.parley.local", "GBP", [7_500]),
+]
+
 
 class SeedError(RuntimeError):
     pass
@@ -315,6 +323,24 @@ def seed(
         }
         for user in users
     ]
+
+
+def seed_paid_sessions(
+    *, app_environment: dict[str, str], cognito_endpoint: str, region: str, user_pool_id: str
+) -> None:
+    """Give the demo experts earnings from past sessions (idempotent: the payments are named)."""
+    from infra.local import demo_payments
+
+    cognito = cognito_client(cognito_endpoint, region)
+
+    def sub(email: str) -> str:
+        attributes = cognito.admin_get_user(UserPoolId=user_pool_id, Username=email)["UserAttributes"]
+        return str(next(a["Value"] for a in attributes if a["Name"] == "sub"))
+
+    for client, expert, currency, amounts in DEMO_PAID_SESSIONS:
+        demo_payments.seed_paid_sessions(
+            app_environment, client_id=sub(client), expert_id=sub(expert), currency=currency, amounts=amounts
+        )
 
 
 # --------------------------------------------------------------------------- command line

@@ -388,6 +388,12 @@ def run(args: argparse.Namespace) -> int:
                     client_id=local.web_client_id,
                     log_path=logs / "seed.log",
                 )
+                demo_data.seed_paid_sessions(
+                    app_environment=app_env,
+                    cognito_endpoint=moto.url,
+                    region=local.region,
+                    user_pool_id=local.user_pool_id,
+                )
             except demo_data.SeedError as error:
                 raise StackError(
                     f"seeding the demo data failed (start with --no-seed to skip it): {error}\n"
