@@ -19,6 +19,7 @@ import pytest
 import urllib3
 from chalice.test import Client
 from moto.server import ThreadedMotoServer
+from pynamodb.connection.base import Connection
 
 from chalicelib import runtime
 from infra.local.provision import LocalAws, provision
@@ -133,3 +134,32 @@ def stripe_api(aws: LocalAws, local_stripe_url: str, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("PARLEY_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
     runtime.reset()
     return stripe.StripeClient("sk_test_parley", base_addresses={"api": local_stripe_url})
+
+
+@dataclass
+class DynamoReads:
+    """Every DynamoDB operation the app makes, with the items each one read."""
+
+    calls: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def operations(self) -> set[str]:
+        return {name for name, _ in self.calls}
+
+    @property
+    def items_read(self) -> int:
+        return sum(count for _, count in self.calls)
+
+
+@pytest.fixture
+def dynamo_reads(monkeypatch: pytest.MonkeyPatch) -> DynamoReads:
+    reads = DynamoReads()
+    original = Connection.dispatch
+
+    def recording(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+        result = original(self, operation_name, operation_kwargs)
+        reads.calls.append((operation_name, int(result.get("ScannedCount", result.get("Count", 0)))))
+        return result
+
+    monkeypatch.setattr(Connection, "dispatch", recording)
+    return reads

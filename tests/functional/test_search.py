@@ -3,43 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-from pynamodb.connection.base import Connection
-
 from tests.functional.builders import become_expert
-from tests.functional.conftest import Users
-
-
-@dataclass
-class DynamoReads:
-    """Every DynamoDB operation the app makes, with the items each one read."""
-
-    calls: list[tuple[str, int]] = field(default_factory=list)
-
-    @property
-    def operations(self) -> set[str]:
-        return {name for name, _ in self.calls}
-
-    @property
-    def items_read(self) -> int:
-        return sum(count for _, count in self.calls)
-
-
-@pytest.fixture
-def dynamo_reads(monkeypatch: pytest.MonkeyPatch) -> DynamoReads:
-    reads = DynamoReads()
-    original = Connection.dispatch
-
-    def recording(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
-        result = original(self, operation_name, operation_kwargs)
-        reads.calls.append((operation_name, int(result.get("ScannedCount", result.get("Count", 0)))))
-        return result
-
-    monkeypatch.setattr(Connection, "dispatch", recording)
-    return reads
+from tests.functional.conftest import DynamoReads, Users
 
 
 def _experts(api: Any, users: Users, count: int, **changes: Any) -> list[str]:

@@ -13,7 +13,6 @@ from typing import Any
 import boto3
 import pytest
 from chalice.test import Client
-from pynamodb.connection.base import Connection
 
 from chalicelib import runtime
 from chalicelib.errors import Conflict, DomainError, ProviderUnavailable
@@ -27,7 +26,7 @@ from chalicelib.payouts.pay_expert import pay_expert
 from chalicelib.payouts.schedule import payout_id
 from chalicelib.payouts.weekly_run import PayoutMessage, run_payouts_inline, start_weekly_payouts
 from infra.local.provision import LocalAws
-from tests.functional.conftest import Users
+from tests.functional.conftest import DynamoReads, Users
 from tests.functional.money import balance
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # Monday: the run pays 2026-W47
@@ -349,33 +348,6 @@ def test_a_permanent_refusal_marks_the_payout_failed_and_returns_the_money_to_av
 
 
 # --------------------------------------------------------------------------- the weekly job
-
-
-@dataclass
-class DynamoReads:
-    calls: list[tuple[str, int]] = field(default_factory=list)
-
-    @property
-    def operations(self) -> set[str]:
-        return {name for name, _ in self.calls}
-
-    @property
-    def items_read(self) -> int:
-        return sum(count for _, count in self.calls)
-
-
-@pytest.fixture
-def dynamo_reads(monkeypatch: pytest.MonkeyPatch) -> DynamoReads:
-    reads = DynamoReads()
-    original = Connection.dispatch
-
-    def recording(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
-        result = original(self, operation_name, operation_kwargs)
-        reads.calls.append((operation_name, int(result.get("ScannedCount", result.get("Count", 0)))))
-        return result
-
-    monkeypatch.setattr(Connection, "dispatch", recording)
-    return reads
 
 
 @dataclass
