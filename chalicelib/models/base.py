@@ -40,13 +40,14 @@ def current_region() -> str:
 
 
 @lru_cache(maxsize=4)
-def _connection(region: str) -> Connection:
-    return Connection(region=region)
+def _connection(region: str, endpoint_url: str | None) -> Connection:
+    return Connection(region=region, host=endpoint_url)
 
 
 def write_transaction() -> TransactWrite:
-    """A DynamoDB write transaction on a connection reused across calls."""
-    return TransactWrite(connection=_connection(current_region()))
+    """A DynamoDB write transaction on a connection reused across calls (one per region and endpoint,
+    so code pointed at another DynamoDB, as the local stack's tools are, never writes to the old one)."""
+    return TransactWrite(connection=_connection(current_region(), os.environ.get("AWS_ENDPOINT_URL")))
 
 
 class IntegerAttribute(Attribute[int]):
