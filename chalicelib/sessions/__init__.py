@@ -1,0 +1,1 @@
+"""Paid calls: the session's states, its billing rules, the 90-minute cutoff."""

@@ -1,0 +1,149 @@
+"""A paid call's life as pure rules: who may do what, when, and what follows.
+
+requested -> accepted -> active -> ended, or declined / cancelled / expired.
+The call goes active when both participants are connected to it (and, for a paid
+call, the client's card is held); it ends at hang-up, at the 90-minute cutoff, or
+when one side dropped and did not come back within the grace period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from chalicelib.errors import Conflict, Forbidden
+from chalicelib.sessions.billing import Interval, cutoff_at
+
+REQUESTED = "requested"
+ACCEPTED = "accepted"
+ACTIVE = "active"
+ENDED = "ended"
+DECLINED = "declined"
+CANCELLED = "cancelled"
+EXPIRED = "expired"
+FINISHED = (ENDED, DECLINED, CANCELLED, EXPIRED)
+
+CLIENT = "client"
+EXPERT = "expert"
+
+REQUEST_TTL = timedelta(seconds=60)
+DROP_GRACE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Session:
+    session_id: str
+    client_id: str
+    expert_id: str
+    media: str  # voice | video
+    paid: bool
+    state: str
+    requested_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None = None
+    active_at: datetime | None = None
+    ended_at: datetime | None = None
+    end_reason: str | None = None
+    hold_ready: bool = False  # the card is held (always true for a free call)
+    client_connected_since: datetime | None = None
+    expert_connected_since: datetime | None = None
+    client_intervals: tuple[Interval, ...] = ()
+    expert_intervals: tuple[Interval, ...] = ()
+
+    def role_of(self, account_id: str) -> str:
+        if account_id == self.client_id:
+            return CLIENT
+        if account_id == self.expert_id:
+            return EXPERT
+        raise Forbidden("You are not part of this call.", code="not_a_participant")
+
+    @property
+    def cutoff(self) -> datetime | None:
+        return cutoff_at(self.active_at) if self.active_at else None
+
+    def accept(self, by: str, at: datetime) -> Session:
+        self._expect(self.role_of(by) == EXPERT, "Only the expert accepts a call.")
+        self._expect_state(REQUESTED)
+        if at >= self.expires_at:
+            raise Conflict("This call request has expired.", code="session_expired")
+        return replace(self, state=ACCEPTED, accepted_at=at, hold_ready=self.hold_ready or not self.paid)
+
+    def decline(self, by: str, at: datetime) -> Session:
+        self._expect(self.role_of(by) == EXPERT, "Only the expert declines a call.")
+        self._expect_state(REQUESTED)
+        return replace(self, state=DECLINED, ended_at=at, end_reason="declined")
+
+    def cancel(self, by: str, at: datetime) -> Session:
+        self._expect(self.role_of(by) == CLIENT, "Only the client cancels a call request.")
+        self._expect_state(REQUESTED, ACCEPTED)
+        return replace(self, state=CANCELLED, ended_at=at, end_reason="cancelled")
+
+    def expire(self, at: datetime) -> Session:
+        self._expect_state(REQUESTED)
+        if at < self.expires_at:
+            raise Conflict("This call request has not expired yet.", code="not_expired")
+        return replace(self, state=EXPIRED, ended_at=self.expires_at, end_reason="expired")
+
+    def card_held(self) -> Session:
+        return replace(self, hold_ready=True)
+
+    def connect(self, account_id: str, at: datetime) -> Session:
+        """A participant's device joined the call; the call goes active once both are in."""
+        role = self.role_of(account_id)
+        self._expect_state(ACCEPTED, ACTIVE)
+        joined = (
+            replace(self, client_connected_since=self.client_connected_since or at)
+            if role == CLIENT
+            else replace(self, expert_connected_since=self.expert_connected_since or at)
+        )
+        both_in = joined.client_connected_since is not None and joined.expert_connected_since is not None
+        if joined.state == ACCEPTED and both_in:
+            if not joined.hold_ready:
+                raise Conflict("The client's card is not held yet.", code="card_not_held")
+            return replace(joined, state=ACTIVE, active_at=at)
+        return joined
+
+    def disconnect(self, account_id: str, at: datetime) -> Session:
+        """A participant's last device left; their connected time is recorded."""
+        role = self.role_of(account_id)
+        since = self.client_connected_since if role == CLIENT else self.expert_connected_since
+        if since is None:
+            return self
+        interval = (Interval(since, at),)
+        if role == CLIENT:
+            return replace(self, client_connected_since=None, client_intervals=self.client_intervals + interval)
+        return replace(self, expert_connected_since=None, expert_intervals=self.expert_intervals + interval)
+
+    def hang_up(self, by: str, at: datetime) -> Session:
+        self.role_of(by)
+        return self.end(at, "hung_up")
+
+    def end(self, at: datetime, reason: str) -> Session:
+        """End an active call at ``at`` (never past its cutoff), closing both sides' connected time."""
+        self._expect_state(ACTIVE, ACCEPTED)
+        ended_at = min(at, self.cutoff) if self.cutoff else at
+        closed = self
+        for participant in (self.client_id, self.expert_id):
+            closed = closed.disconnect(participant, ended_at)
+        return replace(closed, state=ENDED, ended_at=ended_at, end_reason=reason)
+
+    def due_to_end(self, now: datetime) -> str | None:
+        """Why the sweep should end this call now, if it should."""
+        if self.state != ACTIVE or self.active_at is None:
+            return None
+        if self.cutoff is not None and now >= self.cutoff:
+            return "time_limit"
+        gone = [c is None for c in (self.client_connected_since, self.expert_connected_since)]
+        last_left = max((i.end for i in self.client_intervals + self.expert_intervals), default=None)
+        if any(gone) and last_left is not None and now - last_left >= DROP_GRACE:
+            return "participant_left"
+        return None
+
+    @staticmethod
+    def _expect(condition: bool, message: str) -> None:
+        if not condition:
+            raise Forbidden(message, code="not_your_move")
+
+    def _expect_state(self, *states: str) -> None:
+        if self.state not in states:
+            raise Conflict(f"This call is {self.state}.", code=f"session_{self.state}")
