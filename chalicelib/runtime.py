@@ -20,6 +20,7 @@ from chalicelib.uploads.file_store import FileStore, S3FileStore
 if TYPE_CHECKING:
     from chalicelib.payments.stripe_gateway import StripeGateway
 
+
 def _real_time() -> datetime:
     return datetime.now(UTC) + _local_offset()
 
