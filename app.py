@@ -13,11 +13,13 @@ from chalicelib.handlers import (
     money_jobs,
     payments,
     payouts,
+    realtime,
+    sessions,
     uploads,
 )
 
 app = Chalice(app_name="parley")
-app.experimental_feature_flags.update({"BLUEPRINTS"})
+app.experimental_feature_flags.update({"BLUEPRINTS", "WEBSOCKETS"})
 
 app.register_blueprint(meta.api.blueprint)
 app.register_blueprint(accounts.api.blueprint)
@@ -28,3 +30,5 @@ app.register_blueprint(payments.api.blueprint)
 app.register_blueprint(earnings.api.blueprint)
 app.register_blueprint(money_jobs.jobs)
 app.register_blueprint(payouts.api.blueprint)
+app.register_blueprint(realtime.realtime)
+app.register_blueprint(sessions.api.blueprint)

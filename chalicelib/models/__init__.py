@@ -11,7 +11,11 @@ from chalicelib.models.ledger import LedgerBalance, LedgerRecord
 from chalicelib.models.payment import Payment
 from chalicelib.models.payout import Payout, PayoutAccount
 from chalicelib.models.profile_slug import ProfileSlug
+from chalicelib.models.review import Review
+from chalicelib.models.session import CallSession, FirstCall
+from chalicelib.models.session_link import SessionLink
 from chalicelib.models.stripe_event import ProcessedStripeEvent
+from chalicelib.models.ws_connection import WsConnection
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Account,
@@ -24,6 +28,11 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Payout,
     PayoutAccount,
     ProcessedStripeEvent,
+    CallSession,
+    FirstCall,
+    SessionLink,
+    Review,
+    WsConnection,
 )
 
 

@@ -1,0 +1,147 @@
+"""Routes for paid calls, session links and reviews, and the every-minute call sweep.
+
+Thin: the WebSocket layer calls the same use cases (``chalicelib.sessions.calls``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Rate
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib import runtime
+from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
+from chalicelib.web.logs import log_info
+
+api = ApiBlueprint(__name__, tag="sessions")
+
+
+class CallRequestInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expert_id: str = Field(min_length=1, max_length=128)
+    media: str = Field(pattern="^(voice|video)$", description="voice or video")
+    payment_method_id: str | None = Field(default=None, max_length=255, description="A saved card (Stripe.js)")
+    link_id: str | None = Field(default=None, max_length=64, description="A session link of this expert")
+
+
+@api.route(
+    "/sessions", "POST", summary="Ask an online expert for a call", status=201,
+    body="chalicelib.handlers.sessions:CallRequestInput", errors=(400, 401, 404, 409),
+)  # fmt: skip
+def request_call(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.sessions.calls import request_call as ask
+    from chalicelib.sessions.notifier import default_notifier
+
+    data = request.body(CallRequestInput)
+    return ask(
+        request.caller.account_id, data.expert_id, data.media, payment_method_id=data.payment_method_id,
+        link_id=data.link_id, notifier=default_notifier(), now=runtime.now(),
+    )  # fmt: skip
+
+
+@api.route("/sessions/{session_id}", "GET", summary="A call, for its participants", errors=(401, 404))
+def read_call(request: ApiRequest, session_id: str) -> dict[str, Any]:
+    from chalicelib.sessions.calls import get_call
+
+    return get_call(session_id, request.caller.account_id)
+
+
+@api.route(
+    "/sessions/{session_id}/accept", "POST", summary="The expert accepts a call (the client's card is held)",
+    errors=(401, 402, 403, 404, 409, 503),
+)  # fmt: skip
+def accept(request: ApiRequest, session_id: str) -> dict[str, Any]:
+    from chalicelib.sessions.calls import accept_call
+    from chalicelib.sessions.notifier import default_notifier
+
+    return accept_call(session_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now())
+
+
+@api.route("/sessions/{session_id}/decline", "POST", summary="The expert declines a call", errors=(401, 403, 404, 409))
+def decline(request: ApiRequest, session_id: str) -> dict[str, Any]:
+    from chalicelib.sessions.calls import decline_call
+    from chalicelib.sessions.notifier import default_notifier
+
+    return decline_call(session_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now())
+
+
+@api.route(
+    "/sessions/{session_id}/cancel", "POST", summary="The client cancels a call request", errors=(401, 403, 404, 409)
+)
+def cancel(request: ApiRequest, session_id: str) -> dict[str, Any]:
+    from chalicelib.sessions.calls import cancel_call
+    from chalicelib.sessions.notifier import default_notifier
+
+    return cancel_call(session_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now())
+
+
+@api.route(
+    "/sessions/{session_id}/hang-up", "POST", summary="End a call: it is billed and both get a receipt",
+    errors=(401, 403, 404, 409, 503),
+)  # fmt: skip
+def hang_up(request: ApiRequest, session_id: str) -> dict[str, Any]:
+    from chalicelib.sessions.calls import hang_up as end
+    from chalicelib.sessions.notifier import default_notifier
+
+    return end(session_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now())
+
+
+@api.route(
+    "/sessions/{session_id}/review", "POST", summary="The client reviews a paid call, once", status=201,
+    body="chalicelib.reviews.schemas:ReviewInput", errors=(400, 401, 403, 404, 409),
+)  # fmt: skip
+def review(request: ApiRequest, session_id: str) -> dict[str, Any]:
+    from chalicelib.reviews.reviews import review_call
+    from chalicelib.reviews.schemas import ReviewInput
+
+    data = request.body(ReviewInput)
+    return review_call(
+        session_id, request.caller.account_id, data, media_base_url=runtime.settings().media_base_url,
+        now=runtime.now(),
+    )  # fmt: skip
+
+
+@api.route(
+    "/experts/{expert_id}/reviews", "GET", summary="An expert's reviews, newest first", public=True,
+    query=(QueryParam("limit", "Page size, 1 to 50 (default 20).", "integer"),
+           QueryParam("cursor", "next_cursor of the previous page.")),
+    errors=(400, 404),
+)  # fmt: skip
+def reviews(request: ApiRequest, expert_id: str) -> dict[str, Any]:
+    from chalicelib.errors import FieldProblem, InvalidInput
+    from chalicelib.reviews.reviews import expert_reviews
+
+    raw_limit = request.query("limit")
+    if raw_limit is not None and not raw_limit.isdigit():
+        raise InvalidInput("'limit' must be a number.", [FieldProblem("limit", "invalid_limit", "Not a number.")])
+    limit = int(raw_limit) if raw_limit is not None else None
+    return expert_reviews(expert_id, limit=limit, cursor=request.query("cursor"))
+
+
+@api.route("/experts/me/session-links", "GET", summary="My paid-session link and free-session links", errors=(401, 404))
+def my_links(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.sessions.links import list_links
+
+    return list_links(request.caller.account_id, runtime.now())
+
+
+@api.route(
+    "/experts/me/session-links", "POST", summary="Make a one-time free-session link", status=201, errors=(401, 404)
+)
+def new_free_link(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.sessions.links import create_free_link
+
+    return create_free_link(request.caller.account_id, runtime.now())
+
+
+@api.blueprint.schedule(Rate(1, unit=Rate.MINUTES))
+def sweep_calls(event: Any) -> None:
+    """Every minute: expire requests, warn, meter, end overdue or abandoned calls (each once)."""
+    from dataclasses import asdict
+
+    from chalicelib.sessions.notifier import default_notifier
+    from chalicelib.sessions.sweep import sweep_calls as sweep
+
+    log_info("calls swept", **asdict(sweep(runtime.now(), default_notifier())))

@@ -1,0 +1,100 @@
+"""A paid call (session) as stored, and the marker of a client's first call with an expert.
+
+Live sessions (requested, accepted, active, or ended but not yet settled) carry
+``live_shard`` and ``due_at``: the sparse, sharded ``live`` index holds only them,
+so the every-minute sweep reads what is live and due, never the whole table.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName, StringListAttribute
+
+LIVE_SHARDS = 8
+
+
+class IntervalAttribute(MapAttribute[str, object]):
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+
+
+class LiveSessionsIndex(GlobalSecondaryIndex["CallSession"]):
+    """Sparse and sharded: only live sessions are in it, by when the sweep should next look."""
+
+    class Meta:
+        index_name = "live"
+        projection = KeysOnlyProjection()
+
+    live_shard = UnicodeAttribute(hash_key=True)  # "0" .. "7"
+    due_at = UnicodeAttribute(range_key=True)  # ISO 8601 UTC, sorts as time
+
+
+class CallSession(Model):
+    class Meta:
+        table_name = StageTableName("sessions")
+        region = StageRegion()
+        billing_mode = "PAY_PER_REQUEST"
+
+    session_id = UnicodeAttribute(hash_key=True)
+    client_id = UnicodeAttribute()
+    expert_id = UnicodeAttribute()
+    media = UnicodeAttribute()
+    paid = BooleanAttribute()
+    state = UnicodeAttribute()
+    requested_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    accepted_at = UTCDateTimeAttribute(null=True)
+    active_at = UTCDateTimeAttribute(null=True)
+    ended_at = UTCDateTimeAttribute(null=True)
+    end_reason = UnicodeAttribute(null=True)
+    hold_ready = BooleanAttribute(default=False)
+    client_connected_since = UTCDateTimeAttribute(null=True)
+    expert_connected_since = UTCDateTimeAttribute(null=True)
+    client_intervals = ListAttribute[IntervalAttribute](of=IntervalAttribute, default=list)
+    expert_intervals = ListAttribute[IntervalAttribute](of=IntervalAttribute, default=list)
+    link_id = UnicodeAttribute(null=True)
+    payment_method_id = UnicodeAttribute(null=True)
+    payment_id = UnicodeAttribute(null=True)
+    # the tariff as it was when the call was requested
+    currency = UnicodeAttribute()
+    rate_per_minute = IntegerAttribute(null=True)
+    hourly_rate = IntegerAttribute(null=True)
+    free_minutes = IntegerAttribute(default=0)
+    commission_bps = IntegerAttribute()
+    warnings_sent = StringListAttribute(default=list)
+    last_meter_minute = IntegerAttribute(default=0)
+    # the bill, once ended
+    billable_seconds = IntegerAttribute(null=True)
+    billed_minutes = IntegerAttribute(null=True)
+    amount = IntegerAttribute(null=True)
+    fee = IntegerAttribute(null=True)
+    earnings = IntegerAttribute(null=True)
+    settled = BooleanAttribute(default=False)  # charged (or released) and receipts sent
+    live_shard = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+    live = LiveSessionsIndex()
+
+
+class FirstCall(Model):
+    """Written when a client's call with an expert ends: later calls get no free minutes."""
+
+    class Meta:
+        table_name = StageTableName("first-calls")
+        region = StageRegion()
+        billing_mode = "PAY_PER_REQUEST"
+
+    pair = UnicodeAttribute(hash_key=True)  # "<client_id>#<expert_id>"
+    session_id = UnicodeAttribute()
+    ended_at = UTCDateTimeAttribute()

@@ -1,0 +1,129 @@
+"""Use cases: the client of an ended, charged call reviews the expert once; anyone reads an expert's reviews.
+
+The review is written only if none exists for the session, in the same transaction as
+an ``ADD`` to the expert's rating total and count, so a retry or a double submit counts once.
+The expert's search entries are then re-indexed with the new rating.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from chalicelib.discovery.index_writer import reindex_expert
+from chalicelib.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.models.base import write_transaction
+from chalicelib.models.conditions import cancelled_items, transaction_conflicted
+from chalicelib.models.expert_profile import ExpertProfile
+from chalicelib.models.review import Review
+from chalicelib.models.session import CallSession
+from chalicelib.profiles.contact_details import find_contact_details
+from chalicelib.reviews.schemas import ReviewInput
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+WRITE_ATTEMPTS = 3
+
+
+def review_call(
+    session_id: str, client_id: str, data: ReviewInput, *, media_base_url: str, now: datetime
+) -> dict[str, Any]:
+    session = _session_of(session_id, client_id)
+    if session.state != "ended" or not session.paid or int(session.amount or 0) <= 0 or not session.settled:
+        raise Conflict("Only a paid call that was charged can be reviewed.", code="not_reviewable")
+    comment = (data.comment or "").strip() or None
+    if comment is not None and (found := find_contact_details(comment)) is not None:
+        raise InvalidInput(
+            f"Reviews may not contain {found}.",
+            [FieldProblem("comment", "contact_details", f"Remove {found}.")],
+            code="contact_details",
+        )
+    review = Review(
+        session_id, expert_id=session.expert_id, client_id=client_id, stars=data.stars, comment=comment,
+        created_at=now.isoformat(),
+    )  # fmt: skip
+    for _ in range(WRITE_ATTEMPTS):
+        profile = _profile(session.expert_id)
+        try:
+            with write_transaction() as transaction:
+                transaction.save(review, condition=Review.session_id.does_not_exist())
+                transaction.update(
+                    profile,
+                    actions=[
+                        ExpertProfile.rating_total.add(data.stars),
+                        ExpertProfile.rating_count.add(1),
+                        ExpertProfile.updated_at.set(now),
+                    ],
+                    add_version_condition=False,  # ADD commutes with any other change of the profile
+                )
+        except TransactWriteError as error:
+            failed = cancelled_items(error)
+            if failed and failed[0]:
+                raise Conflict("You have reviewed this call already.", code="already_reviewed") from None
+            if transaction_conflicted(error):
+                continue
+            raise
+        break
+    else:
+        raise Conflict("The expert's profile is busy; try again.", code="changed_concurrently")
+    updated = _profile(session.expert_id)
+    reindex_expert(updated, list(updated.search_facets or []), media_base_url)
+    return review_view(review)
+
+
+def expert_reviews(expert_id: str, *, limit: int | None, cursor: str | None) -> dict[str, Any]:
+    """An expert's reviews, newest first, a page at a time."""
+    _profile(expert_id)
+    size = min(max(limit or PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    start = _decode(cursor, expert_id) if cursor else None
+    page = Review.by_expert.query(expert_id, scan_index_forward=False, limit=size, last_evaluated_key=start)
+    items = [review_view(review) for review in page]
+    last = page.last_evaluated_key
+    return {"items": items, "next_cursor": _encode(last) if last and len(items) == size else None}
+
+
+def review_view(review: Review) -> dict[str, Any]:
+    return {
+        "session_id": review.session_id,
+        "expert_id": review.expert_id,
+        "stars": review.stars,
+        "comment": review.comment,
+        "created_at": review.created_at,
+    }
+
+
+def _session_of(session_id: str, client_id: str) -> CallSession:
+    try:
+        session = CallSession.get(session_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("No call has this id.", code="session_not_found") from None
+    if client_id == session.expert_id:
+        raise Forbidden("Only the client reviews a call.", code="not_the_client")
+    if client_id != session.client_id:
+        raise NotFound("No call has this id.", code="session_not_found")
+    return session
+
+
+def _profile(expert_id: str) -> ExpertProfile:
+    try:
+        return ExpertProfile.get(expert_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("No expert has this id.", code="expert_not_found") from None
+
+
+def _encode(key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def _decode(cursor: str, expert_id: str) -> dict[str, Any]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError:
+        key = None
+    if not isinstance(key, dict) or key.get("expert_id") != {"S": expert_id}:
+        raise InvalidInput("'cursor' is not valid.", [FieldProblem("cursor", "invalid_cursor", "Bad cursor.")])
+    return key

@@ -1,0 +1,575 @@
+"""Use cases of a paid call: request, accept / decline / cancel, join / leave, hang up, and the relay's check.
+
+The pure rules live in ``session.py`` (states) and ``billing.py`` (money); this module
+loads a stored session, applies a rule, and writes the result conditionally (the item's
+version), so a change that raced another one is re-read and re-applied, never lost.
+Ending is a conditional state change: whoever ends the call first bills it, and the
+settlement (capture or release, receipts, notifications) happens once, guarded by the
+``settled`` flag; the capture itself is idempotent per payment. A session that ended but
+is not settled stays in the sweep's live index until it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+
+from chalicelib import runtime
+from chalicelib.accounts.account_records import get_account
+from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.models.base import write_transaction
+from chalicelib.models.conditions import cancelled_items, condition_failed, transaction_conflicted
+from chalicelib.models.expert_profile import ExpertProfile
+from chalicelib.models.payment import Payment
+from chalicelib.models.session import LIVE_SHARDS, CallSession, FirstCall, IntervalAttribute
+from chalicelib.models.session_link import SessionLink
+from chalicelib.money.commission import split_charge
+from chalicelib.payments.card_payments import authorise_hold, capture_payment, payment_id_for, release_hold
+from chalicelib.payments.charge import AUTHORISED
+from chalicelib.sessions.billing import (
+    Bill,
+    Interval,
+    Tariff,
+    bill_for,
+    both_connected_seconds,
+    most_the_call_can_cost,
+)
+from chalicelib.sessions.notifier import CallNotifier
+from chalicelib.sessions.session import (
+    ACCEPTED,
+    ACTIVE,
+    CLIENT,
+    ENDED,
+    EXPERT,
+    FINISHED,
+    REQUEST_TTL,
+    REQUESTED,
+    Session,
+)
+from chalicelib.web.logs import log_error
+
+MEDIA = ("voice", "video")
+NOT_STARTED_AFTER = timedelta(minutes=5)  # an accepted call nobody joined is ended (and its hold released)
+WRITE_ATTEMPTS = 5
+MINUTE = timedelta(minutes=1)
+
+
+# ---------------------------------------------------------------- use cases
+
+
+def request_call(
+    client_id: str, expert_id: str, media: str, *, payment_method_id: str | None, link_id: str | None,
+    notifier: CallNotifier, now: datetime,
+) -> dict[str, Any]:  # fmt: skip
+    """A client asks an online expert for a call; the expert's devices are told at once."""
+    if media not in MEDIA:
+        raise InvalidInput("'media' must be voice or video.", code="invalid_media")
+    if client_id == expert_id:
+        raise Forbidden("You cannot call yourself.", code="own_call")
+    get_account(client_id)  # registered: the card hold and the receipt need the account
+    profile = _expert_profile(expert_id)
+    link = _usable_link(link_id, expert_id) if link_id else None
+    if profile.presence != "online":
+        raise Conflict("This expert is not available for a call now.", code="expert_unavailable")
+    if profile.rate_per_minute is None and profile.hourly_rate is None:
+        raise Conflict("This expert has no per-minute rate.", code="expert_has_no_rate")
+    free_call = link is not None and link.kind == "free"
+    session_id = uuid.uuid4().hex
+    item = CallSession(
+        session_id, client_id=client_id, expert_id=expert_id, media=media, paid=not free_call, state=REQUESTED,
+        requested_at=now, expires_at=now + REQUEST_TTL, hold_ready=free_call, link_id=link_id,
+        payment_method_id=payment_method_id, currency=profile.currency, rate_per_minute=profile.rate_per_minute,
+        hourly_rate=profile.hourly_rate, free_minutes=_free_minutes(client_id, profile),
+        commission_bps=runtime.settings().commission_bps, warnings_sent=[], last_meter_minute=0,
+    )  # fmt: skip
+    _set_live(item, now)
+    if link is not None and free_call:
+        _save_spending_link(item, link, now)
+    else:
+        item.save(condition=CallSession.session_id.does_not_exist())
+    notifier.notify(expert_id, {"type": "session.requested", "session": session_view(item, expert_id)})
+    return session_view(item, client_id)
+
+
+def accept_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
+    """The expert accepts; for a paid call the client's card is held for the most the call can cost."""
+    item = load_session(session_id)
+    session = to_session(item).accept(expert_id, now)
+    client_secret: str | None = None
+    if item.paid and not item.hold_ready:
+        amount = most_the_call_can_cost(tariff_of(item), item.free_minutes)
+        if amount == 0:
+            session = session.card_held()
+        else:
+            payment, client_secret = authorise_hold(
+                purpose=purpose_of(session_id), client_id=item.client_id, expert_id=item.expert_id,
+                currency=item.currency, amount=amount, payment_method_id=item.payment_method_id,
+                commission_bps=item.commission_bps, gateway=runtime.stripe_gateway(), now=now,
+            )  # fmt: skip
+            item.payment_id = payment.payment_id
+            if payment.status == AUTHORISED:
+                session = session.card_held()
+    apply_session(item, session)
+    _set_live(item, now)
+    try:
+        item.save()
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+        current = load_session(session_id)
+        if current.state != ACCEPTED and item.payment_id:  # cancelled or expired meanwhile: let the hold go
+            release_hold(item.payment_id, gateway=runtime.stripe_gateway(), now=now)
+        raise Conflict(f"This call is {current.state}.", code=f"session_{current.state}") from None
+    to_client: dict[str, Any] = {"type": "session.accepted", "session": session_view(item, item.client_id)}
+    if client_secret:
+        to_client["client_secret"] = client_secret
+    notifier.notify(item.client_id, to_client)
+    notifier.notify(item.expert_id, {"type": "session.accepted", "session": session_view(item, item.expert_id)})
+    return session_view(item, expert_id)
+
+
+def decline_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
+    item = _change(session_id, now, lambda s: s.decline(expert_id, now))
+    _unspend_link(item)
+    notifier.notify(item.client_id, {"type": "session.declined", "session": session_view(item, item.client_id)})
+    return session_view(item, expert_id)
+
+
+def cancel_call(session_id: str, client_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
+    item = _change(session_id, now, lambda s: s.cancel(client_id, now))
+    if item.payment_id:
+        release_hold(item.payment_id, gateway=runtime.stripe_gateway(), now=now)
+    _unspend_link(item)
+    notifier.notify(item.expert_id, {"type": "session.cancelled", "session": session_view(item, item.expert_id)})
+    return session_view(item, client_id)
+
+
+def expire_call(item: CallSession, *, notifier: CallNotifier, now: datetime) -> bool:
+    """The sweep: an unanswered request expires. True if this call expired it."""
+    try:
+        expired = _change(item.session_id, now, lambda s: s.expire(now))
+    except Conflict:
+        return False
+    _unspend_link(expired)
+    for person in (expired.client_id, expired.expert_id):
+        notifier.notify(person, {"type": "session.expired", "session": session_view(expired, person)})
+    return True
+
+
+def join_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
+    """A participant's device joined; when both are in, the call goes active and the expert shows busy."""
+
+    def connect(session: Session) -> Session:
+        if not session.hold_ready and session.state == ACCEPTED and _hold_confirmed(session_id):
+            session = session.card_held()
+        return session.connect(account_id, now)
+
+    before = load_session(session_id)
+    item = _change(session_id, now, connect)
+    if before.state != ACTIVE and item.state == ACTIVE:
+        _set_presence(item.expert_id, "busy", only_if=("online",), now=now)
+        cutoff = to_session(item).cutoff
+        for person in (item.client_id, item.expert_id):
+            notifier.notify(
+                person,
+                {"type": "session.active", "session_id": session_id, "cutoff_at": _iso(cutoff),
+                 "session": session_view(item, person)},
+            )  # fmt: skip
+    else:
+        other = _other(item, account_id)
+        notifier.notify(other, {"type": "session.joined", "session_id": session_id, "role": _role(item, account_id)})
+    return session_view(item, account_id)
+
+
+def leave_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
+    """A participant's last device left; their connected time is recorded (the sweep ends the call after a grace)."""
+    item = load_session(session_id)
+    to_session(item).role_of(account_id)
+    if item.state in FINISHED:
+        return session_view(item, account_id)
+    item = _change(session_id, now, lambda s: s.disconnect(account_id, now))
+    notifier.notify(_other(item, account_id), {"type": "session.left", "session_id": session_id,
+                                               "role": _role(item, account_id)})  # fmt: skip
+    return session_view(item, account_id)
+
+
+def hang_up(session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
+    """Either participant ends the call: it is billed, charged exactly, and both get a receipt."""
+    item = load_session(session_id)
+    role = to_session(item).role_of(account_id)
+    if item.state == REQUESTED:
+        if role == CLIENT:
+            return cancel_call(session_id, account_id, notifier=notifier, now=now)
+        return decline_call(session_id, account_id, notifier=notifier, now=now)
+    ended = end_call(session_id, "hung_up", notifier=notifier, now=now)
+    return session_view(ended, account_id)
+
+
+def end_call(session_id: str, reason: str, *, notifier: CallNotifier, now: datetime) -> CallSession:
+    """End an accepted or active call (once, whoever races), then settle it (once)."""
+    for _ in range(WRITE_ATTEMPTS):
+        item = load_session(session_id)
+        if item.state in FINISHED:
+            break
+        ended = to_session(item).end(now, reason)
+        apply_session(item, ended)
+        pair = _pair(item.client_id, item.expert_id)
+        first = ended.active_at is not None and _first_call(pair) is None
+        held = most_the_call_can_cost(tariff_of(item), item.free_minutes)
+        if not first:
+            item.free_minutes = 0  # only a client's first call with an expert has free minutes
+        _apply_bill(item, _bill(item, at_most=held))
+        _set_live(item, now)
+        try:
+            with write_transaction() as transaction:
+                transaction.save(item)
+                if first:
+                    marker = FirstCall(pair, session_id=session_id, ended_at=item.ended_at)
+                    transaction.save(marker, condition=FirstCall.pair.does_not_exist())
+        except TransactWriteError as error:
+            if any(cancelled_items(error)) or transaction_conflicted(error):
+                continue  # someone else ended it, or another call became the first: read again
+            raise
+        break
+    else:
+        raise Conflict("This call is being changed elsewhere; try again.", code="changed_concurrently")
+    item = load_session(session_id)
+    if item.state == ENDED and not item.settled:
+        settle_call(item, notifier=notifier, now=now)
+        item = load_session(session_id)
+    return item
+
+
+def settle_call(item: CallSession, *, notifier: CallNotifier, now: datetime) -> bool:
+    """Charge an ended call exactly its bill (0: release the hold), then tell both and email receipts.
+    True if this call settled it (and so sent the notifications and receipts)."""
+    if item.paid and item.payment_id:
+        capture_payment(
+            item.payment_id, int(item.amount or 0), gateway=runtime.stripe_gateway(),
+            hold_days=runtime.settings().earnings_hold_days, now=now,
+        )  # fmt: skip
+    item.settled = True
+    item.live_shard = None
+    item.due_at = None
+    try:
+        item.save()
+    except PutError as error:
+        if condition_failed(error):
+            return False  # settled by a racing hang-up or sweep
+        raise
+    for person in (item.client_id, item.expert_id):
+        notifier.notify(
+            person,
+            {"type": "session.ended", "session_id": item.session_id, "reason": item.end_reason,
+             "bill": bill_view(item, person), "session": session_view(item, person)},
+        )  # fmt: skip
+    if item.active_at is not None:
+        _set_presence(item.expert_id, "online", only_if=("busy",), now=now)
+        from chalicelib.sessions.receipts import send_receipts
+
+        try:
+            send_receipts(item)
+        except Exception:  # the call is charged and settled: a mail failure must not fail the hang-up
+            log_error("sending call receipts failed", session_id=item.session_id)
+    return True
+
+
+def relay_target(session_id: str, account_id: str, now: datetime) -> str:
+    """The other participant, if signalling between them is allowed now (accepted or active, before the cutoff)."""
+    try:
+        item = CallSession.get(session_id)
+    except DoesNotExist:
+        raise Forbidden("You are not part of this call.", code="not_a_participant") from None
+    session = to_session(item)
+    session.role_of(account_id)
+    if item.state not in (ACCEPTED, ACTIVE):
+        raise Conflict(f"This call is {item.state}.", code=f"session_{item.state}")
+    if session.cutoff is not None and now >= session.cutoff:
+        raise Conflict("This call has reached its time limit.", code="session_time_limit")
+    return _other(item, account_id)
+
+
+def get_call(session_id: str, account_id: str) -> dict[str, Any]:
+    """A session for one of its participants; anyone else is told it does not exist."""
+    try:
+        item = CallSession.get(session_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("No call has this id.", code="session_not_found") from None
+    if account_id not in (item.client_id, item.expert_id):
+        raise NotFound("No call has this id.", code="session_not_found")
+    return session_view(item, account_id)
+
+
+# ---------------------------------------------------------------- stored session <-> rules
+
+
+def load_session(session_id: str) -> CallSession:
+    try:
+        return CallSession.get(session_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("No call has this id.", code="session_not_found") from None
+
+
+def to_session(item: CallSession) -> Session:
+    return Session(
+        session_id=item.session_id, client_id=item.client_id, expert_id=item.expert_id, media=item.media,
+        paid=bool(item.paid), state=item.state, requested_at=item.requested_at, expires_at=item.expires_at,
+        accepted_at=item.accepted_at, active_at=item.active_at, ended_at=item.ended_at, end_reason=item.end_reason,
+        hold_ready=bool(item.hold_ready), client_connected_since=item.client_connected_since,
+        expert_connected_since=item.expert_connected_since,
+        client_intervals=tuple(Interval(i.start, i.end) for i in item.client_intervals or ()),
+        expert_intervals=tuple(Interval(i.start, i.end) for i in item.expert_intervals or ()),
+    )  # fmt: skip
+
+
+def apply_session(item: CallSession, session: Session) -> None:
+    item.state = session.state
+    item.accepted_at = session.accepted_at
+    item.active_at = session.active_at
+    item.ended_at = session.ended_at
+    item.end_reason = session.end_reason
+    item.hold_ready = session.hold_ready
+    item.client_connected_since = session.client_connected_since
+    item.expert_connected_since = session.expert_connected_since
+    item.client_intervals = [IntervalAttribute(start=i.start, end=i.end) for i in session.client_intervals]
+    item.expert_intervals = [IntervalAttribute(start=i.start, end=i.end) for i in session.expert_intervals]
+
+
+def tariff_of(item: CallSession) -> Tariff:
+    return Tariff(currency=item.currency, rate_per_minute=item.rate_per_minute, hourly_rate=item.hourly_rate)
+
+
+def purpose_of(session_id: str) -> str:
+    return f"session:{session_id}"
+
+
+def live_shard_of(session_id: str) -> str:
+    return str(int(hashlib.sha256(session_id.encode()).hexdigest(), 16) % LIVE_SHARDS)
+
+
+def next_due(item: CallSession, now: datetime) -> datetime | None:
+    """When the sweep should next look at this session; None once it needs nothing more."""
+    if item.state == REQUESTED:
+        return item.expires_at
+    if item.state == ACCEPTED:
+        return (item.accepted_at or now) + NOT_STARTED_AFTER
+    if item.state == ACTIVE and item.active_at is not None:
+        elapsed_minutes = int((now - item.active_at) // MINUTE)
+        return item.active_at + (elapsed_minutes + 1) * MINUTE  # the meter ticks every minute
+    if item.state == ENDED and not item.settled:
+        return item.ended_at or now
+    return None
+
+
+def _set_live(item: CallSession, now: datetime) -> None:
+    due = next_due(item, now)
+    item.live_shard = live_shard_of(item.session_id) if due is not None else None
+    item.due_at = _iso(due) if due is not None else None
+
+
+def _change(session_id: str, now: datetime, rule: Callable[[Session], Session]) -> CallSession:
+    """Apply a rule to the stored session and write it if nobody changed it meanwhile (else re-read and retry)."""
+    for _ in range(WRITE_ATTEMPTS):
+        item = load_session(session_id)
+        apply_session(item, rule(to_session(item)))
+        _set_live(item, now)
+        try:
+            item.save()
+        except PutError as error:
+            if condition_failed(error):
+                continue
+            raise
+        return item
+    raise Conflict("This call is being changed elsewhere; try again.", code="changed_concurrently")
+
+
+# ---------------------------------------------------------------- billing
+
+
+def _bill(item: CallSession, *, at_most: int) -> Bill:
+    """The call's bill, never more than was held (a concurrent call that took the free minutes)."""
+    tariff = tariff_of(item)
+    if item.active_at is None or item.ended_at is None:
+        seconds, active_for = 0, timedelta()
+    else:
+        session = to_session(item)
+        seconds = both_connected_seconds(
+            session.client_intervals, session.expert_intervals, active_at=item.active_at, until=item.ended_at
+        )
+        active_for = item.ended_at - item.active_at
+    bill = bill_for(
+        tariff, free_minutes=item.free_minutes, billable_seconds=seconds, active_for=active_for,
+        commission_bps=item.commission_bps,
+    )  # fmt: skip
+    if not item.paid:
+        split = split_charge(0, item.commission_bps)
+        return replace(bill, billed_minutes=0, amount=split.total, fee=split.fee, earnings=split.earnings)
+    if bill.amount > at_most:
+        split = split_charge(at_most, item.commission_bps)
+        return replace(bill, amount=split.total, fee=split.fee, earnings=split.earnings)
+    return bill
+
+
+def _apply_bill(item: CallSession, bill: Bill) -> None:
+    item.billable_seconds = bill.billable_seconds
+    item.billed_minutes = bill.billed_minutes
+    item.free_minutes = bill.free_minutes
+    item.amount = bill.amount
+    item.fee = bill.fee
+    item.earnings = bill.earnings
+
+
+def _pair(client_id: str, expert_id: str) -> str:
+    return f"{client_id}#{expert_id}"
+
+
+def _first_call(pair: str) -> FirstCall | None:
+    try:
+        return FirstCall.get(pair, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def _free_minutes(client_id: str, profile: ExpertProfile) -> int:
+    if _first_call(_pair(client_id, profile.expert_id)) is not None:
+        return 0
+    return int(profile.free_minutes or 0)
+
+
+def _hold_confirmed(session_id: str) -> bool:
+    try:
+        return Payment.get(payment_id_for(purpose_of(session_id)), consistent_read=True).status == AUTHORISED
+    except DoesNotExist:
+        return False
+
+
+# ---------------------------------------------------------------- links, profiles, people
+
+
+def _usable_link(link_id: str, expert_id: str) -> SessionLink:
+    try:
+        link = SessionLink.get(link_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("No session link has this id.", code="link_not_found") from None
+    if link.expert_id != expert_id:
+        raise NotFound("No session link has this id.", code="link_not_found")
+    if link.kind == "free" and link.spent_by_session:
+        raise Conflict("This free session link has been used.", code="link_spent")
+    return link
+
+
+def _save_spending_link(item: CallSession, link: SessionLink, now: datetime) -> None:
+    """Write the request and spend the free link in one transaction: only the first call gets it."""
+    try:
+        with write_transaction() as transaction:
+            transaction.save(item, condition=CallSession.session_id.does_not_exist())
+            transaction.update(
+                link,
+                actions=[SessionLink.spent_by_session.set(item.session_id), SessionLink.spent_at.set(now)],
+                condition=SessionLink.spent_by_session.does_not_exist(),
+            )
+    except TransactWriteError as error:
+        if any(cancelled_items(error)) or transaction_conflicted(error):
+            raise Conflict("This free session link has been used.", code="link_spent") from None
+        raise
+
+
+def _unspend_link(item: CallSession) -> None:
+    """A free call that never happened (declined, cancelled, expired) gives its link back."""
+    if not item.link_id or item.paid:
+        return
+    try:
+        SessionLink(item.link_id).update(
+            actions=[SessionLink.spent_by_session.remove(), SessionLink.spent_at.remove()],
+            condition=SessionLink.spent_by_session == item.session_id,
+            add_version_condition=False,
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
+def _expert_profile(expert_id: str) -> ExpertProfile:
+    try:
+        return ExpertProfile.get(expert_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("No expert has this id.", code="expert_not_found") from None
+
+
+def _set_presence(expert_id: str, status: str, *, only_if: tuple[str, ...], now: datetime) -> None:
+    from chalicelib.profiles.presence import set_presence
+
+    try:
+        profile = ExpertProfile.get(expert_id, consistent_read=True)
+    except DoesNotExist:
+        return
+    if profile.presence in only_if:
+        set_presence(expert_id, status, media_base_url=runtime.settings().media_base_url, now=now)
+
+
+def _role(item: CallSession, account_id: str) -> str:
+    return CLIENT if account_id == item.client_id else EXPERT
+
+
+def _other(item: CallSession, account_id: str) -> str:
+    return item.expert_id if account_id == item.client_id else item.client_id
+
+
+# ---------------------------------------------------------------- views
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def bill_view(item: CallSession, viewer: str) -> dict[str, Any] | None:
+    """The bill as one side sees it: the client its cost, the expert also the fee and earnings."""
+    if item.amount is None:
+        return None
+    view: dict[str, Any] = {
+        "currency": item.currency,
+        "free_call": not item.paid,
+        "billable_seconds": item.billable_seconds,
+        "billed_minutes": item.billed_minutes,
+        "free_minutes": item.free_minutes,
+        "amount": item.amount,
+    }
+    if viewer == item.expert_id:
+        view |= {"fee": item.fee, "earnings": item.earnings}
+    return view
+
+
+def session_view(item: CallSession, viewer: str) -> dict[str, Any]:
+    session = to_session(item)
+    return {
+        "session_id": item.session_id,
+        "state": item.state,
+        "media": item.media,
+        "paid": bool(item.paid),
+        "client_id": item.client_id,
+        "expert_id": item.expert_id,
+        "role": _role(item, viewer),
+        "link_id": item.link_id,
+        "payment_id": item.payment_id,
+        "hold_ready": bool(item.hold_ready),
+        "tariff": {
+            "currency": item.currency,
+            "rate_per_minute": item.rate_per_minute,
+            "hourly_rate": item.hourly_rate,
+            "free_minutes": item.free_minutes,
+        },
+        "requested_at": _iso(item.requested_at),
+        "expires_at": _iso(item.expires_at),
+        "accepted_at": _iso(item.accepted_at),
+        "active_at": _iso(item.active_at),
+        "cutoff_at": _iso(session.cutoff),
+        "ended_at": _iso(item.ended_at),
+        "end_reason": item.end_reason,
+        "bill": bill_view(item, viewer) if item.state == ENDED else None,
+    }

@@ -1,0 +1,277 @@
+"""Paid calls from request to receipt: the hold, the exact capture, the ledger, presence, receipts, strangers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.errors import Conflict, Forbidden, PaymentRequired
+from chalicelib.models.expert_profile import ExpertProfile
+from chalicelib.models.ledger import LedgerRecord
+from chalicelib.models.payment import Payment
+from chalicelib.sessions import calls
+from tests.functional.builders import become_expert, register
+from tests.functional.conftest import User, Users
+from tests.functional.money import DECLINED_CARD, balance, card, revenue
+
+
+@dataclass
+class RecordingNotifier:
+    """A CallNotifier fake: what each person was sent, in order."""
+
+    sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def notify(self, account_id: str, message: dict[str, Any]) -> None:
+        self.sent.append((account_id, message))
+
+    def to(self, account_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+        return [m for who, m in self.sent if who == account_id and (kind is None or m["type"] == kind)]
+
+
+@dataclass
+class Parties:
+    expert: User
+    client: User
+    stranger: User
+    stripe: Any
+    notifier: RecordingNotifier
+
+
+def make_parties(api: Any, users: Users, stripe_api: Any, **profile: Any) -> Parties:
+    expert = users.sign_up("ada@example.com")
+    become_expert(api, expert, **({"free_minutes": 0} | profile))
+    assert api.put("/experts/me/presence", headers=expert.auth, body='{"status": "online"}').status_code == 200
+    client = users.sign_up("grace@example.com")
+    assert register(api, client).status_code == 201
+    stranger = users.sign_up("mallory@example.com")
+    assert register(api, stranger).status_code == 201
+    return Parties(expert, client, stranger, stripe_api, RecordingNotifier())
+
+
+@pytest.fixture
+def parties(api: Any, users: Users, stripe_api: Any) -> Parties:
+    return make_parties(api, users, stripe_api)
+
+
+def start_call(p: Parties, at: datetime, *, link_id: str | None = None, number: str | None = None) -> str:
+    """Request, accept and join both sides at ``at``: the call is active from ``at``."""
+    method = None if link_id else card(p.stripe, number) if number else card(p.stripe)
+    session = calls.request_call(
+        p.client.sub, p.expert.sub, "video", payment_method_id=method, link_id=link_id, notifier=p.notifier, now=at
+    )
+    session_id = str(session["session_id"])
+    calls.accept_call(session_id, p.expert.sub, notifier=p.notifier, now=at)
+    calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=at)
+    view = calls.join_call(session_id, p.expert.sub, notifier=p.notifier, now=at)
+    assert view["state"] == "active"
+    return session_id
+
+
+def sent_emails() -> list[Any]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages)
+
+
+def email_to(address: str) -> str:
+    bodies = [m.body for m in sent_emails() if address in m.destinations["ToAddresses"]]
+    assert len(bodies) == 1, bodies
+    return str(bodies[0])
+
+
+def presence(expert_id: str) -> str:
+    return str(ExpertProfile.get(expert_id, consistent_read=True).presence)
+
+
+def test_a_full_paid_call_is_held_then_captured_to_the_cent_and_both_get_receipts(parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+    method = card(p.stripe)
+    requested = calls.request_call(
+        p.client.sub, p.expert.sub, "video", payment_method_id=method, link_id=None, notifier=p.notifier, now=t0
+    )
+    session_id = requested["session_id"]
+    assert requested["state"] == "requested"
+    assert p.notifier.to(p.expert.sub, "session.requested")[0]["session"]["session_id"] == session_id
+
+    accepted = calls.accept_call(session_id, p.expert.sub, notifier=p.notifier, now=t0 + timedelta(seconds=5))
+    assert accepted["state"] == "accepted"
+    payment = Payment.get(accepted["payment_id"])
+    assert (payment.status, payment.authorised) == ("authorised", 27_000)  # 300 x 90 minutes
+    assert p.notifier.to(p.client.sub, "session.accepted")
+
+    start = t0 + timedelta(seconds=10)
+    calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=start)
+    assert presence(p.expert.sub) == "online"
+    calls.join_call(session_id, p.expert.sub, notifier=p.notifier, now=start)
+    active = p.notifier.to(p.client.sub, "session.active")[0]
+    assert active["cutoff_at"] == (start + timedelta(minutes=90)).isoformat()
+    assert p.notifier.to(p.expert.sub, "session.active")
+    assert presence(p.expert.sub) == "busy"
+
+    ended = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=start + timedelta(minutes=30))
+    assert ended["state"] == "ended"
+    assert ended["bill"] == {
+        "currency": "USD", "free_call": False, "billable_seconds": 1_800, "billed_minutes": 30,
+        "free_minutes": 0, "amount": 9_000,
+    }  # fmt: skip
+    captured = Payment.get(payment.payment_id)
+    assert (captured.status, captured.captured) == ("captured", 9_000)
+    intent = p.stripe.v1.payment_intents.retrieve(captured.stripe_payment_intent_id)
+    assert (intent.status, intent.amount_received) == ("succeeded", 9_000)
+    assert (balance(p.expert.sub, "pending"), revenue()) == (8_100, 900)
+
+    expert_end = p.notifier.to(p.expert.sub, "session.ended")
+    assert [m["bill"]["earnings"] for m in expert_end] == [8_100]
+    assert [m["bill"]["fee"] for m in expert_end] == [900]
+    assert "earnings" not in p.notifier.to(p.client.sub, "session.ended")[0]["bill"]
+    assert presence(p.expert.sub) == "online"
+
+    client_receipt = email_to(p.client.email)
+    assert "Duration: 30 min 00 s" in client_receipt
+    assert "Rate: USD 3.00 per minute" in client_receipt
+    assert "Free minutes: 0" in client_receipt
+    assert "Billed minutes: 30" in client_receipt
+    assert "Amount: USD 90.00" in client_receipt
+    assert "earnings" not in client_receipt.lower()
+    expert_receipt = email_to(p.expert.email)
+    assert "Amount: USD 90.00" in expert_receipt
+    assert "Platform fee: USD 9.00" in expert_receipt
+    assert "Your earnings: USD 81.00" in expert_receipt
+
+
+def test_a_call_ended_within_three_minutes_costs_nothing_and_releases_the_hold(api: Any, parties: Parties) -> None:
+    p = parties
+    body = {"expert_id": p.expert.sub, "media": "voice", "payment_method_id": card(p.stripe)}
+    requested = api.post("/sessions", headers=p.client.auth, body=json.dumps(body))
+    assert requested.status_code == 201, requested.json_body
+    session_id = requested.json_body["session_id"]
+    accepted = api.post(f"/sessions/{session_id}/accept", headers=p.expert.auth)
+    assert accepted.status_code == 200, accepted.json_body
+    now = runtime.now()
+    calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=now)
+    calls.join_call(session_id, p.expert.sub, notifier=p.notifier, now=now)
+    runtime.set_clock(lambda: now + timedelta(minutes=2, seconds=59))
+
+    ended = api.post(f"/sessions/{session_id}/hang-up", headers=p.expert.auth)
+    assert ended.status_code == 200, ended.json_body
+    assert ended.json_body["bill"]["amount"] == 0
+    assert ended.json_body["bill"]["earnings"] == 0
+    payment = Payment.get(ended.json_body["payment_id"])
+    assert payment.status == "released"
+    assert p.stripe.v1.payment_intents.retrieve(payment.stripe_payment_intent_id).status == "canceled"
+    assert (balance(p.expert.sub, "pending"), revenue()) == (0, 0)
+    assert "Amount: USD 0.00" in email_to(p.client.email)
+
+
+def test_free_minutes_apply_to_the_first_call_with_an_expert_only(api: Any, users: Users, stripe_api: Any) -> None:
+    p = make_parties(api, users, stripe_api, free_minutes=5)
+    t0 = runtime.now()
+    first = start_call(p, t0)
+    assert Payment.get(calls.get_call(first, p.client.sub)["payment_id"]).authorised == 300 * 85
+    bill = calls.hang_up(first, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=30))["bill"]
+    assert (bill["free_minutes"], bill["billed_minutes"], bill["amount"]) == (5, 25, 7_500)
+    assert "Free minutes: 5" in email_to(p.client.email)
+
+    later = t0 + timedelta(hours=1)
+    second = start_call(p, later)
+    assert Payment.get(calls.get_call(second, p.client.sub)["payment_id"]).authorised == 300 * 90
+    bill = calls.hang_up(second, p.expert.sub, notifier=p.notifier, now=later + timedelta(minutes=30))["bill"]
+    assert (bill["free_minutes"], bill["billed_minutes"], bill["amount"]) == (0, 30, 9_000)
+    assert balance(p.expert.sub, "pending") == 6_750 + 8_100
+
+
+def test_billing_counts_only_the_time_both_were_connected(parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0)
+    calls.leave_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=10))
+    assert p.notifier.to(p.expert.sub, "session.left")
+    calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=10, seconds=30))
+    bill = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=20))["bill"]
+    assert (bill["billable_seconds"], bill["billed_minutes"], bill["amount"]) == (1_170, 20, 6_000)
+
+
+def test_hanging_up_twice_charges_once(parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0)
+    end = t0 + timedelta(minutes=10)
+    first = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=end)
+    again = calls.hang_up(session_id, p.expert.sub, notifier=p.notifier, now=end + timedelta(minutes=1))
+    assert first["bill"]["amount"] == again["bill"]["amount"] == 3_000
+    assert LedgerRecord.count(f"capture:{first['payment_id']}") == 1
+    assert len(p.notifier.to(p.client.sub, "session.ended")) == 1
+    assert len([m for m in sent_emails() if p.client.email in m.destinations["ToAddresses"]]) == 1
+
+
+def test_only_an_online_expert_can_be_called(parties: Parties, api: Any) -> None:
+    p = parties
+    api.put("/experts/me/presence", headers=p.expert.auth, body='{"status": "offline"}')
+    with pytest.raises(Conflict) as refused:
+        calls.request_call(
+            p.client.sub, p.expert.sub, "voice", payment_method_id=None, link_id=None, notifier=p.notifier,
+            now=runtime.now(),
+        )  # fmt: skip
+    assert refused.value.code == "expert_unavailable"
+    assert p.notifier.sent == []
+
+
+def test_a_declined_card_refuses_the_accept_with_402_and_the_call_stays_unheld(parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+    session = calls.request_call(
+        p.client.sub, p.expert.sub, "voice", payment_method_id=card(p.stripe, DECLINED_CARD), link_id=None,
+        notifier=p.notifier, now=t0,
+    )  # fmt: skip
+    with pytest.raises(PaymentRequired):
+        calls.accept_call(session["session_id"], p.expert.sub, notifier=p.notifier, now=t0)
+    assert calls.get_call(session["session_id"], p.client.sub)["state"] == "requested"
+    assert p.notifier.to(p.client.sub, "session.accepted") == []
+
+
+def test_the_expert_declines_and_the_client_cancels(parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+
+    def ask() -> str:
+        return str(
+            calls.request_call(
+                p.client.sub, p.expert.sub, "voice", payment_method_id=card(p.stripe), link_id=None,
+                notifier=p.notifier, now=t0,
+            )["session_id"]
+        )  # fmt: skip
+
+    declined = calls.decline_call(ask(), p.expert.sub, notifier=p.notifier, now=t0)
+    assert declined["state"] == "declined"
+    assert p.notifier.to(p.client.sub, "session.declined")
+
+    held = ask()
+    accepted = calls.accept_call(held, p.expert.sub, notifier=p.notifier, now=t0)
+    cancelled = calls.cancel_call(held, p.client.sub, notifier=p.notifier, now=t0)
+    assert cancelled["state"] == "cancelled"
+    assert Payment.get(accepted["payment_id"]).status == "released"
+    assert p.notifier.to(p.expert.sub, "session.cancelled")
+
+
+def test_strangers_cannot_see_or_touch_a_call(api: Any, parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0)
+    assert api.get(f"/sessions/{session_id}", headers=p.stranger.auth).status_code == 404
+    assert api.get("/sessions/nope", headers=p.client.auth).status_code == 404
+    assert api.get(f"/sessions/{session_id}", headers=p.client.auth).json_body["state"] == "active"
+    assert api.get(f"/sessions/{session_id}").status_code == 401
+    assert api.post(f"/sessions/{session_id}/hang-up", headers=p.stranger.auth).status_code == 403
+    assert api.post(f"/sessions/{session_id}/accept", headers=p.client.auth).status_code == 403
+    with pytest.raises(Forbidden):
+        calls.relay_target(session_id, p.stranger.sub, t0)
+    with pytest.raises(Forbidden):
+        calls.join_call(session_id, p.stranger.sub, notifier=p.notifier, now=t0)
+    assert calls.relay_target(session_id, p.client.sub, t0) == p.expert.sub
+    assert calls.relay_target(session_id, p.expert.sub, t0) == p.client.sub
+    with pytest.raises(Conflict):
+        calls.relay_target(session_id, p.client.sub, t0 + timedelta(minutes=90))
+    calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=5))
+    with pytest.raises(Conflict):
+        calls.relay_target(session_id, p.client.sub, t0 + timedelta(minutes=5))

@@ -1,0 +1,454 @@
+"""The WebSocket API, driven as API Gateway drives it: one Lambda event per connect, message and
+disconnect, with real Cognito tokens and a fake sender that records what reaches each connection."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from chalicelib.models.session import CallSession
+from chalicelib.models.ws_connection import WsConnection
+from chalicelib.profiles.save_profile import find_own_profile
+from chalicelib.realtime import sender as sender_module
+from chalicelib.realtime.limits import MAX_MESSAGE_BYTES, MAX_SIGNAL_PAYLOAD_BYTES
+from chalicelib.realtime.sender import ConnectionSender
+from infra.local.provision import LocalAws
+from tests.functional.builders import become_expert, register
+from tests.functional.conftest import DynamoReads, User, Users
+
+ROUTE_EVENT_TYPES = {"$connect": "CONNECT", "$default": "MESSAGE", "$disconnect": "DISCONNECT"}
+HANDLERS = {"$connect": "ws_connect", "$default": "ws_message", "$disconnect": "ws_disconnect"}
+
+
+def ws_event(
+    route_key: str, connection_id: str, *, token: str | None = None, body: str | None = None
+) -> dict[str, Any]:
+    """An event as API Gateway (and the local gateway) hands it to the WebSocket handlers."""
+    return {
+        "requestContext": {
+            "routeKey": route_key,
+            "eventType": ROUTE_EVENT_TYPES[route_key],
+            "connectionId": connection_id,
+            "domainName": "ws.parley.test",
+            "stage": "local",
+            "apiId": "parleyws",
+            "requestId": str(uuid.uuid4()),
+            "connectedAt": 1_763_000_000_000,
+            "messageDirection": "IN",
+        },
+        "queryStringParameters": {"token": token} if token is not None else None,
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+@dataclass
+class FakeSender:
+    """Records every post; connections in ``gone`` answer as API Gateway does for a closed one (410)."""
+
+    posts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    gone: set[str] = field(default_factory=set)
+    endpoints: list[str] = field(default_factory=list)
+
+    def send(self, connection_id: str, message: dict[str, Any]) -> bool:
+        if connection_id in self.gone:
+            return False
+        self.posts.setdefault(connection_id, []).append(message)
+        return True
+
+    def received(self, connection_id: str) -> list[dict[str, Any]]:
+        return self.posts.get(connection_id, [])
+
+    def errors(self, connection_id: str) -> list[str]:
+        return [m["code"] for m in self.received(connection_id) if m.get("type") == "error"]
+
+
+@pytest.fixture
+def sender() -> Iterator[FakeSender]:
+    fake = FakeSender()
+
+    def factory(endpoint_url: str) -> FakeSender:
+        fake.endpoints.append(endpoint_url)
+        return fake
+
+    sender_module.use_sender_factory(factory)
+    yield fake
+    sender_module.use_sender_factory(ConnectionSender)
+
+
+@dataclass
+class Gateway:
+    """Plays API Gateway: opens, feeds and closes connections by invoking the handlers."""
+
+    client: Client
+
+    def connect(self, token: str | None) -> tuple[str, dict[str, Any]]:
+        connection_id = f"conn-{uuid.uuid4().hex[:12]}="
+        return connection_id, self.invoke("$connect", connection_id, token=token)
+
+    def open(self, user: User) -> str:
+        connection_id, response = self.connect(user.id_token)
+        assert response["statusCode"] == 200, response
+        return connection_id
+
+    def send(self, connection_id: str, message: dict[str, Any] | str) -> None:
+        body = message if isinstance(message, str) else json.dumps(message)
+        assert self.invoke("$default", connection_id, body=body)["statusCode"] == 200
+
+    def close(self, connection_id: str) -> None:
+        assert self.invoke("$disconnect", connection_id)["statusCode"] == 200
+
+    def invoke(self, route_key: str, connection_id: str, **parts: Any) -> dict[str, Any]:
+        event = ws_event(route_key, connection_id, **parts)
+        return dict(self.client.lambda_.invoke(HANDLERS[route_key], event).payload)
+
+
+@pytest.fixture
+def gateway(aws: LocalAws, sender: FakeSender) -> Iterator[Gateway]:
+    from app import app
+
+    with Client(app, stage_name="local") as client:
+        yield Gateway(client)
+
+
+@dataclass
+class Call:
+    session_id: str
+    client: User
+    expert: User
+
+
+def a_live_call(client: User, expert: User, *, active_since: datetime | None = None) -> Call:
+    """A free call the expert has accepted (or, with ``active_since``, that has been active since then)."""
+    now = datetime.now(UTC)
+    session_id = f"ses_{uuid.uuid4().hex[:16]}"
+    CallSession(
+        session_id,
+        client_id=client.sub,
+        expert_id=expert.sub,
+        media="video",
+        paid=False,
+        state="active" if active_since else "accepted",
+        requested_at=now - timedelta(minutes=1),
+        expires_at=now + timedelta(minutes=1),
+        accepted_at=now - timedelta(seconds=30),
+        active_at=active_since,
+        hold_ready=True,
+        currency="USD",
+        rate_per_minute=300,
+        commission_bps=1000,
+    ).save()
+    return Call(session_id, client, expert)
+
+
+def offer(session_id: str, sdp: str = "v=0 o=- 1 2 IN IP4 127.0.0.1") -> dict[str, Any]:
+    return {"action": "signal.offer", "session_id": session_id, "payload": {"type": "offer", "sdp": sdp}}
+
+
+def both_joined(gateway: Gateway, call: Call) -> tuple[str, str]:
+    client_conn, expert_conn = gateway.open(call.client), gateway.open(call.expert)
+    gateway.send(client_conn, {"action": "session.join", "session_id": call.session_id})
+    gateway.send(expert_conn, {"action": "session.join", "session_id": call.session_id})
+    return client_conn, expert_conn
+
+
+@pytest.fixture
+def people(users: Users) -> tuple[User, User, User]:
+    return (
+        users.sign_up("cleo.client@example.com"),
+        users.sign_up("ada.expert@example.com"),
+        users.sign_up("ivan.intruder@example.com"),
+    )
+
+
+def test_a_bad_token_is_refused_at_the_handshake_and_nothing_is_stored(gateway: Gateway, users: Users) -> None:
+    user = users.sign_up("cleo.client@example.com")
+    tampered = user.id_token[:-4] + ("AAAA" if not user.id_token.endswith("AAAA") else "BBBB")
+
+    refused = [gateway.connect(token) for token in (None, "", "not-a-jwt", tampered)]
+
+    assert [response["statusCode"] for _, response in refused] == [401, 401, 401, 401]
+    assert all(WsConnection.count(connection_id) == 0 for connection_id, _ in refused)
+
+
+def test_a_good_token_opens_a_connection_that_is_stored_for_two_hours(gateway: Gateway, users: Users) -> None:
+    user = users.sign_up("cleo.client@example.com")
+
+    connection_id = gateway.open(user)
+
+    stored = WsConnection.get(connection_id)
+    assert stored.account_id == user.sub
+    assert timedelta(hours=2) - timedelta(seconds=1) < stored.expires_at - stored.connected_at <= timedelta(hours=2)
+
+
+def test_an_access_token_opens_a_connection_too(gateway: Gateway, users: Users) -> None:
+    user = users.sign_up("cleo.client@example.com")
+
+    connection_id, response = gateway.connect(user.access_token)
+
+    assert response["statusCode"] == 200
+    assert WsConnection.get(connection_id).account_id == user.sub
+
+
+def test_an_expert_stays_online_while_any_of_their_devices_is_connected(
+    gateway: Gateway, users: Users, sender: FakeSender
+) -> None:
+    from app import app
+
+    expert = users.sign_up("ada.expert@example.com")
+    with Client(app, stage_name="local") as rest:
+        become_expert(rest.http, expert)
+    phone, laptop, tablet = (gateway.open(expert) for _ in range(3))
+    gateway.send(phone, {"action": "presence", "status": "online"})
+    assert sender.received(phone) == [{"type": "presence", "status": "online"}]
+
+    gateway.close(phone)
+    gateway.close(laptop)
+    still = find_own_profile(expert.sub)
+    gateway.close(tablet)
+    after_last = find_own_profile(expert.sub)
+
+    assert still is not None
+    assert still.presence == "online"
+    assert after_last is not None
+    assert after_last.presence == "offline"
+
+
+def test_a_notification_reaches_every_open_device_of_the_person(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARLEY_WS_MANAGEMENT_URL", "http://127.0.0.1:9")
+    _, expert, intruder = people
+    phone, laptop = gateway.open(expert), gateway.open(expert)
+    elsewhere = gateway.open(intruder)
+    from chalicelib.sessions.notifier import default_notifier
+
+    default_notifier().notify(expert.sub, {"type": "session.requested", "session_id": "ses_1"})
+
+    assert sender.received(phone) == sender.received(laptop) == [{"type": "session.requested", "session_id": "ses_1"}]
+    assert sender.received(elsewhere) == []
+
+
+def test_signalling_reaches_only_the_other_participant_of_the_call(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, intruder = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = both_joined(gateway, call)
+    intruder_conn = gateway.open(intruder)
+    client_other_device = gateway.open(client)
+    sender.posts.clear()
+
+    gateway.send(client_conn, offer(call.session_id))
+    gateway.send(
+        expert_conn, {"action": "media.toggle", "session_id": call.session_id, "kind": "video", "enabled": False}
+    )
+
+    assert sender.received(expert_conn) == [
+        {"type": "signal.offer", "session_id": call.session_id, "from": client.sub,
+         "payload": {"type": "offer", "sdp": "v=0 o=- 1 2 IN IP4 127.0.0.1"}},
+    ]  # fmt: skip
+    assert sender.received(client_conn) == [
+        {"type": "media.toggle", "session_id": call.session_id, "from": expert.sub, "kind": "video", "enabled": False},
+    ]
+    assert sender.received(intruder_conn) == []
+    assert sender.received(client_other_device) == []
+
+
+def test_an_intruder_can_neither_inject_signalling_nor_join_the_call(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, intruder = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = both_joined(gateway, call)
+    intruder_conn = gateway.open(intruder)
+    sender.posts.clear()
+
+    gateway.send(intruder_conn, offer(call.session_id))
+    gateway.send(intruder_conn, {"action": "signal.ice", "session_id": call.session_id, "payload": {"candidate": "x"}})
+    gateway.send(intruder_conn, {"action": "session.join", "session_id": call.session_id})
+
+    assert sender.errors(intruder_conn) == ["not_a_participant"] * 3
+    assert sender.received(client_conn) == sender.received(expert_conn) == []
+    assert WsConnection.get(intruder_conn).session_id is None
+
+
+def test_unknown_actions_bad_json_and_bad_fields_get_an_error_back_not_a_crash(
+    gateway: Gateway, users: Users, sender: FakeSender
+) -> None:
+    connection_id = gateway.open(users.sign_up("cleo.client@example.com"))
+
+    for message in ("{not json", "[1, 2]", {"action": "teleport"}, {"no": "action"},
+                    {"action": "presence", "status": "asleep"}, {"action": "signal.offer", "payload": {}},
+                    {"action": "media.toggle", "session_id": "ses_x", "kind": "smell", "enabled": True}):  # fmt: skip
+        gateway.send(connection_id, message)
+
+    assert sender.errors(connection_id) == [
+        "invalid_json", "invalid_json", "unknown_action", "unknown_action",
+        "invalid_message", "invalid_message", "invalid_message",
+    ]  # fmt: skip
+    assert all(set(m) == {"type", "code", "message"} for m in sender.received(connection_id))
+
+
+def test_a_message_from_a_connection_that_never_signed_in_is_refused(gateway: Gateway, sender: FakeSender) -> None:
+    gateway.send("conn-never-opened=", {"action": "presence", "status": "online"})
+
+    assert sender.errors("conn-never-opened=") == ["connection_unknown"]
+
+
+def test_oversized_messages_are_refused_with_an_error_and_nothing_is_relayed(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = both_joined(gateway, call)
+    sender.posts.clear()
+
+    gateway.send(client_conn, offer(call.session_id, sdp="a" * MAX_SIGNAL_PAYLOAD_BYTES))
+    gateway.send(client_conn, offer(call.session_id, sdp="a" * MAX_MESSAGE_BYTES))
+
+    assert sender.errors(client_conn) == ["payload_too_large", "message_too_large"]
+    assert sender.received(expert_conn) == []
+
+
+def test_after_the_90_minute_cutoff_the_relay_refuses(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert, active_since=datetime.now(UTC) - timedelta(minutes=90, seconds=1))
+    client_conn, expert_conn = gateway.open(client), gateway.open(expert)
+    WsConnection(client_conn).update(actions=[WsConnection.session_id.set(call.session_id)])
+    WsConnection(expert_conn).update(actions=[WsConnection.session_id.set(call.session_id)])
+
+    gateway.send(client_conn, offer(call.session_id))
+
+    assert sender.errors(client_conn) == ["session_time_limit"]
+    assert sender.received(expert_conn) == []
+
+
+def test_a_stale_connection_is_removed_when_api_gateway_says_it_is_gone(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARLEY_WS_MANAGEMENT_URL", "http://127.0.0.1:9")
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    _, expert_conn = both_joined(gateway, call)
+    expert_second_device = gateway.open(expert)
+    sender.gone.add(expert_second_device)
+    from chalicelib.sessions.notifier import default_notifier
+
+    default_notifier().notify(expert.sub, {"type": "ping"})
+
+    assert WsConnection.count(expert_second_device) == 0
+    assert WsConnection.count(expert_conn) == 1
+    assert sender.received(expert_conn)[-1] == {"type": "ping"}
+
+
+def test_signalling_to_a_peer_whose_only_device_is_gone_is_refused_and_cleaned_up(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = both_joined(gateway, call)
+    sender.gone.add(expert_conn)
+
+    gateway.send(client_conn, offer(call.session_id))
+
+    assert sender.errors(client_conn) == ["peer_not_connected"]
+    assert WsConnection.count(expert_conn) == 0
+
+
+def test_losing_the_last_device_in_a_call_leaves_the_call(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = both_joined(gateway, call)
+    assert CallSession.get(call.session_id).state == "active"
+    sender.posts.clear()
+
+    gateway.close(client_conn)
+
+    session = CallSession.get(call.session_id, consistent_read=True)
+    assert session.client_connected_since is None
+    assert session.expert_connected_since is not None
+    assert {"type": "session.left", "session_id": call.session_id, "role": "client"} in sender.received(expert_conn)
+
+
+def test_the_management_endpoint_comes_from_configuration_or_else_from_the_event(
+    gateway: Gateway, users: Users, sender: FakeSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connection_id = gateway.open(users.sign_up("cleo.client@example.com"))
+    gateway.send(connection_id, {"action": "teleport"})
+    monkeypatch.setenv("PARLEY_WS_MANAGEMENT_URL", "http://127.0.0.1:9/")
+    gateway.send(connection_id, {"action": "teleport"})
+
+    assert sender.endpoints == ["https://ws.parley.test/local", "http://127.0.0.1:9"]
+
+
+def test_a_relayed_message_costs_two_dynamodb_calls_once_the_connection_is_known(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender, dynamo_reads: DynamoReads
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = both_joined(gateway, call)
+    gateway.send(client_conn, offer(call.session_id))
+    dynamo_reads.calls.clear()
+
+    gateway.send(client_conn, offer(call.session_id))
+
+    assert [name for name, _ in dynamo_reads.calls] == ["GetItem", "Query"]
+    assert [m["type"] for m in sender.received(expert_conn)].count("signal.offer") == 2
+
+
+class GoneEndpoint(BaseHTTPRequestHandler):
+    """API Gateway's @connections answer for a connection that has closed."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps({"message": "Gone"}).encode()
+        self.send_response(410)
+        self.send_header("x-amzn-ErrorType", "GoneException")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_the_connection_sender_reports_a_410_as_a_gone_connection(aws: LocalAws) -> None:
+    server = HTTPServer(("127.0.0.1", 0), GoneEndpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        delivered = ConnectionSender(f"http://127.0.0.1:{server.server_port}").send("conn-closed=", {"type": "ping"})
+    finally:
+        server.shutdown()
+
+    assert delivered is False
+
+
+def test_a_person_with_no_profile_going_offline_on_disconnect_is_left_alone(
+    gateway: Gateway, users: Users, sender: FakeSender
+) -> None:
+    from app import app
+
+    client = users.sign_up("cleo.client@example.com")
+    with Client(app, stage_name="local") as rest:
+        assert register(rest.http, client).status_code == 201
+    connection_id = gateway.open(client)
+
+    gateway.close(connection_id)
+
+    assert WsConnection.count(connection_id) == 0
+    assert find_own_profile(client.sub) is None
