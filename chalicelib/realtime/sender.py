@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -40,18 +41,22 @@ class ConnectionSender:
         return True
 
     def _management_client(self) -> Any:
-        if self._client is None:
-            import boto3
+        # boto3 clients may not be created from several threads at once (the local gateway
+        # runs handlers in a pool; a Lambda is single-threaded, where the lock costs nothing).
+        with _CLIENTS_LOCK:
+            if self._client is None:
+                import boto3
 
-            self._client = boto3.client(
-                "apigatewaymanagementapi", endpoint_url=self.endpoint_url, region_name=current_region()
-            )
-        return self._client
+                self._client = boto3.client(
+                    "apigatewaymanagementapi", endpoint_url=self.endpoint_url, region_name=current_region()
+                )
+            return self._client
 
 
 SenderFactory = Callable[[str], MessageSender]
 _factory: SenderFactory = ConnectionSender
 _senders: dict[str, MessageSender] = {}
+_CLIENTS_LOCK = threading.RLock()
 
 
 def management_url(domain_name: str, stage: str) -> str:
@@ -66,9 +71,10 @@ def configured_management_url() -> str | None:
 
 
 def sender_for(endpoint_url: str) -> MessageSender:
-    if endpoint_url not in _senders:
-        _senders[endpoint_url] = _factory(endpoint_url)
-    return _senders[endpoint_url]
+    with _CLIENTS_LOCK:
+        if endpoint_url not in _senders:
+            _senders[endpoint_url] = _factory(endpoint_url)
+        return _senders[endpoint_url]
 
 
 def use_sender_factory(factory: SenderFactory) -> None:

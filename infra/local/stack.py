@@ -1,6 +1,6 @@
-"""Parley's local stack in one command: moto, localstripe and ``chalice local``.
+"""Parley's local stack in one command: moto, localstripe, ``chalice local`` and the WebSocket gateway.
 
-    python -m infra.local.stack [--port-api N] [--state-dir .local] [--no-seed] [--no-reload]
+    python -m infra.local.stack [--port-api N] [--port-ws N] [--state-dir .local] [--no-seed] [--no-reload]
 
 Starts, each on a free loopback port unless told otherwise:
 
@@ -15,7 +15,12 @@ Starts, each on a free loopback port unless told otherwise:
   it sets, so the pool and client ids the app checks tokens against are the
   ones just created;
 * the jobs runner (``python -m infra.local.jobs``), the stand-in for EventBridge
-  schedules and Lambda's SQS polling, with the same environment as the API.
+  schedules and Lambda's SQS polling, with the same environment as the API;
+* the WebSocket gateway (``python -m infra.local.ws_gateway``), the stand-in for API
+  Gateway's WebSocket API and its ``@connections`` management API, with the same
+  environment again. The app environment of all three carries the management API's
+  address in ``PARLEY_WS_MANAGEMENT_URL``, so the app posts to connections the same
+  way from a WebSocket handler, a REST route or a scheduled job.
 
 Then it seeds the demo data (unless ``--no-seed``), writes ``<state-dir>/stack.json``
 (last, so its presence means "ready"), prints the endpoints and demo logins, and
@@ -53,6 +58,8 @@ LOG_TAIL_LINES = 40
 SERVE_CHALICE = "_serve-chalice"
 SERVE_LOCALSTRIPE = "_serve-localstripe"
 JOBS_READY = '"message": "ready"'  # the jobs runner's log line once it runs
+GATEWAY_READY = '"message": "ready"'  # the WebSocket gateway's log line once it serves
+WS_STAGE = "local"  # the WebSocket API's stage: the path of its URLs, as in AWS
 
 
 class StackError(RuntimeError):
@@ -341,12 +348,16 @@ def run(args: argparse.Namespace) -> int:
 
         _use_local_aws(moto.url)
         from infra.local.provision import provision
+        from infra.local.ws_gateway import MANAGEMENT_URL_VARIABLE
 
         local = provision(moto.url, TABLE_PREFIX)
+        ws_port, ws_management_port = args.port_ws or free_port(), free_port()
+        ws_management_url = f"http://{LOOPBACK}:{ws_management_port}/{WS_STAGE}"
         app_env = local.app_environment() | {
             "PARLEY_STRIPE_API_BASE": stripe.url,
             "PARLEY_STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
             "PARLEY_STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+            MANAGEMENT_URL_VARIABLE: ws_management_url,
         }
         api_env = _base_env() | app_env | {"PARLEY_LAUNCHER_PINNED": ",".join(sorted(app_env))}
         api = Service(
@@ -368,11 +379,22 @@ def run(args: argparse.Namespace) -> int:
             log_path=logs / "jobs.log",
             ready_log_text=JOBS_READY,
         )
+        gateway_argv = [python, "-m", "infra.local.ws_gateway", "--app-dir", str(REPO), "--stage", WS_STAGE]
+        gateway = Service(
+            name="WebSocket gateway",
+            port=ws_port,
+            argv=[*gateway_argv, "--port", str(ws_port), "--management-port", str(ws_management_port)],
+            env=api_env,
+            log_path=logs / "ws-gateway.log",
+            ready_log_text=GATEWAY_READY,
+        )
         supervisor.start(api)
         supervisor.start(jobs)
+        supervisor.start(gateway)
         deadline = time.monotonic() + args.timeout
         supervisor.wait_ready_or_move(api, deadline, port_chosen=bool(args.port_api))
         supervisor.wait_ready(jobs, deadline)
+        supervisor.wait_ready(gateway, deadline)
         register_stripe_webhook(stripe.url, f"{api.url}/webhooks/stripe")
 
         logins: list[dict[str, Any]] = []
@@ -401,6 +423,8 @@ def run(args: argparse.Namespace) -> int:
                 ) from None
         info: dict[str, Any] = {
             "api_url": api.url,
+            "ws_url": f"ws://{LOOPBACK}:{ws_port}/{WS_STAGE}",
+            "ws_management_url": ws_management_url,
             "moto_url": moto.url,
             "localstripe_url": stripe.url,
             "region": local.region,
@@ -486,6 +510,7 @@ def banner(info: dict[str, Any], stack_file: Path) -> str:
         "",
         f"Parley local stack is up ({info['started_in_seconds']:.1f} s)",
         f"  API           {info['api_url']}   (chalice local, stage local)",
+        f"  WebSocket     {info['ws_url']}?token=...   (local gateway; @connections at {info['ws_management_url']})",
         f"  AWS (moto)    {info['moto_url']}   DynamoDB, Cognito, S3, SES, SQS",
         f"  Stripe        {info['localstripe_url']}   (localstripe, key {info['stripe_secret_key']})",
         f"  User pool     {info['user_pool_id']}   web client {info['web_client_id']}",
@@ -587,11 +612,13 @@ def serve_localstripe(argv: list[str]) -> int:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m infra.local.stack",
-        description="Run Parley locally: moto (AWS), localstripe and chalice local, on loopback ports.",
+        description="Run Parley locally: moto (AWS), localstripe, chalice local and the WebSocket gateway, "
+        "on loopback ports.",
     )
     parser.add_argument("--port-api", type=int, default=0, help="API port (default: a free port)")
     parser.add_argument("--port-moto", type=int, default=0, help="moto server port (default: a free port)")
     parser.add_argument("--port-stripe", type=int, default=0, help="localstripe port (default: a free port)")
+    parser.add_argument("--port-ws", type=int, default=0, help="WebSocket gateway port (default: a free port)")
     parser.add_argument("--state-dir", default=".local", help="where stack.json and logs/ go (default: .local)")
     parser.add_argument("--no-seed", dest="seed", action="store_false", help="start without demo data")
     parser.add_argument(
