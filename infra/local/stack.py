@@ -357,6 +357,9 @@ def run(args: argparse.Namespace) -> int:
             "PARLEY_STRIPE_API_BASE": stripe.url,
             "PARLEY_STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
             "PARLEY_STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+            # Seconds to add to the clock in every process of the stack (see chalicelib/runtime.py):
+            # write a number into this file to make time pass without waiting.
+            "PARLEY_CLOCK_OFFSET_FILE": str(state_dir / "clock-offset"),
             MANAGEMENT_URL_VARIABLE: ws_management_url,
         }
         api_env = _base_env() | app_env | {"PARLEY_LAUNCHER_PINNED": ",".join(sorted(app_env))}

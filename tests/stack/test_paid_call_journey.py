@@ -1,0 +1,201 @@
+"""Paid calls on the running local stack, with real WebSocket clients: two people and an intruder.
+
+Time is made to pass by writing seconds into the stack's clock-offset file, which every
+process of the stack adds to its clock (local stage only), instead of waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+import requests
+import websockets
+
+if TYPE_CHECKING:
+    from tests.stack.conftest import LocalStack
+
+pytestmark = pytest.mark.stack
+PASSWORD = "Paid-call-journey-2026"
+QUIET = 0.5  # seconds to listen for messages that must not arrive
+
+
+@dataclass
+class Person:
+    sub: str
+    token: str
+    auth: dict[str, str]
+
+
+@pytest.fixture
+def clock(local_stack: LocalStack) -> Iterator[Path]:
+    """The stack's clock offset, reset to zero after the test."""
+    path = Path(local_stack.info["app_environment"]["PARLEY_CLOCK_OFFSET_FILE"])
+    yield path
+    path.write_text("0")
+
+
+def _person(stack: LocalStack, email: str) -> Person:
+    cognito = stack.cognito()
+    sub = cognito.sign_up(
+        ClientId=stack.info["web_client_id"], Username=email, Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": email}],
+    )["UserSub"]  # fmt: skip
+    cognito.admin_confirm_sign_up(UserPoolId=stack.info["user_pool_id"], Username=email)
+    token = cognito.initiate_auth(
+        ClientId=stack.info["web_client_id"], AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]["IdToken"]  # fmt: skip
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {"kind": "individual", "display_name": email.split("@")[0]}
+    assert requests.post(f"{stack.info['api_url']}/accounts/me", json=body, headers=auth, timeout=30).status_code == 201
+    return Person(str(sub), token, auth)
+
+
+def _cast(stack: LocalStack) -> tuple[Person, Person, Person]:
+    run = uuid.uuid4().hex[:8]
+    expert = _person(stack, f"caller-expert-{run}@example.com")
+    profile = {"slug": f"caller-{run}", "name": "Ines Expert", "categories": ["career"], "languages": ["en"],
+               "currency": "USD", "rate_per_minute": 300, "free_minutes": 0}  # fmt: skip
+    put = requests.put(f"{stack.info['api_url']}/experts/me", json=profile, headers=expert.auth, timeout=30)
+    assert put.status_code == 200, put.text
+    return expert, _person(stack, f"caller-client-{run}@example.com"), _person(stack, f"intruder-{run}@example.com")
+
+
+class Socket:
+    """One device's WebSocket to the local gateway, with the messages it has received."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.connection.send(json.dumps(message))
+
+    async def expect(self, kind: str, timeout: float = 10.0) -> dict[str, Any]:
+        while True:
+            message = json.loads(await asyncio.wait_for(self.connection.recv(), timeout))
+            if message.get("type") == kind:
+                return dict(message)
+
+    async def nothing(self) -> list[dict[str, Any]]:
+        received = []
+        try:
+            while True:
+                received.append(json.loads(await asyncio.wait_for(self.connection.recv(), QUIET)))
+        except TimeoutError:
+            return received
+
+
+async def _open(stack: LocalStack, person: Person) -> Socket:
+    return Socket(await websockets.connect(f"{stack.info['ws_url']}?token={person.token}"))
+
+
+def _sweep(stack: LocalStack) -> None:
+    stack_file = stack.state_dir / "stack.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "infra.local.jobs", "--run", "sweep_calls", "--stack-file", str(stack_file)],
+        capture_output=True, text=True, timeout=60, env=dict(os.environ), check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _emails_sent(stack: LocalStack) -> int:
+    ses = boto3.client("ses", endpoint_url=stack.info["moto_url"], region_name=stack.info["region"],
+                       aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    return int(ses.get_send_quota()["SentLast24Hours"])
+
+
+async def _call_goes_active(stack: LocalStack, expert: Person, client: Person) -> tuple[Socket, Socket, str]:
+    expert_socket, client_socket = await _open(stack, expert), await _open(stack, client)
+    await expert_socket.send({"action": "presence", "status": "online"})
+    await expert_socket.expect("presence")
+    await client_socket.send({"action": "session.request", "expert_id": expert.sub, "media": "video",
+                              "payment_method_id": "pm_card_visa"})  # fmt: skip
+    session_id = (await expert_socket.expect("session.requested"))["session"]["session_id"]
+    await expert_socket.send({"action": "session.accept", "session_id": session_id})
+    await client_socket.expect("session.accepted")
+    for socket in (client_socket, expert_socket):
+        await socket.send({"action": "session.join", "session_id": session_id})
+    await client_socket.expect("session.active")
+    await expert_socket.expect("session.active")
+    return expert_socket, client_socket, session_id
+
+
+def test_a_full_call_from_request_to_receipt_is_captured_to_the_cent_and_the_intruder_sees_nothing(
+    local_stack: LocalStack, clock: Path
+) -> None:
+    expert, client, intruder = _cast(local_stack)
+    emails_before = _emails_sent(local_stack)
+
+    async def journey() -> dict[str, Any]:
+        expert_socket, client_socket, session_id = await _call_goes_active(local_stack, expert, client)
+        intruder_socket = await _open(local_stack, intruder)
+        offer = {"sdp": "v=0 o=- 1 1 IN IP4 127.0.0.1", "type": "offer"}
+        await client_socket.send({"action": "signal.offer", "session_id": session_id, "payload": offer})
+        assert (await expert_socket.expect("signal.offer"))["payload"] == offer
+        assert await intruder_socket.nothing() == []  # cannot read
+        await intruder_socket.send({"action": "signal.ice", "session_id": session_id, "payload": {"candidate": "x"}})
+        refused = await intruder_socket.expect("error")
+        assert refused["code"] in ("not_a_participant", "forbidden")
+        assert [m for m in await expert_socket.nothing() if m.get("type") == "signal.ice"] == []  # cannot inject
+        clock.write_text(str(30 * 60 - 10))  # 29 min 50 s later
+        await client_socket.send({"action": "session.hang_up", "session_id": session_id})
+        ended = await client_socket.expect("session.ended")
+        assert (await expert_socket.expect("session.ended"))["session_id"] == session_id
+        return ended
+
+    ended = asyncio.run(journey())
+    assert ended["bill"]["amount"] == 9_000  # 30 started minutes at 3.00
+    api = local_stack.info["api_url"]
+    earnings = requests.get(f"{api}/experts/me/earnings", headers=expert.auth, timeout=30).json()["currencies"][0]
+    assert (earnings["currency"], earnings["pending"]) == ("USD", 8_100)
+    assert _emails_sent(local_stack) == emails_before + 2  # a receipt to each side
+
+
+def test_a_call_ended_within_its_first_three_minutes_costs_nothing(local_stack: LocalStack, clock: Path) -> None:
+    expert, client, _ = _cast(local_stack)
+
+    async def short_call() -> dict[str, Any]:
+        expert_socket, client_socket, session_id = await _call_goes_active(local_stack, expert, client)
+        clock.write_text(str(2 * 60 + 50))
+        await expert_socket.send({"action": "session.hang_up", "session_id": session_id})
+        return await client_socket.expect("session.ended")
+
+    ended = asyncio.run(short_call())
+    assert ended["bill"]["amount"] == 0
+    earnings = requests.get(f"{local_stack.info['api_url']}/experts/me/earnings", headers=expert.auth, timeout=30)
+    assert all(row["pending"] == 0 for row in earnings.json()["currencies"])
+
+
+def test_a_call_reaching_90_minutes_is_warned_cut_off_and_charged_for_90(local_stack: LocalStack, clock: Path) -> None:
+    expert, client, _ = _cast(local_stack)
+
+    async def long_call() -> tuple[list[int], dict[str, Any], dict[str, Any]]:
+        expert_socket, client_socket, session_id = await _call_goes_active(local_stack, expert, client)
+        warned = []
+        for minute in (85, 89):
+            clock.write_text(str(minute * 60 + 5))
+            await asyncio.to_thread(_sweep, local_stack)
+            warned.append((await client_socket.expect("session.warning"))["minutes_left"])
+            await expert_socket.expect("session.warning")
+        clock.write_text(str(95 * 60))
+        await asyncio.to_thread(_sweep, local_stack)
+        ended = await client_socket.expect("session.ended")
+        await expert_socket.send({"action": "signal.ice", "session_id": session_id, "payload": {"candidate": "late"}})
+        late = await expert_socket.expect("error")
+        return warned, ended, late
+
+    warned, ended, late = asyncio.run(long_call())
+    assert warned == [5, 1]
+    assert (ended["reason"], ended["bill"]["amount"]) == ("time_limit", 90 * 300)
+    assert late["type"] == "error"  # the relay refuses signalling after the limit
