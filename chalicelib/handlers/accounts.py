@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.accounts.account_records import account_view, change_account, get_account, register_account
 from chalicelib.web.api import ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="accounts")
@@ -17,6 +16,7 @@ ACCOUNT_INPUT = "chalicelib.accounts.schemas:AccountInput"
     body=ACCOUNT_INPUT, errors=(400, 401, 409),
 )  # fmt: skip
 def register_me(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.accounts.account_records import account_view, register_account
     from chalicelib.accounts.schemas import AccountInput
 
     return account_view(register_account(request.caller, request.body(AccountInput), runtime.now()))
@@ -24,11 +24,14 @@ def register_me(request: ApiRequest) -> dict[str, Any]:
 
 @api.route("/accounts/me", "GET", summary="My account", errors=(401, 404))
 def read_me(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.accounts.account_records import account_view, get_account
+
     return account_view(get_account(request.caller.account_id))
 
 
 @api.route("/accounts/me", "PUT", summary="Change my account", body=ACCOUNT_INPUT, errors=(400, 401, 404, 409))
 def change_me(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.accounts.account_records import account_view, change_account
     from chalicelib.accounts.schemas import AccountInput
 
     return account_view(change_account(request.caller, request.body(AccountInput), runtime.now()))

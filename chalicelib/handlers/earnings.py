@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.connect.onboarding import refresh_payout_status, start_onboarding
 from chalicelib.errors import Forbidden, InvalidInput
-from chalicelib.ledger.statements import expert_earnings, platform_revenue, weekly_statement
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="earnings")
@@ -19,6 +17,7 @@ MAX_STATEMENT_WEEKS = 52
     status=201, body="chalicelib.connect.schemas:OnboardingInput", errors=(400, 401, 404, 409, 503),
 )  # fmt: skip
 def onboarding(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.connect.onboarding import start_onboarding
     from chalicelib.connect.schemas import OnboardingInput
 
     country = request.body(OnboardingInput).country
@@ -33,11 +32,15 @@ def onboarding(request: ApiRequest) -> dict[str, Any]:
 
 @api.route("/experts/me/payouts", "GET", summary="My payout account: onboarding stage, payouts enabled", errors=(401,))
 def payout_status(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.connect.onboarding import refresh_payout_status
+
     return refresh_payout_status(request.caller.account_id, gateway=runtime.stripe_gateway(), now=runtime.now())
 
 
 @api.route("/experts/me/earnings", "GET", summary="My earnings per currency: pending, available, frozen, paid")
 def earnings(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.ledger.statements import expert_earnings
+
     return expert_earnings(request.caller.account_id)
 
 
@@ -46,6 +49,8 @@ def earnings(request: ApiRequest) -> dict[str, Any]:
     query=(QueryParam("weeks", "How many weeks back, 1 to 52 (default 12).", "integer"),), errors=(400, 401),
 )  # fmt: skip
 def statement(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.ledger.statements import weekly_statement
+
     raw = request.query("weeks") or "12"
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_STATEMENT_WEEKS:
         raise InvalidInput(f"'weeks' is a whole number from 1 to {MAX_STATEMENT_WEEKS}.", code="invalid_number")
@@ -55,6 +60,8 @@ def statement(request: ApiRequest) -> dict[str, Any]:
 
 @api.route("/admin/revenue", "GET", summary="The platform's commission per currency (admins)", errors=(401, 403))
 def revenue(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.ledger.statements import platform_revenue
+
     if not request.caller.is_admin:
         raise Forbidden("Only admins see platform revenue.")
     return {"revenue": platform_revenue()}

@@ -6,9 +6,6 @@ from typing import Any
 
 from chalicelib import runtime
 from chalicelib.errors import NotFound
-from chalicelib.profiles.presence import set_presence
-from chalicelib.profiles.save_profile import find_own_profile, save_expert_profile
-from chalicelib.profiles.views import private_profile
 from chalicelib.web.api import ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="expert profile")
@@ -19,7 +16,9 @@ api = ApiBlueprint(__name__, tag="expert profile")
     body="chalicelib.profiles.schemas:ProfileInput", errors=(400, 401, 404, 409),
 )  # fmt: skip
 def put_my_profile(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.profiles.save_profile import save_expert_profile
     from chalicelib.profiles.schemas import ProfileInput
+    from chalicelib.profiles.views import private_profile
 
     settings = runtime.settings()
     profile = save_expert_profile(
@@ -34,6 +33,9 @@ def put_my_profile(request: ApiRequest) -> dict[str, Any]:
 
 @api.route("/experts/me", "GET", summary="My expert profile, private fields included", errors=(401, 404))
 def get_my_profile(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.profiles.save_profile import find_own_profile
+    from chalicelib.profiles.views import private_profile
+
     profile = find_own_profile(request.caller.account_id)
     if profile is None:
         raise NotFound("You have no expert profile yet.", code="profile_not_found")
@@ -45,6 +47,7 @@ def get_my_profile(request: ApiRequest) -> dict[str, Any]:
     body="chalicelib.profiles.schemas:PresenceInput", errors=(400, 401, 404),
 )  # fmt: skip
 def put_my_presence(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.profiles.presence import set_presence
     from chalicelib.profiles.schemas import PresenceInput
 
     status = request.body(PresenceInput).status

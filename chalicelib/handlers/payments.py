@@ -6,8 +6,6 @@ from typing import Any
 
 from chalicelib import runtime
 from chalicelib.errors import Forbidden
-from chalicelib.payments.card_payments import get_payment, refund_payment, start_card_setup
-from chalicelib.payments.views import payment_view, visible_payment
 from chalicelib.web.api import ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="payments")
@@ -18,6 +16,8 @@ api = ApiBlueprint(__name__, tag="payments")
     status=201, errors=(401, 404, 503),
 )  # fmt: skip
 def card_setup(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.payments.card_payments import start_card_setup
+
     return start_card_setup(request.caller.account_id, runtime.stripe_gateway())
 
 
@@ -25,6 +25,9 @@ def card_setup(request: ApiRequest) -> dict[str, Any]:
     "/payments/{payment_id}", "GET", summary="A payment, for its client, its expert or an admin", errors=(401, 404)
 )
 def read_payment(request: ApiRequest, payment_id: str) -> dict[str, Any]:
+    from chalicelib.payments.card_payments import get_payment
+    from chalicelib.payments.views import payment_view, visible_payment
+
     return payment_view(visible_payment(get_payment(payment_id), request.caller))
 
 
@@ -33,7 +36,9 @@ def read_payment(request: ApiRequest, payment_id: str) -> dict[str, Any]:
     status=201, body="chalicelib.payments.schemas:RefundInput", errors=(400, 401, 403, 404, 409, 503),
 )  # fmt: skip
 def refund(request: ApiRequest, payment_id: str) -> dict[str, Any]:
+    from chalicelib.payments.card_payments import refund_payment
     from chalicelib.payments.schemas import RefundInput
+    from chalicelib.payments.views import payment_view
 
     if not request.caller.is_admin:
         raise Forbidden("Only admins refund payments.")

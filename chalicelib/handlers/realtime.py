@@ -4,16 +4,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response, WebsocketAPI, WebsocketEvent
 
 from chalicelib import runtime
 from chalicelib.errors import DomainError, NotAuthenticated
-from chalicelib.realtime.commands import handle_message
-from chalicelib.realtime.connections import close_connection, open_connection
-from chalicelib.realtime.relay import AccountNotifier
-from chalicelib.realtime.sender import MessageSender, management_url, sender_for
+
+if TYPE_CHECKING:
+    from chalicelib.realtime.sender import MessageSender
 from chalicelib.web.api import token_verifier
 from chalicelib.web.logs import log_info
 
@@ -27,6 +26,8 @@ realtime.websocket_api = WebsocketAPI()
 @realtime.on_ws_connect(name="ws_connect")
 def ws_connect(event: WebsocketEvent) -> Response | None:
     """Refuse the handshake (nothing stored) unless ``?token=`` is a valid Cognito ID or access token."""
+    from chalicelib.realtime.connections import open_connection
+
     params: dict[str, Any] = event.to_dict().get("queryStringParameters") or {}
     token = params.get("token")
     try:
@@ -46,6 +47,8 @@ def ws_connect(event: WebsocketEvent) -> Response | None:
 
 @realtime.on_ws_message(name="ws_message")
 def ws_message(event: WebsocketEvent) -> None:
+    from chalicelib.realtime.commands import handle_message
+
     handle_message(
         event.connection_id,
         event.body,
@@ -57,6 +60,9 @@ def ws_message(event: WebsocketEvent) -> None:
 
 @realtime.on_ws_disconnect(name="ws_disconnect")
 def ws_disconnect(event: WebsocketEvent) -> None:
+    from chalicelib.realtime.connections import close_connection
+    from chalicelib.realtime.relay import AccountNotifier
+
     now = runtime.now()
     close_connection(
         event.connection_id,
@@ -67,4 +73,6 @@ def ws_disconnect(event: WebsocketEvent) -> None:
 
 
 def _sender(event: WebsocketEvent) -> MessageSender:
+    from chalicelib.realtime.sender import management_url, sender_for
+
     return sender_for(management_url(event.domain_name, event.stage))

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from chalice.app import Rate
-from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import runtime
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
@@ -17,22 +16,14 @@ from chalicelib.web.logs import log_info
 api = ApiBlueprint(__name__, tag="sessions")
 
 
-class CallRequestInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    expert_id: str = Field(min_length=1, max_length=128)
-    media: str = Field(pattern="^(voice|video)$", description="voice or video")
-    payment_method_id: str | None = Field(default=None, max_length=255, description="A saved card (Stripe.js)")
-    link_id: str | None = Field(default=None, max_length=64, description="A session link of this expert")
-
-
 @api.route(
     "/sessions", "POST", summary="Ask an online expert for a call", status=201,
-    body="chalicelib.handlers.sessions:CallRequestInput", errors=(400, 401, 404, 409),
+    body="chalicelib.sessions.schemas:CallRequestInput", errors=(400, 401, 404, 409),
 )  # fmt: skip
 def request_call(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.sessions.calls import request_call as ask
     from chalicelib.sessions.notifier import default_notifier
+    from chalicelib.sessions.schemas import CallRequestInput
 
     data = request.body(CallRequestInput)
     return ask(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.uploads.presign_upload import presign_upload
 from chalicelib.web.api import ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="uploads")
@@ -16,6 +15,7 @@ api = ApiBlueprint(__name__, tag="uploads")
     status=201, body="chalicelib.uploads.schemas:UploadRequest", errors=(400, 401),
 )  # fmt: skip
 def create_upload(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.uploads.presign_upload import presign_upload
     from chalicelib.uploads.schemas import UploadRequest
 
     upload = request.body(UploadRequest)
