@@ -55,6 +55,38 @@ class LocalStack:
         )
 
 
+@dataclass(frozen=True)
+class Person:
+    """Someone who signed up through Cognito, confirmed, signed in and registered their account."""
+
+    sub: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def new_person(stack: LocalStack, email: str, password: str = "Stack-person-2026") -> Person:
+    import requests
+
+    cognito = stack.cognito()
+    sub = cognito.sign_up(
+        ClientId=stack.info["web_client_id"], Username=email, Password=password,
+        UserAttributes=[{"Name": "email", "Value": email}],
+    )["UserSub"]  # fmt: skip
+    cognito.admin_confirm_sign_up(UserPoolId=stack.info["user_pool_id"], Username=email)
+    token = cognito.initiate_auth(
+        ClientId=stack.info["web_client_id"], AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )["AuthenticationResult"]["IdToken"]  # fmt: skip
+    person = Person(str(sub), str(token))
+    account = {"kind": "individual", "display_name": email.split("@")[0]}
+    registered = requests.post(f"{stack.info['api_url']}/accounts/me", json=account, headers=person.auth, timeout=30)
+    assert registered.status_code == 201, registered.text
+    return person
+
+
 def _launcher_output(path: Path) -> str:
     try:
         return path.read_text(errors="replace")[-6000:]

@@ -13,29 +13,12 @@ import requests
 import stripe
 
 from infra.local.demo_payments import seed_paid_sessions
+from tests.stack.conftest import new_person
 
 if TYPE_CHECKING:
     from tests.stack.conftest import LocalStack
 
 pytestmark = pytest.mark.stack
-PASSWORD = "Payout-journey-2026"
-
-
-def _user(stack: LocalStack, api: str, email: str) -> tuple[str, dict[str, str]]:
-    cognito = stack.cognito()
-    sub = cognito.sign_up(
-        ClientId=stack.info["web_client_id"], Username=email, Password=PASSWORD,
-        UserAttributes=[{"Name": "email", "Value": email}],
-    )["UserSub"]  # fmt: skip
-    cognito.admin_confirm_sign_up(UserPoolId=stack.info["user_pool_id"], Username=email)
-    token = cognito.initiate_auth(
-        ClientId=stack.info["web_client_id"], AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
-    )["AuthenticationResult"]["IdToken"]  # fmt: skip
-    auth = {"Authorization": f"Bearer {token}"}
-    kind = {"kind": "individual", "display_name": email.split("@")[0]}
-    assert requests.post(f"{api}/accounts/me", json=kind, headers=auth, timeout=30).status_code == 201
-    return str(sub), auth
 
 
 def _operator(stack: LocalStack, *args: str) -> subprocess.CompletedProcess[str]:
@@ -48,8 +31,11 @@ def _operator(stack: LocalStack, *args: str) -> subprocess.CompletedProcess[str]
 def test_an_expert_onboards_and_the_operator_pays_their_earnings_once(local_stack: LocalStack) -> None:
     api = local_stack.info["api_url"]
     run = uuid.uuid4().hex[:8]
-    expert_id, expert = _user(local_stack, api, f"payee-{run}@example.com")
-    client_id, _ = _user(local_stack, api, f"payer-{run}@example.com")
+    payee, payer = (
+        new_person(local_stack, f"payee-{run}@example.com"),
+        new_person(local_stack, f"payer-{run}@example.com"),
+    )
+    expert_id, expert, client_id = payee.sub, payee.auth, payer.sub
     profile = {"slug": f"payee-{run}", "name": "Priya Payee", "categories": ["finance"], "languages": ["en"],
                "currency": "GBP", "rate_per_minute": 250}  # fmt: skip
     assert requests.put(f"{api}/experts/me", json=profile, headers=expert, timeout=30).status_code == 200

@@ -11,9 +11,9 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,19 +22,13 @@ import pytest
 import requests
 import websockets
 
+from tests.stack.conftest import Person, new_person
+
 if TYPE_CHECKING:
     from tests.stack.conftest import LocalStack
 
 pytestmark = pytest.mark.stack
-PASSWORD = "Paid-call-journey-2026"
 QUIET = 0.5  # seconds to listen for messages that must not arrive
-
-
-@dataclass
-class Person:
-    sub: str
-    token: str
-    auth: dict[str, str]
 
 
 @pytest.fixture
@@ -45,31 +39,18 @@ def clock(local_stack: LocalStack) -> Iterator[Path]:
     path.write_text("0")
 
 
-def _person(stack: LocalStack, email: str) -> Person:
-    cognito = stack.cognito()
-    sub = cognito.sign_up(
-        ClientId=stack.info["web_client_id"], Username=email, Password=PASSWORD,
-        UserAttributes=[{"Name": "email", "Value": email}],
-    )["UserSub"]  # fmt: skip
-    cognito.admin_confirm_sign_up(UserPoolId=stack.info["user_pool_id"], Username=email)
-    token = cognito.initiate_auth(
-        ClientId=stack.info["web_client_id"], AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD},
-    )["AuthenticationResult"]["IdToken"]  # fmt: skip
-    auth = {"Authorization": f"Bearer {token}"}
-    body = {"kind": "individual", "display_name": email.split("@")[0]}
-    assert requests.post(f"{stack.info['api_url']}/accounts/me", json=body, headers=auth, timeout=30).status_code == 201
-    return Person(str(sub), token, auth)
-
-
 def _cast(stack: LocalStack) -> tuple[Person, Person, Person]:
     run = uuid.uuid4().hex[:8]
-    expert = _person(stack, f"caller-expert-{run}@example.com")
+    expert = new_person(stack, f"caller-expert-{run}@example.com")
     profile = {"slug": f"caller-{run}", "name": "Ines Expert", "categories": ["career"], "languages": ["en"],
                "currency": "USD", "rate_per_minute": 300, "free_minutes": 0}  # fmt: skip
     put = requests.put(f"{stack.info['api_url']}/experts/me", json=profile, headers=expert.auth, timeout=30)
     assert put.status_code == 200, put.text
-    return expert, _person(stack, f"caller-client-{run}@example.com"), _person(stack, f"intruder-{run}@example.com")
+    return (
+        expert,
+        new_person(stack, f"caller-client-{run}@example.com"),
+        new_person(stack, f"intruder-{run}@example.com"),
+    )
 
 
 class Socket:
@@ -159,7 +140,11 @@ def test_a_full_call_from_request_to_receipt_is_captured_to_the_cent_and_the_int
     api = local_stack.info["api_url"]
     earnings = requests.get(f"{api}/experts/me/earnings", headers=expert.auth, timeout=30).json()["currencies"][0]
     assert (earnings["currency"], earnings["pending"]) == ("USD", 8_100)
-    assert _emails_sent(local_stack) == emails_before + 2  # a receipt to each side
+    # A receipt to each side; they are sent just after both are told the call ended.
+    deadline = time.monotonic() + 10
+    while _emails_sent(local_stack) < emails_before + 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _emails_sent(local_stack) == emails_before + 2
 
 
 def test_a_call_ended_within_its_first_three_minutes_costs_nothing(local_stack: LocalStack, clock: Path) -> None:
