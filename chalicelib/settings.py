@@ -24,6 +24,7 @@ class Settings:
     web_origin: str
     commission_bps: int
     earnings_hold_days: int
+    call_request_seconds: int
 
     @property
     def token_issuer(self) -> str:
@@ -56,6 +57,7 @@ def get_settings() -> Settings:
         web_origin=os.environ.get("PARLEY_WEB_ORIGIN", "*"),
         commission_bps=int(os.environ.get("PARLEY_COMMISSION_BPS", "1000")),
         earnings_hold_days=int(os.environ.get("PARLEY_EARNINGS_HOLD_DAYS", "7")),
+        call_request_seconds=int(os.environ.get("PARLEY_CALL_REQUEST_SECONDS", "60")),
     )
 
 

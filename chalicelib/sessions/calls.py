@@ -48,7 +48,6 @@ from chalicelib.sessions.session import (
     ENDED,
     EXPERT,
     FINISHED,
-    REQUEST_TTL,
     REQUESTED,
     Session,
 )
@@ -81,9 +80,10 @@ def request_call(
         raise Conflict("This expert has no per-minute rate.", code="expert_has_no_rate")
     free_call = link is not None and link.kind == "free"
     session_id = uuid.uuid4().hex
+    expires_at = now + timedelta(seconds=runtime.settings().call_request_seconds)
     item = CallSession(
         session_id, client_id=client_id, expert_id=expert_id, media=media, paid=not free_call, state=REQUESTED,
-        requested_at=now, expires_at=now + REQUEST_TTL, hold_ready=free_call, link_id=link_id,
+        requested_at=now, expires_at=expires_at, hold_ready=free_call, link_id=link_id,
         payment_method_id=payment_method_id, currency=profile.currency, rate_per_minute=profile.rate_per_minute,
         hourly_rate=profile.hourly_rate, free_minutes=_free_minutes(client_id, profile),
         commission_bps=runtime.settings().commission_bps, warnings_sent=[], last_meter_minute=0,

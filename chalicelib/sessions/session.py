@@ -26,7 +26,7 @@ FINISHED = (ENDED, DECLINED, CANCELLED, EXPIRED)
 CLIENT = "client"
 EXPERT = "expert"
 
-REQUEST_TTL = timedelta(seconds=60)
+REQUEST_TTL = timedelta(seconds=60)  # the default; PARLEY_CALL_REQUEST_SECONDS sets it per stage
 DROP_GRACE = timedelta(seconds=60)
 
 
