@@ -1,13 +1,19 @@
 """Relay latency through the local WebSocket gateway, against a bare WebSocket echo on the same machine.
 
-What: the time from sending a message on one WebSocket to receiving it back, over
-``--messages`` messages (1,000 by default), for two routes that the same client code drives:
+What: the time from sending a message on one WebSocket to receiving it (back, or on the
+other side), over ``--messages`` messages (1,000 by default), for three routes that the
+same client code drives:
 
 * **bare echo**: a ``websockets`` echo server on loopback, the floor any WebSocket
   round trip on this machine pays;
 * **gateway + handler**: the message goes through ``infra.local.ws_gateway`` into a
   Chalice ``$default`` handler, which sends it back with ``app.websocket_api.send``,
-  a POST to the gateway's ``@connections`` management API, as our relay does.
+  a POST to the gateway's ``@connections`` management API, as our relay does;
+* **relay (real app)**: Parley's own ``app.py`` behind a second gateway. Two people
+  signed up in Cognito (moto) connect with their real ID tokens (``?token=``), both
+  devices send ``session.join`` for a free call written accepted into the sessions
+  table (joining makes it active), and the client's ``signal.offer`` is timed from
+  its send until the expert's socket receives it (checked: the same payload).
 
 Both servers run in their own processes, with their own settings matching
 (permessage-deflate off, as API Gateway has it); the gateway process is started as
@@ -15,19 +21,24 @@ the local stack starts it, so it also writes its JSON log lines. Each route gets
 ``--warmup`` untimed messages first (imports, the boto3 client, connection pools),
 then timed blocks of ``--block`` messages alternate between the routes, in turns
 whose order flips each round (each turn after 5 untimed messages), so machine
-noise hits both. Messages are
+noise hits all. Messages are
 signalling-sized JSON (``--size`` bytes) numbered so that a reply can only match
-its own message. Printed: p50 / p99 / mean of each route and the ratio
-gateway/bare, plus what the gateway did per timed message (from its log).
+its own message. Printed: p50 / p99 / mean of each route and its ratio to the bare
+echo, plus what each gateway did per timed message (from its log): invocations,
+``@connections`` calls and, for the real app, DynamoDB requests. Those are counted
+in the gateway's process: the real app is served through a small wrapper ``app.py``
+(``RELAY_APP``, written to a temporary directory) that loads ``app.py`` and wraps
+PynamoDB's ``Connection.dispatch`` to log one JSON line per request.
 
 The handler app is a parameter: ``--app-dir`` serves another app (its ``app.py``)
 instead of the trivial echo; ``--env NAME=VALUE`` adds to the gateway's
 environment. A moto server is started for the gateway (it refuses to run without
 a local AWS); its URL is in the gateway's ``AWS_ENDPOINT_URL``, for apps that read
 or write DynamoDB per message. A relay between two clients is a ``Route`` whose
-sender and receiver differ (see ``open_routes``).
+sender and receiver differ (see ``open_routes``). ``--no-relay`` skips the real app.
 
     scripts/bench-ws-relay [--messages 1000] [--warmup 100] [--block 100] [--size 300] [--app-dir DIR]
+                           [--no-relay]
 """
 
 from __future__ import annotations
@@ -46,6 +57,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -73,6 +85,37 @@ app.websocket_api.session = boto3.session.Session()
 def echo(event):
     app.websocket_api.send(event.connection_id, event.body)
 """
+
+# The real app, as the gateway serves it (the module is loaded under another name: this file is
+# the gateway's ``app``), with every DynamoDB request PynamoDB makes written as a JSON log line.
+RELAY_APP = """\
+import importlib.util
+import sys
+
+from pynamodb.connection.base import Connection
+
+from infra.local.jobs import JsonLog
+
+_spec = importlib.util.spec_from_file_location("parley_app", {app_path!r})
+_module = importlib.util.module_from_spec(_spec)
+sys.modules["parley_app"] = _module
+_spec.loader.exec_module(_module)
+app = _module.app
+
+_log = JsonLog()
+_dispatch = Connection.dispatch
+
+
+def _counted(self, operation_name, operation_kwargs):
+    _log("dynamodb", operation=operation_name)
+    return _dispatch(self, operation_name, operation_kwargs)
+
+
+Connection.dispatch = _counted
+"""
+RELAY = "relay (real app)"
+RELAY_TABLE_PREFIX = "parley-bench-relay-"
+PASSWORD = "Correct-horse-42"
 
 
 class BenchError(RuntimeError):
@@ -157,6 +200,7 @@ class Route:
     sender: ClientConnection
     receiver: ClientConnection
     matches: Callable[[str, str], bool] = field(default=lambda sent, received: sent == received)
+    encode: Callable[[int, int], str] = field(default=lambda number, size: message(number, size))
     samples: list[float] = field(default_factory=list)
 
 
@@ -167,14 +211,46 @@ def message(number: int, size: int) -> str:
     return json.dumps(head | {"candidate": "c" * padding})
 
 
+def offer_message(session_id: str) -> Callable[[int, int], str]:
+    """The real app's ``signal.offer`` for ``session_id``: a numbered SDP-like payload, ``size`` bytes in all."""
+
+    def encode(number: int, size: int) -> str:
+        payload: dict[str, object] = {"type": "offer", "seq": number, "sdp": ""}
+        head = {"action": "signal.offer", "session_id": session_id, "payload": payload}
+        padding = max(0, size - len(json.dumps(head)))
+        return json.dumps(head | {"payload": payload | {"sdp": "v" * padding}})
+
+    return encode
+
+
+def relayed_offer(sent: str, received: str) -> bool:
+    """What the other side gets: ``{"type": "signal.offer", "payload": <as sent>, "session_id", "from"}``."""
+    with contextlib.suppress(ValueError):
+        got, put = json.loads(received), json.loads(sent)
+        return isinstance(got, dict) and got.get("type") == put["action"] and got.get("payload") == put["payload"]
+    return False
+
+
 async def time_one(route: Route, payload: str) -> float:
     started = time.perf_counter()
     await route.sender.send(payload)
-    received = await asyncio.wait_for(route.receiver.recv(), REPLY_TIMEOUT)
+    try:
+        received = await asyncio.wait_for(route.receiver.recv(), REPLY_TIMEOUT)
+    except TimeoutError:
+        answer = await _pending(route.sender) if route.sender is not route.receiver else None
+        raise BenchError(f"{route.name}: nothing arrived in {REPLY_TIMEOUT:.0f} s; the sender got {answer!r}") from None
     elapsed = time.perf_counter() - started
     if not isinstance(received, str) or not route.matches(payload, received):
-        raise BenchError(f"{route.name}: expected the message back, got {str(received)[:200]!r}")
+        raise BenchError(f"{route.name}: expected the message, got {str(received)[:200]!r}")
     return elapsed
+
+
+async def _pending(socket: ClientConnection, wait: float = 0.2) -> str | bytes | None:
+    """A message already waiting on ``socket`` (an error reply, say), or None."""
+    try:
+        return await asyncio.wait_for(socket.recv(), wait)
+    except TimeoutError:
+        return None
 
 
 async def measure(routes: Sequence[Route], *, messages: int, warmup: int, block: int, size: int) -> None:
@@ -187,21 +263,64 @@ async def measure(routes: Sequence[Route], *, messages: int, warmup: int, block:
     numbers = itertools.count(1)
     for _ in range(warmup):
         for route in routes:
-            await time_one(route, message(next(numbers), size))
+            await time_one(route, route.encode(next(numbers), size))
     for round_number in range(-(-messages // block)):
         order = routes if round_number % 2 == 0 else list(reversed(routes))
         for route in order:
             for _ in range(TURN_WARMUP):
-                await time_one(route, message(next(numbers), size))
+                await time_one(route, route.encode(next(numbers), size))
             for _ in range(min(block, messages - len(route.samples))):
-                route.samples.append(await time_one(route, message(next(numbers), size)))
+                route.samples.append(await time_one(route, route.encode(next(numbers), size)))
+
+
+@dataclass(frozen=True)
+class RelayCall:
+    """Two signed-up people in an accepted free call, and the real app's gateway they connect to."""
+
+    url: str  # ws://.../stage, without the token
+    session_id: str
+    client_token: str
+    expert_token: str
 
 
 @contextlib.asynccontextmanager
-async def open_routes(bare_url: str, gateway_url: str) -> AsyncIterator[list[Route]]:
-    """One echo route per server, through the same client code. A two-client relay adds a Route here."""
-    async with connect(bare_url, compression=None) as bare, connect(gateway_url, compression=None) as gateway:
-        yield [Route("bare echo", bare, bare), Route("gateway + handler", gateway, gateway)]
+async def open_routes(bare_url: str, gateway_url: str, relay: RelayCall | None) -> AsyncIterator[list[Route]]:
+    """One echo route per server, through the same client code; with ``relay``, the client's
+    ``signal.offer`` through the real app to the expert, both devices joined to the call."""
+    async with contextlib.AsyncExitStack() as stack:
+        bare = await stack.enter_async_context(connect(bare_url, compression=None))
+        gateway = await stack.enter_async_context(connect(gateway_url, compression=None))
+        routes = [Route("bare echo", bare, bare), Route("gateway + handler", gateway, gateway)]
+        if relay is not None:
+            client, expert = [
+                await stack.enter_async_context(connect(f"{relay.url}?token={token}", compression=None))
+                for token in (relay.client_token, relay.expert_token)
+            ]
+            for socket in (client, expert):
+                await _join(socket, relay.session_id)
+            for socket in (client, expert):  # the call's notifications (session.joined, session.active)
+                while await _pending(socket, 0.5) is not None:
+                    pass
+            from chalicelib.models.session import CallSession
+
+            state = CallSession.get(relay.session_id, consistent_read=True).state
+            if state != "active":
+                raise BenchError(f"{RELAY}: both joined but the call is {state}, not active")
+            routes.append(Route(RELAY, client, expert, relayed_offer, offer_message(relay.session_id)))
+        yield routes
+
+
+async def _join(socket: ClientConnection, session_id: str) -> None:
+    """``session.join`` from this device; waits for the app's answer to it."""
+    await socket.send(json.dumps({"action": "session.join", "session_id": session_id}))
+    deadline = time.monotonic() + REPLY_TIMEOUT
+    while time.monotonic() < deadline:
+        answer = json.loads(await asyncio.wait_for(socket.recv(), REPLY_TIMEOUT))
+        if answer.get("type") == "error":
+            raise BenchError(f"session.join refused: {answer}")
+        if answer.get("type") == "session" and answer.get("action") == "session.join":
+            return
+    raise BenchError("session.join: no answer")
 
 
 # --------------------------------------------------------------------------- the report
@@ -220,20 +339,24 @@ class Summary:
         return cls(route.name, cuts[49], cuts[98], statistics.fmean(route.samples))
 
 
-def per_message(gateway_log: str, timed_from: int, messages: int) -> dict[str, float]:
-    """What the gateway logged per timed message: invocations and management API calls."""
+def per_message(gateway_log: str, messages: int) -> dict[str, float]:
+    """What the gateway logged per timed message: invocations, management API calls and (for the
+    real app, whose wrapper logs them) DynamoDB requests, each kind and in all."""
     counts: Counter[str] = Counter()
-    for line in gateway_log[timed_from:].splitlines():
-        with contextlib.suppress(ValueError):
+    for line in gateway_log.splitlines():
+        with contextlib.suppress(ValueError, AttributeError):
             entry = json.loads(line)
             if entry.get("message") == "invoke":
                 counts[f"{entry['route']} invocations"] += 1
             elif entry.get("message") == "@connections":
                 counts[f"@connections {entry['method']}"] += 1
+            elif entry.get("message") == "dynamodb":
+                counts[f"DynamoDB {entry['operation']}"] += 1
+                counts["DynamoDB calls (all)"] += 1
     return {name: count / messages for name, count in sorted(counts.items())}
 
 
-def report(summaries: Sequence[Summary], extra: dict[str, float], args: argparse.Namespace) -> str:
+def report(summaries: Sequence[Summary], extra: dict[str, dict[str, float]], args: argparse.Namespace) -> str:
     ms = 1000.0
     lines = [
         f"WebSocket relay latency: {args.messages} messages of {args.size} bytes per route, "
@@ -242,11 +365,14 @@ def report(summaries: Sequence[Summary], extra: dict[str, float], args: argparse
     ]
     for s in summaries:
         lines.append(f"  {s.name:<22}{s.p50 * ms:>8.3f}ms{s.p99 * ms:>8.3f}ms{s.mean * ms:>8.3f}ms")
-    bare, gateway = summaries[0], summaries[-1]
-    ratios = f"p50 {gateway.p50 / bare.p50:.1f}x, p99 {gateway.p99 / bare.p99:.1f}x"
-    lines.append(f"ratio {gateway.name} / {bare.name}: {ratios}")
-    for name, value in extra.items():
-        lines.append(f"  per relayed message: {name} {value:.2f}")
+    bare = summaries[0]
+    for other in summaries[1:]:
+        ratios = f"p50 {other.p50 / bare.p50:.1f}x, p99 {other.p99 / bare.p99:.1f}x"
+        lines.append(f"ratio {other.name} / {bare.name}: {ratios}")
+    for route, counts in extra.items():
+        lines.append(f"per relayed message, {route}:")
+        for name, value in counts.items():
+            lines.append(f"  {name} {value:.2f}")
     return "\n".join(lines)
 
 
@@ -265,28 +391,84 @@ def run(args: argparse.Namespace) -> int:
         bare = start("bare echo", [python, "-m", "benchmarks.ws_relay", SERVE_ECHO, "--port", str(bare_port)],
                      child_env(), work / "echo.log")  # fmt: skip
         moto.wait_for("Running on")
+        moto_url = f"http://{LOOPBACK}:{moto_port}"
         gateway_argv = [python, "-m", "infra.local.ws_gateway", "--app-dir", str(app_dir), "--stage", STAGE,
                         "--port", str(ws_port), "--management-port", str(management_port)]  # fmt: skip
-        env = child_env(aws_env(f"http://{LOOPBACK}:{moto_port}") | extra_env)
+        env = child_env(aws_env(moto_url) | extra_env)
         gateway = start("gateway", gateway_argv, env, work / "gateway.log")
+        gateways = {"gateway + handler": gateway}
+        relay: RelayCall | None = None
+        if not args.no_relay:
+            relay_port, relay_management_port = free_port(), free_port()
+            app_environment, relay_call = _relay_call(moto_url)
+            relay_argv = [python, "-m", "infra.local.ws_gateway", "--app-dir", str(_relay_app(work)),
+                          "--stage", STAGE, "--port", str(relay_port),
+                          "--management-port", str(relay_management_port)]  # fmt: skip
+            gateways[RELAY] = start("relay gateway", relay_argv, child_env(app_environment), work / "relay.log")
+            relay = RelayCall(f"ws://{LOOPBACK}:{relay_port}/{STAGE}", *relay_call)
         bare.wait_for("ready")
-        gateway.wait_for('"message": "ready"')
+        for child in gateways.values():
+            child.wait_for('"message": "ready"')
         bare_url, gateway_url = f"ws://{LOOPBACK}:{bare_port}/", f"ws://{LOOPBACK}:{ws_port}/{STAGE}{args.query}"
-        summaries, extra = asyncio.run(_measure_all(bare_url, gateway_url, gateway, args))
+        summaries, extra = asyncio.run(_measure_all(bare_url, gateway_url, relay, gateways, args))
     print(report(summaries, extra, args))
     return 0
 
 
 async def _measure_all(
-    bare_url: str, gateway_url: str, gateway: Child, args: argparse.Namespace
-) -> tuple[list[Summary], dict[str, float]]:
-    async with open_routes(bare_url, gateway_url) as routes:
+    bare_url: str, gateway_url: str, relay: RelayCall | None, gateways: dict[str, Child], args: argparse.Namespace
+) -> tuple[list[Summary], dict[str, dict[str, float]]]:
+    async with open_routes(bare_url, gateway_url, relay) as routes:
         await measure(routes, messages=0, warmup=args.warmup, block=args.block, size=args.size)
-        timed_from = len(gateway.log_text())
+        await asyncio.sleep(0.2)  # the warm-up's last log lines (a handler logs after its reply went out)
+        timed_from = {name: len(child.log_text()) for name, child in gateways.items()}
         await measure(routes, messages=args.messages, warmup=0, block=args.block, size=args.size)
-    await asyncio.sleep(0.2)  # the gateway's last log lines
-    relayed = args.messages + TURN_WARMUP * -(-args.messages // args.block)  # what reached the gateway meanwhile
-    return [Summary.of(route) for route in routes], per_message(gateway.log_text(), timed_from, relayed)
+        await asyncio.sleep(0.2)  # the gateways' last log lines, read before the sockets close ($disconnect)
+        timed_logs = {name: child.log_text()[timed_from[name] :] for name, child in gateways.items()}
+    relayed = args.messages + TURN_WARMUP * -(-args.messages // args.block)  # what reached each gateway meanwhile
+    extra = {name: per_message(log, relayed) for name, log in timed_logs.items()}
+    return [Summary.of(route) for route in routes], extra
+
+
+def _relay_call(moto_url: str) -> tuple[dict[str, str], tuple[str, str, str]]:
+    """Provision Parley's resources on the moto server, sign two people up through Cognito and write
+    an accepted free call between them (as tests/functional/test_realtime.py does; joining makes it
+    active). Returns the app's environment and (session id, client's ID token, expert's ID token)."""
+    os.environ.update(aws_env(moto_url) | {"PARLEY_TABLE_PREFIX": RELAY_TABLE_PREFIX})
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    import boto3
+
+    from chalicelib.models.session import CallSession
+    from infra.local.provision import provision
+
+    resources = provision(moto_url, table_prefix=RELAY_TABLE_PREFIX)
+    cognito = boto3.client("cognito-idp", endpoint_url=moto_url, region_name=resources.region)
+    people: list[tuple[str, str]] = []
+    for email in ("cleo.client@example.com", "ada.expert@example.com"):
+        sub = cognito.sign_up(ClientId=resources.web_client_id, Username=email, Password=PASSWORD,
+                              UserAttributes=[{"Name": "email", "Value": email}])["UserSub"]  # fmt: skip
+        cognito.admin_confirm_sign_up(UserPoolId=resources.user_pool_id, Username=email)
+        tokens = cognito.initiate_auth(ClientId=resources.web_client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                       AuthParameters={"USERNAME": email, "PASSWORD": PASSWORD})  # fmt: skip
+        people.append((str(sub), str(tokens["AuthenticationResult"]["IdToken"])))
+    (client_id, client_token), (expert_id, expert_token) = people
+    now = datetime.now(UTC)
+    session_id = "ses_wsrelaybench0001"
+    CallSession(
+        session_id, client_id=client_id, expert_id=expert_id, media="video", paid=False, state="accepted",
+        requested_at=now - timedelta(minutes=1), expires_at=now + timedelta(minutes=1),
+        accepted_at=now - timedelta(seconds=30), hold_ready=True, currency="USD", rate_per_minute=300,
+        commission_bps=1000,
+    ).save()  # fmt: skip
+    return resources.app_environment(), (session_id, client_token, expert_token)
+
+
+def _relay_app(work: Path) -> Path:
+    app_dir = work / "relay_app"
+    app_dir.mkdir()
+    (app_dir / "app.py").write_text(RELAY_APP.format(app_path=str(ROOT / "app.py")))
+    return app_dir
 
 
 def _echo_app(work: Path) -> Path:
@@ -329,6 +511,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--app-dir", help="the handler app's directory (default: a trivial echo app)")
     parser.add_argument("--query", default="", help="appended to the gateway URL, e.g. '?token=...'")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="for the gateway's app")
+    parser.add_argument("--no-relay", action="store_true", help=f"skip the {RELAY!r} route (Parley's own app)")
     args = parser.parse_args(argv)
     if min(args.messages, args.block, args.size) < 1 or args.warmup < 0:
         parser.error("--messages, --block and --size must be positive, --warmup not negative")
