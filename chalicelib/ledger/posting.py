@@ -28,6 +28,10 @@ from chalicelib.models.ledger import LedgerBalance, LedgerEntryAttribute, Ledger
 
 Write = Callable[[TransactWrite], None]
 
+# PynamoDB sends a transaction's items grouped by kind, in this order, whatever order
+# they were added in; cancellation reasons come back in the order sent.
+_SENT_ORDER = {"condition": 0, "delete": 1, "put": 2, "update": 3}
+
 
 class AlreadyDone(Exception):
     """The unit's postings exist already: an earlier attempt committed it."""
@@ -36,13 +40,13 @@ class AlreadyDone(Exception):
 @dataclass
 class UnitOfWork:
     occurred_at: datetime
-    _writes: list[tuple[str, Write]] = field(default_factory=list)
+    _writes: list[tuple[str, str, Write]] = field(default_factory=list)  # (label, kind, write)
 
     def save(self, item: Model, condition: Condition | None = None) -> None:
-        self._writes.append(("state", lambda t: t.save(item, condition=condition)))
+        self._writes.append(("state", "put", lambda t: t.save(item, condition=condition)))
 
     def update(self, item: Model, actions: list[Any], condition: Condition | None = None) -> None:
-        self._writes.append(("state", lambda t: t.update(item, actions=actions, condition=condition)))
+        self._writes.append(("state", "update", lambda t: t.update(item, actions=actions, condition=condition)))
 
     def post(self, posting: LedgerTransaction, *, floor_zero: tuple[str, ...] = ()) -> None:
         """Add a ledger transaction; accounts in ``floor_zero`` must not go below zero."""
@@ -57,21 +61,25 @@ class UnitOfWork:
             occurred_at=self.occurred_at.isoformat(),
             memo=dict(posting.memo),
         )
-        self._writes.append(("posting", lambda t: t.save(record, condition=LedgerRecord.txn_id.does_not_exist())))
+        self._writes.append(
+            ("posting", "put", lambda t: t.save(record, condition=LedgerRecord.txn_id.does_not_exist()))
+        )
         for entry in posting.entries:
-            self._writes.append(("balance", _balance_write(entry.account, posting.currency, entry.amount, floor_zero)))
+            write = _balance_write(entry.account, posting.currency, entry.amount, floor_zero)
+            self._writes.append(("balance", "update", write))
 
     def commit(self) -> None:
         """Write everything or nothing. Raises ``AlreadyDone`` when an earlier attempt wrote it."""
         try:
             with write_transaction() as transaction:
-                for _, write in self._writes:
+                for _, _, write in self._writes:
                     write(transaction)
         except TransactWriteError as error:
             reasons = error.cancellation_reasons or []
+            sent = sorted(self._writes, key=lambda write: _SENT_ORDER[write[1]])
             failed = {
                 label
-                for (label, _), reason in zip(self._writes, reasons, strict=False)
+                for (label, _, _), reason in zip(sent, reasons, strict=False)
                 if reason is not None and reason.code == "ConditionalCheckFailed"
             }
             if "posting" in failed:

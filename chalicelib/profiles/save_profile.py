@@ -125,7 +125,9 @@ def _commit(profile: ExpertProfile, account: Account, previous: ExpertProfile | 
                 transaction.update(account, actions=[Account.roles.add({EXPERT_ROLE})])
     except TransactWriteError as error:
         failed = cancelled_items(error)
-        if claims_slug and len(failed) > 1 and failed[1]:
+        # PynamoDB sends deletes, then puts (profile, claim), then updates: find the claim's place.
+        claim_at = (1 if claims_slug and old_slug else 0) + 1
+        if claims_slug and len(failed) > claim_at and failed[claim_at]:
             raise Conflict(f"The profile link '{profile.slug}' is taken; choose another.", code="slug_taken") from None
         if any(failed):
             raise _changed_concurrently() from None

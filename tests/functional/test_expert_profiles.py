@@ -224,3 +224,13 @@ def test_busy_cannot_be_set_by_hand(api: Any, users: Users) -> None:
     become_expert(api, ada)
     response = api.put("/experts/me/presence", headers=ada.auth, body='{"status": "busy"}')
     assert response.status_code == 400
+
+
+def test_renaming_onto_someone_elses_link_is_refused_as_taken(api: Any, users: Users) -> None:
+    ada, bob = users.sign_up("ada@example.com"), users.sign_up("bob@example.com")
+    become_expert(api, ada)
+    become_expert(api, bob, slug="bob-builder", name="Bob")
+    response = _put_profile(api, bob.auth, name="Bob")  # bob asks for ada-lovelace, holding bob-builder
+    assert response.status_code == 409
+    assert response.json_body["error"]["code"] == "slug_taken"
+    assert api.get("/experts/by-slug/bob-builder").json_body["expert_id"] == bob.sub
