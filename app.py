@@ -6,6 +6,7 @@ from chalice.app import Chalice
 
 from chalicelib.handlers import (
     accounts,
+    availability,
     discovery,
     earnings,
     expert_profiles,
@@ -14,6 +15,7 @@ from chalicelib.handlers import (
     payments,
     payouts,
     realtime,
+    services,
     sessions,
     uploads,
 )
@@ -32,3 +34,5 @@ app.register_blueprint(money_jobs.jobs)
 app.register_blueprint(payouts.api.blueprint)
 app.register_blueprint(realtime.realtime)
 app.register_blueprint(sessions.api.blueprint)
+app.register_blueprint(availability.api.blueprint)
+app.register_blueprint(services.api.blueprint)

@@ -1,43 +1,4 @@
-"""PynamoDB models: persistence only. They never raise HTTP errors and never scan."""
+"""PynamoDB models, one module per aggregate: persistence only. They never raise HTTP errors and never scan.
 
-from __future__ import annotations
-
-from pynamodb.models import Model
-
-from chalicelib.models.account import Account
-from chalicelib.models.expert_profile import ExpertProfile
-from chalicelib.models.expert_search_entry import ExpertSearchEntry
-from chalicelib.models.ledger import LedgerBalance, LedgerRecord
-from chalicelib.models.payment import Payment
-from chalicelib.models.payout import Payout, PayoutAccount
-from chalicelib.models.profile_slug import ProfileSlug
-from chalicelib.models.review import Review
-from chalicelib.models.session import CallSession, FirstCall
-from chalicelib.models.session_link import SessionLink
-from chalicelib.models.stripe_event import ProcessedStripeEvent
-from chalicelib.models.ws_connection import WsConnection
-
-ALL_MODELS: tuple[type[Model], ...] = (
-    Account,
-    ExpertProfile,
-    ProfileSlug,
-    ExpertSearchEntry,
-    Payment,
-    LedgerRecord,
-    LedgerBalance,
-    Payout,
-    PayoutAccount,
-    ProcessedStripeEvent,
-    CallSession,
-    FirstCall,
-    SessionLink,
-    Review,
-    WsConnection,
-)
-
-
-def create_tables() -> None:
-    """Create every table that does not exist yet (local stack and tests)."""
-    for model in ALL_MODELS:
-        if not model.exists():
-            model.create_table(wait=True)
+The list of them all is ``chalicelib.models.registry.ALL_MODELS``; importing this package loads none.
+"""

@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 
 from chalicelib.identity.caller import ADMIN_GROUP
-from chalicelib.models import create_tables
+from chalicelib.models.registry import create_tables
 
 REGION = "us-east-1"
 MEDIA_BUCKET = "parley-local-media"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pynamodb.models import Model
 
-from chalicelib.models import ALL_MODELS
+from chalicelib.models.registry import ALL_MODELS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHALICE_DIR = PROJECT_DIR / ".chalice"

@@ -17,7 +17,7 @@ import pytest
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
-from chalicelib.models import ALL_MODELS
+from chalicelib.models.registry import ALL_MODELS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 RESOURCES = PROJECT_DIR / "infra" / "resources.json"

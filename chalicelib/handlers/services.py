@@ -1,0 +1,99 @@
+"""Routes for an expert's services: the expert writes them; anyone reads them and their checkout page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import runtime
+from chalicelib.web.api import ApiBlueprint, ApiRequest
+
+api = ApiBlueprint(__name__, tag="services")
+
+
+@api.route("/experts/me/services", "GET", summary="My services in display order", errors=(401, 404))
+def my_services(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.services.catalogue import own_services
+    from chalicelib.services.views import own_service
+
+    found = own_services(request.caller.account_id)
+    return {"services": [own_service(service, found.profile.slug) for service in found.services]}
+
+
+@api.route(
+    "/experts/me/services", "POST", summary="Offer a new service (claims its link among my services)",
+    status=201, body="chalicelib.services.schemas:ServiceInput", errors=(400, 401, 404, 409),
+)  # fmt: skip
+def create(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.services.catalogue import create_service
+    from chalicelib.services.schemas import ServiceInput
+    from chalicelib.services.views import own_service
+
+    profile, service = create_service(request.caller.account_id, request.body(ServiceInput), now=runtime.now())
+    return own_service(service, profile.slug)
+
+
+@api.route(
+    "/experts/me/services/order", "PUT", summary="Set the order of my services (name each exactly once)",
+    body="chalicelib.services.schemas:ServiceOrderInput", errors=(400, 401, 404, 409),
+)  # fmt: skip
+def reorder(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.services.catalogue import reorder_services
+    from chalicelib.services.schemas import ServiceOrderInput
+    from chalicelib.services.views import own_service
+
+    found = reorder_services(request.caller.account_id, request.body(ServiceOrderInput).service_ids)
+    return {"services": [own_service(service, found.profile.slug) for service in found.services]}
+
+
+@api.route(
+    "/experts/me/services/{service_id}", "PUT", summary="Replace one of my services (a new link frees the old)",
+    body="chalicelib.services.schemas:ServiceInput", errors=(400, 401, 404, 409),
+)  # fmt: skip
+def edit(request: ApiRequest, service_id: str) -> dict[str, Any]:
+    from chalicelib.services.catalogue import edit_service
+    from chalicelib.services.schemas import ServiceInput
+    from chalicelib.services.views import own_service
+
+    profile, service = edit_service(
+        request.caller.account_id, service_id, request.body(ServiceInput), now=runtime.now()
+    )
+    return own_service(service, profile.slug)
+
+
+@api.route(
+    "/experts/me/services/{service_id}", "DELETE", summary="Delete one of my services and free its link",
+    errors=(401, 404, 409),
+)  # fmt: skip
+def delete(request: ApiRequest, service_id: str) -> dict[str, Any]:
+    from chalicelib.services.catalogue import delete_service
+
+    delete_service(request.caller.account_id, service_id)
+    return {"deleted": service_id}
+
+
+@api.route(
+    "/experts/{expert_id}/services", "GET", public=True, errors=(404,),
+    summary="An expert's services in display order (what their public profile page shows)",
+)  # fmt: skip
+def expert_services(request: ApiRequest, expert_id: str) -> dict[str, Any]:
+    from chalicelib.services.catalogue import public_services
+    from chalicelib.services.views import public_service
+
+    found = public_services(expert_id)
+    return {"services": [public_service(service, found.profile.slug) for service in found.services]}
+
+
+@api.route(
+    "/experts/by-slug/{slug}/services/{service_slug}", "GET", public=True, errors=(404,),
+    summary="A service's checkout page: the service and its expert",
+)  # fmt: skip
+def checkout_page(request: ApiRequest, slug: str, service_slug: str) -> dict[str, Any]:
+    from chalicelib.profiles.views import public_card
+    from chalicelib.services.catalogue import service_for_checkout
+    from chalicelib.services.views import public_service
+
+    profile, service = service_for_checkout(slug, service_slug)
+    return {
+        "expert": public_card(profile, runtime.settings().media_base_url),
+        "service": public_service(service, profile.slug),
+    }
