@@ -32,72 +32,20 @@ does not tick every active call's meter. Timings are moto's over loopback.
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from benchmarks.dynamo_counting import DynamoRequests, record_dynamo_requests, recording, start_moto, timed
 
 NOW = datetime(2026, 11, 23, 12, 0, 30, tzinfo=UTC)
 FIRST_ENDED = 1_000
 READ_SLACK = 1.10
 TABLE_PREFIX = "parley-bench-sweep-"
-
-
-@dataclass
-class DynamoRequests:
-    """Every DynamoDB request PynamoDB makes while recording, with the items each read."""
-
-    recording: bool = False
-    operations: Counter[str] = field(default_factory=Counter)
-    items_read: Counter[str] = field(default_factory=Counter)
-
-    def reset(self) -> None:
-        self.operations.clear()
-        self.items_read.clear()
-
-    @property
-    def total(self) -> int:
-        return sum(self.operations.values())
-
-
-def items_in(result: dict[str, Any]) -> int:
-    """Items one response read: a Query's or Scan's ``ScannedCount`` (else ``Count``), 1 for a found GetItem."""
-    if "Item" in result:
-        return 1
-    return int(result.get("ScannedCount", result.get("Count", 0)))
-
-
-def record_dynamo_requests() -> DynamoRequests:
-    from pynamodb.connection.base import Connection
-
-    requests = DynamoRequests()
-    original = Connection.dispatch
-
-    def dispatch(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
-        result = original(self, operation_name, operation_kwargs)
-        if requests.recording:
-            requests.operations[operation_name] += 1
-            requests.items_read[operation_name] += items_in(result)
-        return result
-
-    Connection.dispatch = dispatch  # type: ignore[method-assign]
-    return requests
-
-
-@contextmanager
-def recording(requests: DynamoRequests) -> Iterator[None]:
-    requests.reset()
-    requests.recording = True
-    try:
-        yield
-    finally:
-        requests.recording = False
 
 
 @dataclass
@@ -111,30 +59,6 @@ class RecordingNotifier:
 
     def kinds(self) -> Counter[str]:
         return Counter(str(message.get("type")) for _, message in self.sent)
-
-
-def start_moto() -> tuple[Any, str]:
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    os.environ.update(
-        AWS_ENDPOINT_URL=url,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_REGION="us-east-1",
-        PARLEY_TABLE_PREFIX=TABLE_PREFIX,
-    )
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        os.environ.pop(name, None)
-    from infra.local.provision import provision
-
-    provision(url, table_prefix=TABLE_PREFIX)
-    return server, url
 
 
 def active_call(n: int) -> Any:
@@ -181,12 +105,6 @@ def seed(items: Sequence[Any]) -> float:
     return time.perf_counter() - started
 
 
-def timed(action: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.perf_counter()
-    result = action()
-    return result, time.perf_counter() - started
-
-
 def sweep_once(requests: DynamoRequests, now: datetime, active: int, ended: int) -> bool:
     """One ``sweep_calls`` run; prints what it read. True if it read only the live calls and ticked each meter."""
     from chalicelib.sessions.sweep import sweep_calls
@@ -198,7 +116,7 @@ def sweep_once(requests: DynamoRequests, now: datetime, active: int, ended: int)
     ops = ", ".join(f"{name} {count}" for name, count in sorted(requests.operations.items()))
     reads = ", ".join(f"{name} {count}" for name, count in sorted(requests.items_read.items()) if count)
     print(
-        f"  {ended:>6,} ended + {active} active: items read {sum(requests.items_read.values()):>4} "
+        f"  {ended:>6,} ended + {active} active: items read {requests.total_items_read:>4} "
         f"(index {index_items}; {reads})   requests {requests.total} ({ops})   {seconds * 1000:.0f} ms"
     )
     print(
@@ -223,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.ended < FIRST_ENDED or args.active < 1:
         parser.error(f"need --ended >= {FIRST_ENDED} and --active >= 1")
 
-    server, url = start_moto()
+    server, url = start_moto(TABLE_PREFIX)
     try:
         requests = record_dynamo_requests()
         print(f"call sweep benchmark (python {sys.version.split()[0]}, DynamoDB = moto in-process at {url})")

@@ -39,64 +39,18 @@ compare runs, not clouds.
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from benchmarks.dynamo_counting import DynamoRequests, record_dynamo_requests, recording, start_moto, timed
+
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # a Monday: the run pays 2026-W47
 UNPOSTED = "expert-"  # id prefix of the experts whose balance items are written directly, not posted
 READ_SLACK = 1.10
-
-
-@dataclass
-class DynamoRequests:
-    """Every DynamoDB request PynamoDB makes while recording, with the items each read."""
-
-    recording: bool = False
-    operations: Counter[str] = field(default_factory=Counter)
-    items_read: int = 0
-
-    def reset(self) -> None:
-        self.operations.clear()
-        self.items_read = 0
-
-    @property
-    def total(self) -> int:
-        return sum(self.operations.values())
-
-
-def record_dynamo_requests() -> DynamoRequests:
-    from pynamodb.connection.base import Connection
-
-    requests = DynamoRequests()
-    original = Connection.dispatch
-
-    def dispatch(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
-        result = original(self, operation_name, operation_kwargs)
-        if requests.recording:
-            requests.operations[operation_name] += 1
-            requests.items_read += int(result.get("ScannedCount", result.get("Count", 0)))
-        return result
-
-    Connection.dispatch = dispatch  # type: ignore[method-assign]
-    return requests
-
-
-@contextmanager
-def recording(requests: DynamoRequests) -> Iterator[None]:
-    requests.reset()
-    requests.recording = True
-    try:
-        yield
-    finally:
-        requests.recording = False
 
 
 @dataclass
@@ -117,34 +71,6 @@ class CountingQueue:
     def send(self, messages: Sequence[Any]) -> None:
         self.messages += len(messages)
         self.batches += 1
-
-
-def start_moto() -> tuple[Any, str]:
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    os.environ.update(
-        AWS_ENDPOINT_URL=url,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_REGION="us-east-1",
-    )
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        os.environ.pop(name, None)
-    return server, url
-
-
-def use_tables(url: str, prefix: str) -> None:
-    """Point the models at Parley's tables, made on the moto server."""
-    from infra.local.provision import provision
-
-    os.environ["PARLEY_TABLE_PREFIX"] = prefix
-    provision(url, table_prefix=prefix)
 
 
 def skip_moto_rollback_snapshots() -> None:
@@ -225,12 +151,6 @@ def seed_owed(expert_ids: Sequence[str]) -> None:
             )
 
 
-def timed(action: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.perf_counter()
-    result = action()
-    return result, time.perf_counter() - started
-
-
 def weekly_job_reads(requests: DynamoRequests, owed: int, experts: int) -> bool:
     """Run the weekly job's listing and enqueueing; print what it read. True if it read only the owed."""
     from chalicelib.payouts.weekly_run import start_weekly_payouts
@@ -240,11 +160,11 @@ def weekly_job_reads(requests: DynamoRequests, owed: int, experts: int) -> bool:
         run, seconds = timed(lambda: start_weekly_payouts(NOW, queue))
     ops = ", ".join(f"{name} {count}" for name, count in sorted(requests.operations.items()))
     print(
-        f"  {owed:>6,} owed of {experts:>6,} experts: items read {requests.items_read:>6,}   "
+        f"  {owed:>6,} owed of {experts:>6,} experts: items read {requests.total_items_read:>6,}   "
         f"requests {requests.total} ({ops})   messages {run.messages:,} in {queue.batches} batches   "
         f"{seconds * 1000:.0f} ms"
     )
-    return "Scan" not in requests.operations and owed <= requests.items_read <= owed * READ_SLACK
+    return "Scan" not in requests.operations and owed <= requests.total_items_read <= owed * READ_SLACK
 
 
 def main() -> int:
@@ -256,10 +176,9 @@ def main() -> int:
     if not 0 < args.owed <= min(args.experts, args.transfers):
         parser.error("need 0 < --owed <= --experts and --owed <= --transfers")
 
-    server, url = start_moto()
+    server, url = start_moto("parley-bench-payouts-")
     try:
         skip_moto_rollback_snapshots()
-        use_tables(url, "parley-bench-payouts-")
         requests = record_dynamo_requests()
         print(f"weekly payouts benchmark (python {sys.version.split()[0]}, DynamoDB = moto in-process at {url})")
 
