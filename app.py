@@ -7,6 +7,7 @@ from chalice.app import Chalice
 from chalicelib.handlers import (
     accounts,
     availability,
+    bookings,
     discovery,
     earnings,
     expert_profiles,
@@ -36,3 +37,4 @@ app.register_blueprint(realtime.realtime)
 app.register_blueprint(sessions.api.blueprint)
 app.register_blueprint(availability.api.blueprint)
 app.register_blueprint(services.api.blueprint)
+app.register_blueprint(bookings.api.blueprint)

@@ -158,8 +158,7 @@ def expert_slots(
         _require_expert(expert_id, "There is no expert with this id.", "expert_not_found")
         item = None
     client_zone = ZoneInfo(query.time_zone)
-    start = wall_clock_instant(query.first_day, 0, client_zone)
-    end = wall_clock_instant(query.last_day + timedelta(days=1), 0, client_zone)
+    start, end = slots_range(query)
     slots = [] if item is None else available_slots(rules_of(item), busy, start, end, now, length_minutes=query.minutes)
     return {
         "expert_id": expert_id,
@@ -178,6 +177,12 @@ def expert_slots(
             for slot in slots
         ],
     }
+
+
+def slots_range(query: SlotsQuery) -> tuple[datetime, datetime]:
+    """The instants the query's local dates span, ``[start, end)``; busy time is read for this range."""
+    zone = ZoneInfo(query.time_zone)
+    return wall_clock_instant(query.first_day, 0, zone), wall_clock_instant(query.last_day + timedelta(days=1), 0, zone)
 
 
 def _utc(instant: datetime) -> str:

@@ -40,8 +40,9 @@ def get_availability(request: ApiRequest) -> dict[str, Any]:
     ),
 )  # fmt: skip
 def slots(request: ApiRequest, expert_id: str) -> dict[str, Any]:
-    from chalicelib.availability.manage import expert_slots, parse_slots_query
+    from chalicelib.availability.manage import expert_slots, parse_slots_query, slots_range
+    from chalicelib.bookings.busy import busy_intervals
 
     query = parse_slots_query(request.query("from"), request.query("to"), request.query("tz"), request.query("minutes"))
-    # no bookings exist yet (issue 5, item 3)
-    return expert_slots(expert_id, query, busy=[], now=runtime.now())
+    busy = busy_intervals(expert_id, *slots_range(query))
+    return expert_slots(expert_id, query, busy=busy, now=runtime.now())

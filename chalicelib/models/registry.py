@@ -8,6 +8,7 @@ from __future__ import annotations
 from pynamodb.models import Model
 
 from chalicelib.models.account import Account
+from chalicelib.models.appointment import Appointment, AppointmentLock, FreeConsultation
 from chalicelib.models.availability import ExpertAvailability
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.expert_search_entry import ExpertSearchEntry
@@ -41,6 +42,9 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ExpertAvailability,
     ExpertService,
     ServiceSlug,
+    Appointment,
+    AppointmentLock,
+    FreeConsultation,
 )
 
 

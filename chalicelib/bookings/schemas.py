@@ -1,0 +1,39 @@
+"""What a client sends to book an appointment."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from chalicelib.bookings.time_locks import GRANULE_MINUTES, MAX_GRANULES, is_aligned
+
+
+def _utc_on_the_grid(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() != timedelta():
+        raise PydanticCustomError("not_utc", "'start' is an ISO 8601 time in UTC, such as 2026-03-02T14:00:00Z.")
+    value = value.astimezone(UTC)
+    if not is_aligned(value):
+        raise PydanticCustomError("not_on_grid", "'start' falls on a whole multiple of 5 minutes.")
+    return value
+
+
+def _whole_granules(value: int) -> int:
+    if value % GRANULE_MINUTES:
+        raise PydanticCustomError("not_on_grid", "'minutes' is a multiple of 5.")
+    return value
+
+
+class BookingInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expert_id: str = Field(min_length=1, max_length=128)
+    start: Annotated[datetime, AfterValidator(_utc_on_the_grid)]
+    minutes: Annotated[
+        int, Field(ge=GRANULE_MINUTES, le=GRANULE_MINUTES * MAX_GRANULES), AfterValidator(_whole_granules)
+    ]
+    kind: Literal["paid", "free_consultation"]
+    service_id: str | None = Field(default=None, min_length=1, max_length=128)
+    payment_method_id: str | None = Field(default=None, min_length=1, max_length=255)
