@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.errors import Forbidden, InvalidInput
+from chalicelib.errors import InvalidInput
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="earnings")
@@ -62,6 +62,5 @@ def statement(request: ApiRequest) -> dict[str, Any]:
 def revenue(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.ledger.statements import platform_revenue
 
-    if not request.caller.is_admin:
-        raise Forbidden("Only admins see platform revenue.")
+    request.caller.require_admin("see platform revenue")
     return {"revenue": platform_revenue()}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.errors import Forbidden
 from chalicelib.web.api import ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="payments")
@@ -40,8 +39,7 @@ def refund(request: ApiRequest, payment_id: str) -> dict[str, Any]:
     from chalicelib.payments.schemas import RefundInput
     from chalicelib.payments.views import payment_view
 
-    if not request.caller.is_admin:
-        raise Forbidden("Only admins refund payments.")
+    request.caller.require_admin("refund payments")
     amount = request.body(RefundInput).amount
     return payment_view(refund_payment(payment_id, amount, gateway=runtime.stripe_gateway(), now=runtime.now()))
 

@@ -15,7 +15,7 @@ from typing import Any
 from chalice.app import Cron, SQSEvent
 
 from chalicelib import runtime
-from chalicelib.errors import Forbidden, InvalidInput
+from chalicelib.errors import InvalidInput
 from chalicelib.settings import table_prefix
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 from chalicelib.web.logs import log_info
@@ -71,7 +71,7 @@ def pay_expert_from_queue(event: SQSEvent) -> None:
     errors=(400, 401, 403),
 )  # fmt: skip
 def week_payouts(request: ApiRequest) -> dict[str, Any]:
-    _require_admin(request)
+    request.caller.require_admin("see payouts")
     from chalicelib.payouts.schedule import parse_week, week_to_pay
     from chalicelib.payouts.views import week_payouts as view
 
@@ -91,12 +91,7 @@ def week_payouts(request: ApiRequest) -> dict[str, Any]:
     errors=(401, 403),
 )  # fmt: skip
 def dead_letters(request: ApiRequest) -> dict[str, Any]:
-    _require_admin(request)
+    request.caller.require_admin("see payouts")
     from chalicelib.payouts.views import dead_letters as peek
 
     return {"messages": peek()}
-
-
-def _require_admin(request: ApiRequest) -> None:
-    if not request.caller.is_admin:
-        raise Forbidden("Only admins see payouts.")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib.errors import Forbidden
+
 ADMIN_GROUP = "admins"
 
 
@@ -16,3 +18,8 @@ class Caller:
     @property
     def is_admin(self) -> bool:
         return ADMIN_GROUP in self.groups
+
+    def require_admin(self, to_do: str) -> None:
+        """The one admin check: operators' routes call this before doing anything."""
+        if not self.is_admin:
+            raise Forbidden(f"Only admins {to_do}.")

@@ -196,7 +196,7 @@ def test_uploads_refuse_wrong_types_and_oversized_files(api: Any, users: Users) 
     )
 
 
-def test_the_presigned_post_enforces_the_size_limit_at_s3(api: Any, users: Users) -> None:
+def test_the_presigned_post_is_signed_for_the_uploaders_own_prefix_and_the_size_limit(api: Any, users: Users) -> None:
     ada = users.sign_up("ada@example.com")
     ticket = api.post(
         "/uploads", headers=ada.auth,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tests.functional.builders import become_expert
@@ -143,4 +142,4 @@ def test_public_reads_never_scan(api: Any, users: Users, dynamo_reads: DynamoRea
     api.get("/experts/by-slug/ada-lovelace")
     api.get("/experts?tag=python&online=false")
     assert dynamo_reads.operations <= {"GetItem", "Query"}
-    assert json.dumps(dynamo_reads.calls)
+    assert [name for name, _ in dynamo_reads.calls].count("GetItem") >= 2  # the profile reads happened
