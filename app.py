@@ -7,7 +7,10 @@ from chalice.app import Chalice
 from chalicelib.handlers import (
     accounts,
     availability,
+    booking_jobs,
     bookings,
+    conversation_jobs,
+    conversations,
     discovery,
     earnings,
     expert_profiles,
@@ -38,3 +41,6 @@ app.register_blueprint(sessions.api.blueprint)
 app.register_blueprint(availability.api.blueprint)
 app.register_blueprint(services.api.blueprint)
 app.register_blueprint(bookings.api.blueprint)
+app.register_blueprint(booking_jobs.jobs)
+app.register_blueprint(conversations.api.blueprint)
+app.register_blueprint(conversation_jobs.jobs)

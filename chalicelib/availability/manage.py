@@ -52,6 +52,9 @@ def save_availability(expert_id: str, data: AvailabilityInput, now: datetime) ->
     item.buffer_after_minutes = data.buffer_after_minutes
     item.minimum_notice_minutes = data.minimum_notice_minutes
     item.booking_horizon_days = data.booking_horizon_days
+    item.requires_approval = data.requires_approval
+    item.cancel_cutoff_hours = data.cancel_cutoff_hours
+    item.late_cancel_share_bps = data.late_cancel_share_bps
     item.updated_at = now
     try:
         item.save()
@@ -78,7 +81,16 @@ def availability_view(item: ExpertAvailability) -> dict[str, Any]:
         "buffer_after_minutes": item.buffer_after_minutes,
         "minimum_notice_minutes": item.minimum_notice_minutes,
         "booking_horizon_days": item.booking_horizon_days,
+        **booking_policy_view(item),
         "updated_at": item.updated_at.isoformat(),
+    }
+
+
+def booking_policy_view(item: ExpertAvailability) -> dict[str, Any]:
+    return {
+        "requires_approval": bool(item.requires_approval),
+        "cancel_cutoff_hours": item.cancel_cutoff_hours,
+        "late_cancel_share_bps": item.late_cancel_share_bps,
     }
 
 
@@ -164,6 +176,7 @@ def expert_slots(
         "expert_id": expert_id,
         "time_zone": query.time_zone,
         "expert_time_zone": item.time_zone if item else None,
+        "booking_policy": booking_policy_view(item) if item else None,
         "from": query.first_day.isoformat(),
         "to": query.last_day.isoformat(),
         "minutes": query.minutes,

@@ -16,6 +16,7 @@ MAX_OVERRIDES = 200
 MAX_BUFFER_MINUTES = 240
 MAX_NOTICE_MINUTES = 30 * 24 * 60
 MAX_HORIZON_DAYS = 365
+MAX_CUTOFF_HOURS = 24 * 14
 
 
 def _time_zone(value: str) -> str:
@@ -57,6 +58,15 @@ def _no_overlaps(ranges: list[str]) -> list[str]:
 
 
 TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_time_zone)]
+
+
+def _five_minute_steps(value: int) -> int:
+    if value % 5:
+        raise PydanticCustomError("not_on_grid", "Buffers are whole multiples of 5 minutes.")
+    return value
+
+
+BufferMinutes = Annotated[int, Field(ge=0, le=MAX_BUFFER_MINUTES), AfterValidator(_five_minute_steps)]
 TimeRange = Annotated[str, AfterValidator(_range)]
 DayRanges = Annotated[list[TimeRange], Field(max_length=MAX_RANGES_PER_DAY), AfterValidator(_no_overlaps)]
 
@@ -101,7 +111,14 @@ class AvailabilityInput(BaseModel):
     overrides: Annotated[
         list[DateOverrideInput], Field(max_length=MAX_OVERRIDES), AfterValidator(_one_override_per_date)
     ] = []
-    buffer_before_minutes: int = Field(default=0, ge=0, le=MAX_BUFFER_MINUTES)
-    buffer_after_minutes: int = Field(default=0, ge=0, le=MAX_BUFFER_MINUTES)
+    buffer_before_minutes: BufferMinutes = 0
+    buffer_after_minutes: BufferMinutes = 0
     minimum_notice_minutes: int = Field(default=0, ge=0, le=MAX_NOTICE_MINUTES)
     booking_horizon_days: int = Field(default=60, ge=1, le=MAX_HORIZON_DAYS)
+    requires_approval: bool = Field(default=False, description="Bookings wait for my approval (24 hours at most).")
+    cancel_cutoff_hours: int = Field(
+        default=24, ge=0, le=MAX_CUTOFF_HOURS, description="Cancel or move later than this before the start: late"
+    )
+    late_cancel_share_bps: int = Field(
+        default=5000, ge=0, le=10_000, description="Share of the amount a client's late cancellation costs, in bps"
+    )

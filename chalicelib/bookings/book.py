@@ -1,4 +1,4 @@
-"""Use cases: book an appointment without double booking, read it, cancel it.
+"""Use case: book an appointment without double booking.
 
 No double booking: the appointment is written in ONE DynamoDB transaction with one
 ``AppointmentLock`` per 5-minute granule of ``[start - buffer_before, end + buffer_after)``,
@@ -9,9 +9,17 @@ requests of any lengths share a granule, so at most one of them commits; the oth
 A paid booking then holds the card (``authorise_hold``, purpose ``appointment:<id>``): the
 service's upfront hold when ``service_id`` is given, else the expert's per-minute price of the
 appointment's minutes. If the hold fails, the appointment and its locks are deleted in one
-transaction (the slot is free again) and the client gets the card's 402. A free initial
+transaction (the slot is free again) and the client gets the card's 402. A card that asks
+its holder to confirm (3-D Secure) leaves the booking ``awaiting_card`` with the time held:
+the client confirms with Stripe.js and calls ``confirm_card``; unconfirmed after 15 minutes,
+the agenda job undoes it. A free initial
 consultation needs no card; its marker (one per client and expert) is written in the same
 transaction as the locks.
+
+The booking is then ``confirmed``, or ``requested`` when the expert approves bookings
+(``chalicelib.bookings.approval``); the expert's cancellation policy is copied onto it.
+If the request dies between locking and holding, the agenda job finishes or undoes it
+(``recover_stuck_booking``).
 """
 
 from __future__ import annotations
@@ -26,6 +34,9 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from chalicelib import runtime
 from chalicelib.availability.manage import rules_of
 from chalicelib.availability.rules import available_slots
+from chalicelib.bookings.agenda_rules import AWAITING_CARD, CONFIRMED, HOLDING, REQUESTED, reminders_already_past
+from chalicelib.bookings.announce import announce
+from chalicelib.bookings.records import appointment_view, lock_keys_of, save_change, set_agenda, set_busy
 from chalicelib.bookings.time_locks import MAX_GRANULES, granules, lock_key, occupied_span
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRequired
 from chalicelib.models.appointment import Appointment, AppointmentLock, FreeConsultation
@@ -37,11 +48,10 @@ from chalicelib.models.service import ExpertService
 
 if TYPE_CHECKING:
     from chalicelib.bookings.schemas import BookingInput
+    from chalicelib.models.payment import Payment
 
-HOLDING = "holding"  # time locked, card not held yet
-CONFIRMED = "confirmed"
-CANCELLED = "cancelled"
 PAID = "paid"
+AUTHORISED_STATUS = "authorised"  # chalicelib.payments.charge.AUTHORISED, without importing the money code here
 FREE_CONSULTATION = "free_consultation"
 LOCK_KEPT_FOR = timedelta(days=2)  # after its granule, DynamoDB's TTL may remove a lock
 _ATTEMPTS = 3  # a TransactionConflict (another transaction on the same lock in flight) is retried
@@ -61,76 +71,114 @@ def book(client_id: str, data: BookingInput, *, now: datetime) -> dict[str, Any]
         raise Forbidden("You cannot book yourself.", code="own_booking")
     get_account(client_id)
     profile = _expert(data.expert_id)
-    availability = _availability(data.expert_id)
+    availability = availability_of(data.expert_id)
     start, end = data.start, data.start + timedelta(minutes=data.minutes)
     begin, finish = occupied_span(start, end, availability.buffer_before_minutes, availability.buffer_after_minutes)
     locked = granules(begin, finish)
     if len(locked) > MAX_GRANULES:
         message = f"A booking with the expert's buffers may span at most {MAX_GRANULES * 5} minutes."
         raise InvalidInput(message, code="booking_too_long")
-    _require_offered(availability, start, data.minutes, now)
-    price = _price(profile, data) if data.kind == PAID else None
+    require_offered(availability, start, data.minutes, now)
+    service = _service(data.expert_id, data.service_id) if data.service_id else None
+    if service is not None and service.meeting and service.meeting.duration_minutes != data.minutes:
+        minutes = service.meeting.duration_minutes
+        raise InvalidInput(f"This service's meeting lasts {minutes} minutes.", code="meeting_length")
+    price = _price(profile, data, service) if data.kind == PAID else None
     if price is not None and not data.payment_method_id:
         raise InvalidInput("A paid booking needs 'payment_method_id' (a saved card).", code="payment_method_required")
 
     item = Appointment(
         uuid.uuid4().hex, expert_id=data.expert_id, client_id=client_id, kind=data.kind,
-        status=HOLDING if price else CONFIRMED, start=start, end=end, minutes=data.minutes,
+        status=HOLDING if price else _decided_status(availability), start=start, end=end, minutes=data.minutes,
+        expert_zone=availability.time_zone, client_zone=data.time_zone,
         buffer_before_minutes=availability.buffer_before_minutes,
         buffer_after_minutes=availability.buffer_after_minutes, lock_count=len(locked),
-        service_id=data.service_id, currency=price.currency if price else None,
-        amount=price.amount if price else None, created_at=now, updated_at=now,
-        busy_expert_id=data.expert_id, busy_start=start.isoformat(), busy_end=end.isoformat(),
+        service_id=data.service_id, service_name=service.name if service else None,
+        meeting_url=service.meeting.location_url if service and service.meeting else None, note=data.note,
+        currency=price.currency if price else None, amount=price.amount if price else None,
+        cancel_cutoff_hours=availability.cancel_cutoff_hours, late_share_bps=availability.late_cancel_share_bps,
+        reminders_sent=reminders_already_past(start, now), created_at=now, updated_at=now,
     )  # fmt: skip
+    set_busy(item)
+    set_agenda(item)
     _lock_and_save(item, locked)
+    client_secret = None
     if price is not None:
-        _hold_card(item, price, data.payment_method_id or "", now)
-    return appointment_view(item)
+        client_secret = _hold_card(item, price, data.payment_method_id or "", availability, now)
+    if client_secret is not None:
+        return appointment_view(item, now) | {"next_action": "confirm_card", "client_secret": client_secret}
+    announce(item, item.status, now=now)
+    return appointment_view(item, now)
 
 
-def read_booking(appointment_id: str, caller_id: str) -> dict[str, Any]:
-    return appointment_view(_participant_of(appointment_id, caller_id))
+def confirm_card(appointment_id: str, client_id: str, *, now: datetime) -> dict[str, Any]:
+    """The client has confirmed the card with Stripe.js: the booking goes ahead if the hold is in place."""
+    from chalicelib.bookings.records import participant_of
+
+    item = participant_of(appointment_id, client_id)
+    if item.status != AWAITING_CARD:
+        if item.status in (REQUESTED, CONFIRMED):
+            return appointment_view(item, now)  # a retry, or the agenda got there first
+        raise Conflict(f"This booking is {item.status}; there is no card to confirm.", code="not_awaiting_card")
+    if client_id != item.client_id:
+        raise Forbidden("Only the client confirms their card.", code="client_only")
+    payment = _current_hold(item, now)
+    if payment is None or payment.status == "failed":
+        _release_and_undo(item, now)
+        raise PaymentRequired("The card was not authorised; book again with another card.", code="card_declined")
+    if payment.status != AUTHORISED_STATUS:
+        raise Conflict("The card has not been confirmed yet; finish the bank's check first.", code="card_not_confirmed")
+    _confirm_hold(item, payment.payment_id, availability_of(item.expert_id), now)
+    announce(item, item.status, now=now)
+    return appointment_view(item, now)
 
 
-def cancel_booking(appointment_id: str, caller_id: str, *, now: datetime) -> dict[str, Any]:
-    """Either participant cancels: the time is freed and any card hold released.
-
-    A per-expert cancellation policy (cut-off, share charged) is not applied yet: every
-    cancellation releases the whole hold.
-    """
-    item = _participant_of(appointment_id, caller_id)
-    if item.status == HOLDING:
-        raise Conflict("This booking is still being made; try again in a moment.", code="booking_in_progress")
-    if item.status == CONFIRMED:
-        if now >= item.end:
-            raise Conflict("This appointment has taken place.", code="booking_over")
-        _free_time(item, caller_id, now)
-    if item.payment_id:
-        from chalicelib.payments.card_payments import release_hold
-
-        release_hold(item.payment_id, gateway=runtime.stripe_gateway(), now=now)  # idempotent: safe on a retry
-    return appointment_view(item)
+def require_offered(availability: ExpertAvailability, start: datetime, minutes: int, now: datetime) -> None:
+    """The slot is one the slots endpoint offers for this length (hours, grid, notice, horizon).
+    Other bookings are not consulted here: the locks decide overlaps."""
+    offered = available_slots(
+        rules_of(availability), [], start, start + timedelta(minutes=1), now, length_minutes=minutes
+    )
+    if not offered or offered[0].start_utc != start:
+        raise Conflict("The expert does not offer this time; pick one of their slots.", code="slot_not_offered")
 
 
-def appointment_view(item: Appointment) -> dict[str, Any]:
-    return {
-        "appointment_id": item.appointment_id,
-        "expert_id": item.expert_id,
-        "client_id": item.client_id,
-        "kind": item.kind,
-        "status": item.status,
-        "start": _utc(item.start),
-        "end": _utc(item.end),
-        "minutes": item.minutes,
-        "buffer_before_minutes": item.buffer_before_minutes,
-        "buffer_after_minutes": item.buffer_after_minutes,
-        "service_id": item.service_id,
-        "currency": item.currency,
-        "amount": item.amount,
-        "payment_id": item.payment_id,
-        "cancelled_by": item.cancelled_by,
-        "created_at": _utc(item.created_at),
-    }
+def availability_of(expert_id: str) -> ExpertAvailability:
+    try:
+        return ExpertAvailability.get(expert_id)
+    except DoesNotExist:
+        raise Conflict("This expert takes no bookings yet.", code="slot_not_offered") from None
+
+
+def recover_stuck_booking(item: Appointment, now: datetime) -> None:
+    """The agenda job, for a booking left ``holding`` (the request died after locking the time) or
+    ``awaiting_card`` past its window: keep it if its card hold is in place, else let the hold go
+    and free the time. Idempotent."""
+    payment = _current_hold(item, now)
+    if payment is not None and payment.status == AUTHORISED_STATUS:
+        _confirm_hold(item, payment.payment_id, availability_of(item.expert_id), now)
+        announce(item, item.status, now=now)
+        return
+    _release_and_undo(item, now)
+
+
+def _current_hold(item: Appointment, now: datetime) -> Payment | None:
+    """The booking's card hold as Stripe now sees it (None if it was never made)."""
+    from chalicelib.payments.card_payments import find_payment, payment_id_for, refresh_hold
+
+    payment = find_payment(payment_id_for(f"appointment:{item.appointment_id}"))
+    if payment is None:
+        return None
+    return refresh_hold(payment.payment_id, gateway=runtime.stripe_gateway(), now=now)
+
+
+def _release_and_undo(item: Appointment, now: datetime) -> None:
+    from chalicelib.payments.card_payments import find_payment, payment_id_for, release_hold
+
+    payment = find_payment(payment_id_for(f"appointment:{item.appointment_id}"))
+    if payment is not None:
+        release_hold(payment.payment_id, gateway=runtime.stripe_gateway(), now=now)
+    _undo(item)
 
 
 # ---------------------------------------------------------------- the transactions
@@ -145,7 +193,7 @@ def _lock_and_save(item: Appointment, locked: list[datetime]) -> None:
                 transaction.save(item, condition=Appointment.appointment_id.does_not_exist())
                 labels.append("appointment")
                 if item.kind == FREE_CONSULTATION:
-                    marker = FreeConsultation(_pair(item), appointment_id=item.appointment_id)
+                    marker = FreeConsultation(pair_of(item), appointment_id=item.appointment_id)
                     transaction.save(marker, condition=FreeConsultation.pair.does_not_exist())
                     labels.append("marker")
                 for granule in locked:
@@ -168,12 +216,15 @@ def _lock_and_save(item: Appointment, locked: list[datetime]) -> None:
                 raise
 
 
-def _hold_card(item: Appointment, price: _Price, payment_method_id: str, now: datetime) -> None:
-    from chalicelib.payments.card_payments import AUTHORISED, authorise_hold, release_hold
+def _hold_card(
+    item: Appointment, price: _Price, payment_method_id: str, availability: ExpertAvailability, now: datetime
+) -> str | None:
+    """Hold the card; returns the client secret when the cardholder must still confirm it."""
+    from chalicelib.payments.card_payments import AWAITING_CONFIRMATION, authorise_hold
 
     settings = runtime.settings()
     try:
-        payment, _ = authorise_hold(
+        payment, client_secret = authorise_hold(
             purpose=f"appointment:{item.appointment_id}", client_id=item.client_id, expert_id=item.expert_id,
             currency=price.currency, amount=price.amount, payment_method_id=payment_method_id,
             commission_bps=settings.commission_bps, gateway=runtime.stripe_gateway(), now=now,
@@ -181,86 +232,49 @@ def _hold_card(item: Appointment, price: _Price, payment_method_id: str, now: da
     except Exception:
         _undo(item)
         raise
-    if payment.status != AUTHORISED:  # the card needs the cardholder (3-D Secure): not supported for bookings yet
-        release_hold(payment.payment_id, gateway=runtime.stripe_gateway(), now=now)
-        _undo(item)
-        raise PaymentRequired("This card needs confirming by its holder; use another card.", code="card_declined")
-    item.update(
-        actions=[
-            Appointment.status.set(CONFIRMED),
-            Appointment.payment_id.set(payment.payment_id),
-            Appointment.updated_at.set(now),
-        ],
-        condition=Appointment.status == HOLDING,
-    )
+    if payment.status == AWAITING_CONFIRMATION and client_secret:
+        item.status, item.payment_id = AWAITING_CARD, payment.payment_id
+        save_change(item, now)
+        return client_secret
+    _confirm_hold(item, payment.payment_id, availability, now)
+    return None
+
+
+def _confirm_hold(item: Appointment, payment_id: str, availability: ExpertAvailability, now: datetime) -> None:
+    """The card is held: the booking is confirmed, or awaits the expert's approval."""
+    item.status = _decided_status(availability)
+    item.payment_id = payment_id
+    item.hold_placed_at = now
+    item.reminders_sent = reminders_already_past(item.start, now)
+    save_change(item, now)
+
+
+def _decided_status(availability: ExpertAvailability) -> str:
+    return REQUESTED if availability.requires_approval else CONFIRMED
 
 
 def _undo(item: Appointment) -> None:
     """The hold failed: delete the appointment and its locks in one transaction, so the slot is free again."""
     with write_transaction() as transaction:
-        transaction.delete(item, condition=Appointment.status == HOLDING)
-        for key in _lock_keys_of(item):
+        transaction.delete(item, condition=Appointment.status.is_in(HOLDING, AWAITING_CARD))
+        for key in lock_keys_of(item):
             lock = AppointmentLock(key)
             transaction.delete(lock, condition=AppointmentLock.appointment_id == item.appointment_id)
-
-
-def _free_time(item: Appointment, caller_id: str, now: datetime) -> None:
-    """Cancel: status cancelled, out of the busy index, locks deleted (and the expert's cancellation
-    gives the client their free consultation back), all in one transaction."""
-    try:
-        _write_cancellation(item, caller_id, now)
-    except TransactWriteError:
-        raise Conflict("This booking changed meanwhile; load it and retry.", code="changed_concurrently") from None
-    item.status, item.cancelled_by, item.updated_at = CANCELLED, caller_id, now
-
-
-def _write_cancellation(item: Appointment, caller_id: str, now: datetime) -> None:
-    with write_transaction() as transaction:
-        for key in _lock_keys_of(item):
-            transaction.delete(AppointmentLock(key), condition=AppointmentLock.appointment_id == item.appointment_id)
-        if item.kind == FREE_CONSULTATION and caller_id == item.expert_id:
-            transaction.delete(FreeConsultation(_pair(item)))
-        transaction.update(
-            item,
-            actions=[
-                Appointment.status.set(CANCELLED),
-                Appointment.cancelled_by.set(caller_id),
-                Appointment.updated_at.set(now),
-                Appointment.busy_expert_id.remove(),
-                Appointment.busy_start.remove(),
-                Appointment.busy_end.remove(),
-            ],
-            condition=Appointment.status == CONFIRMED,
-        )
-
-
-def _lock_keys_of(item: Appointment) -> list[str]:
-    begin, finish = occupied_span(item.start, item.end, item.buffer_before_minutes, item.buffer_after_minutes)
-    return [lock_key(item.expert_id, granule) for granule in granules(begin, finish)]
 
 
 # ---------------------------------------------------------------- reading and checking
 
 
-def _require_offered(availability: ExpertAvailability, start: datetime, minutes: int, now: datetime) -> None:
-    """The slot is one the slots endpoint offers for this length (hours, grid, notice, horizon).
-    Other bookings are not consulted here: the locks decide overlaps."""
-    offered = available_slots(
-        rules_of(availability), [], start, start + timedelta(minutes=1), now, length_minutes=minutes
-    )
-    if not offered or offered[0].start_utc != start:
-        raise Conflict("The expert does not offer this time; pick one of their slots.", code="slot_not_offered")
+def _service(expert_id: str, service_id: str) -> ExpertService:
+    try:
+        return ExpertService.get(expert_id, service_id)
+    except DoesNotExist:
+        raise NotFound("This expert has no service with this id.", code="service_not_found") from None
 
 
-def _price(profile: ExpertProfile, data: BookingInput) -> _Price:
-    if data.service_id:
-        try:
-            service = ExpertService.get(data.expert_id, data.service_id)
-        except DoesNotExist:
-            raise NotFound("This expert has no service with this id.", code="service_not_found") from None
-        if not service.upfront_hold:
-            raise Conflict("This service takes no upfront hold; book it without 'service_id'.", code="no_upfront_hold")
-        return _Price(service.currency, service.upfront_hold)
+def _price(profile: ExpertProfile, data: BookingInput, service: ExpertService | None) -> _Price | None:
+    if service is not None:  # its upfront hold, or nothing: its ongoing rate is settled outside Parley
+        return _Price(service.currency, service.upfront_hold) if service.upfront_hold else None
     if profile.rate_per_minute is None and profile.hourly_rate is None:
         raise Conflict("This expert has no per-minute rate.", code="expert_has_no_rate")
     from chalicelib.sessions.billing import Tariff
@@ -276,26 +290,5 @@ def _expert(expert_id: str) -> ExpertProfile:
         raise NotFound("No expert has this id.", code="expert_not_found") from None
 
 
-def _availability(expert_id: str) -> ExpertAvailability:
-    try:
-        return ExpertAvailability.get(expert_id)
-    except DoesNotExist:
-        raise Conflict("This expert takes no bookings yet.", code="slot_not_offered") from None
-
-
-def _participant_of(appointment_id: str, caller_id: str) -> Appointment:
-    try:
-        item = Appointment.get(appointment_id, consistent_read=True)
-    except DoesNotExist:
-        raise NotFound("No booking has this id.", code="booking_not_found") from None
-    if caller_id not in (item.client_id, item.expert_id):
-        raise NotFound("No booking has this id.", code="booking_not_found")
-    return item
-
-
-def _pair(item: Appointment) -> str:
+def pair_of(item: Appointment) -> str:
     return f"{item.client_id}#{item.expert_id}"
-
-
-def _utc(instant: datetime) -> str:
-    return instant.isoformat().replace("+00:00", "Z")

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from chalicelib.availability.schemas import TimeZoneName
 from chalicelib.bookings.time_locks import GRANULE_MINUTES, MAX_GRANULES, is_aligned
 
 
@@ -37,3 +38,11 @@ class BookingInput(BaseModel):
     kind: Literal["paid", "free_consultation"]
     service_id: str | None = Field(default=None, min_length=1, max_length=128)
     payment_method_id: str | None = Field(default=None, min_length=1, max_length=255)
+    time_zone: TimeZoneName = Field(default="UTC", description="The client's IANA time zone, for their invite.")
+    note: str | None = Field(default=None, max_length=2000, description="What the client wants to discuss.")
+
+
+class RescheduleInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: Annotated[datetime, AfterValidator(_utc_on_the_grid)]

@@ -1,11 +1,12 @@
-"""Routes for appointments: a client books an expert's slot; its participants read or cancel it."""
+"""Routes for appointments: a client books an expert's slot; its participants read, move or cancel
+it; an expert who requires approval approves or declines requests."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.web.api import ApiBlueprint, ApiRequest
+from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="bookings")
 
@@ -21,18 +22,87 @@ def create_booking(request: ApiRequest) -> dict[str, Any]:
     return book(request.caller.account_id, request.body(BookingInput), now=runtime.now())
 
 
-@api.route("/bookings/{appointment_id}", "GET", summary="A booking (its client and expert only)", errors=(401, 404))
-def get_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
-    from chalicelib.bookings.book import read_booking
+@api.route(
+    "/bookings/{appointment_id}/confirm-card", "POST",
+    summary="After the card's holder confirmed it with Stripe.js (3-D Secure): the booking goes ahead",
+    errors=(401, 402, 403, 404, 409),
+)  # fmt: skip
+def confirm_booking_card(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
+    from chalicelib.bookings.book import confirm_card
 
-    return read_booking(appointment_id, request.caller.account_id)
+    return confirm_card(appointment_id, request.caller.account_id, now=runtime.now())
 
 
 @api.route(
-    "/bookings/{appointment_id}/cancel", "POST", summary="Cancel a booking: its time is freed and any hold released",
+    "/bookings", "GET", summary="My bookings as client or expert, upcoming (soonest first) or past (latest first)",
+    errors=(400, 401),
+    query=(
+        QueryParam("as", "client (default) or expert."),
+        QueryParam("when", "upcoming (default) or past."),
+        QueryParam("status", "Only bookings in this status, e.g. requested."),
+        QueryParam("limit", "Page size, 1 to 100 (default 20).", "integer"),
+        QueryParam("cursor", "next_cursor of the previous page."),
+    ),
+)  # fmt: skip
+def list_bookings(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.bookings.listing import my_bookings
+
+    return my_bookings(
+        request.caller.account_id, role=request.query("as"), when=request.query("when"),
+        status=request.query("status"), limit=request.query("limit"), cursor=request.query("cursor"),
+        now=runtime.now(),
+    )  # fmt: skip
+
+
+@api.route("/bookings/{appointment_id}", "GET", summary="A booking (its client and expert only)", errors=(401, 404))
+def get_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
+    from chalicelib.bookings.records import appointment_view, participant_of
+
+    now = runtime.now()
+    return appointment_view(participant_of(appointment_id, request.caller.account_id), now)
+
+
+@api.route(
+    "/bookings/{appointment_id}/cancel", "POST",
+    summary="Cancel a booking: its time is freed; the card is charged what the expert's policy says (nothing if "
+    "the expert cancels)",
     errors=(401, 404, 409),
 )  # fmt: skip
 def cancel_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
-    from chalicelib.bookings.book import cancel_booking as cancel
+    from chalicelib.bookings.cancellation import cancel_booking as cancel
 
     return cancel(appointment_id, request.caller.account_id, now=runtime.now())
+
+
+@api.route(
+    "/bookings/{appointment_id}/reschedule", "POST",
+    summary="Move a booking to another of the expert's slots (the client: before the policy's cut-off)",
+    body="chalicelib.bookings.schemas:RescheduleInput", errors=(400, 401, 404, 409),
+)  # fmt: skip
+def reschedule_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
+    from chalicelib.bookings.reschedule import reschedule
+    from chalicelib.bookings.schemas import RescheduleInput
+
+    data = request.body(RescheduleInput)
+    return reschedule(appointment_id, request.caller.account_id, data.start, now=runtime.now())
+
+
+@api.route(
+    "/bookings/{appointment_id}/approve", "POST", summary="Approve a booking request (the expert)",
+    errors=(401, 403, 404, 409),
+)  # fmt: skip
+def approve_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
+    from chalicelib.bookings.approval import approve
+
+    return approve(appointment_id, request.caller.account_id, now=runtime.now())
+
+
+@api.route(
+    "/bookings/{appointment_id}/decline", "POST",
+    summary="Decline a booking request (the expert): its time is freed and the hold released",
+    errors=(401, 403, 404, 409),
+)  # fmt: skip
+def decline_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
+    from chalicelib.bookings.approval import decline
+
+    return decline(appointment_id, request.caller.account_id, now=runtime.now())

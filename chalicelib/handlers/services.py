@@ -97,3 +97,45 @@ def checkout_page(request: ApiRequest, slug: str, service_slug: str) -> dict[str
         "expert": public_card(profile, runtime.settings().media_base_url),
         "service": public_service(service, profile.slug),
     }
+
+
+@api.route(
+    "/experts/{expert_id}/services/{service_id}/checkout", "POST",
+    summary="Check out a service: its upfront hold on my card, and a conversation with the expert opened by my message",
+    status=201, body="chalicelib.conversations.schemas:CheckoutInput", errors=(400, 401, 402, 403, 404, 409),
+)  # fmt: skip
+def check_out(request: ApiRequest, expert_id: str, service_id: str) -> dict[str, Any]:
+    from chalicelib.conversations.schemas import CheckoutInput
+    from chalicelib.services.checkout import check_out as run
+
+    return run(
+        request.caller.account_id, expert_id, service_id, request.body(CheckoutInput),
+        idempotency_key=request.raw.headers.get("idempotency-key"), now=runtime.now(),
+    )  # fmt: skip
+
+
+@api.route("/checkouts/{checkout_id}", "GET", summary="A checkout (its client and expert only)", errors=(401, 404))
+def checkout(request: ApiRequest, checkout_id: str) -> dict[str, Any]:
+    from chalicelib.services.checkout import read_checkout
+
+    return read_checkout(checkout_id, request.caller.account_id)
+
+
+@api.route(
+    "/checkouts/{checkout_id}/accept", "POST", summary="The expert takes the work on: the hold is captured",
+    errors=(401, 403, 404, 409),
+)  # fmt: skip
+def accept(request: ApiRequest, checkout_id: str) -> dict[str, Any]:
+    from chalicelib.services.checkout import accept_checkout
+
+    return accept_checkout(checkout_id, request.caller.account_id, now=runtime.now())
+
+
+@api.route(
+    "/checkouts/{checkout_id}/decline", "POST", summary="The expert turns the work down: the hold is released",
+    errors=(401, 403, 404, 409),
+)  # fmt: skip
+def decline(request: ApiRequest, checkout_id: str) -> dict[str, Any]:
+    from chalicelib.services.checkout import decline_checkout
+
+    return decline_checkout(checkout_id, request.caller.account_id, now=runtime.now())

@@ -5,7 +5,14 @@ One item per expert. Ranges are stored as ``"HH:MM-HH:MM"`` local wall-clock str
 
 from __future__ import annotations
 
-from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
 from pynamodb.models import Model
 
 from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName, StringListAttribute
@@ -40,5 +47,11 @@ class ExpertAvailability(Model):
     buffer_after_minutes = IntegerAttribute()
     minimum_notice_minutes = IntegerAttribute()
     booking_horizon_days = IntegerAttribute()
+    # The booking policy: a request waits for the expert's approval (24 h at most); cancelling or
+    # rescheduling later than cancel_cutoff_hours before the start is late, and a client's late
+    # cancellation is charged late_cancel_share_bps of the amount (an expert's never is).
+    requires_approval = BooleanAttribute(default=False)
+    cancel_cutoff_hours = IntegerAttribute(default=24)
+    late_cancel_share_bps = IntegerAttribute(default=5000)
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()

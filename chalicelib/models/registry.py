@@ -10,6 +10,8 @@ from pynamodb.models import Model
 from chalicelib.models.account import Account
 from chalicelib.models.appointment import Appointment, AppointmentLock, FreeConsultation
 from chalicelib.models.availability import ExpertAvailability
+from chalicelib.models.checkout import ServiceCheckout
+from chalicelib.models.conversation import Conversation, ConversationMember, ConversationMessage
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.expert_search_entry import ExpertSearchEntry
 from chalicelib.models.ledger import LedgerBalance, LedgerRecord
@@ -45,6 +47,10 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Appointment,
     AppointmentLock,
     FreeConsultation,
+    Conversation,
+    ConversationMember,
+    ConversationMessage,
+    ServiceCheckout,
 )
 
 

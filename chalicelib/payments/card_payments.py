@@ -71,7 +71,7 @@ def authorise_hold(
     """Hold ``amount`` on the client's card for ``purpose``. Returns the payment and, when the
     client must still confirm the card in the browser or app, the client secret to do it with."""
     payment_id = payment_id_for(purpose)
-    existing = _find(payment_id)
+    existing = find_payment(payment_id)
     if existing is not None and existing.status in (AUTHORISED, AWAITING_CONFIRMATION):
         return existing, None
     customer_id = ensure_customer(get_account(client_id), gateway)
@@ -95,8 +95,32 @@ def authorise_hold(
     return payment, hold.client_secret if status == AWAITING_CONFIRMATION else None
 
 
-def capture_payment(payment_id: str, amount: int, *, gateway: StripeGateway, hold_days: int, now: datetime) -> Payment:
-    """Capture ``amount`` (at most what was held); Stripe releases the rest of the hold."""
+def refresh_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> Payment:
+    """Ask Stripe whether the cardholder has confirmed a hold yet (in case its webhook is late or lost)."""
+    payment = get_payment(payment_id)
+    if payment.status != AWAITING_CONFIRMATION:
+        return payment
+    hold = gateway.retrieve_hold(payment.stripe_payment_intent_id)
+    if hold.status == "requires_capture":
+        payment.status = AUTHORISED
+    elif hold.status in ("canceled", "requires_payment_method"):
+        payment.status = FAILED
+    else:
+        return payment  # still with the cardholder
+    payment.updated_at = now
+    _save(payment)
+    return payment
+
+
+def capture_payment(
+    payment_id: str, amount: int, *, gateway: StripeGateway, hold_days: int, now: datetime,
+    earnings_not_before: datetime | None = None,
+) -> Payment:  # fmt: skip
+    """Capture ``amount`` (at most what was held); Stripe releases the rest of the hold.
+
+    The earnings wait ``hold_days`` from now, or from ``earnings_not_before`` when that is
+    later (an appointment charged before it took place pays its expert only after it).
+    """
     payment = get_payment(payment_id)
     if payment.status == CAPTURED:
         return payment
@@ -104,14 +128,17 @@ def capture_payment(payment_id: str, amount: int, *, gateway: StripeGateway, hol
         return release_hold(payment_id, gateway=gateway, now=now)
     captured, posting = charge_of(payment).capture(amount)
     gateway.capture(payment.stripe_payment_intent_id, amount, payment_id)
-    return record_capture(payment, captured, posting, hold_days=hold_days, now=now)
+    return record_capture(
+        payment, captured, posting, hold_days=hold_days, now=now, earnings_not_before=earnings_not_before
+    )
 
 
 def record_capture(
-    payment: Payment, captured: Charge, posting: LedgerTransaction, *, hold_days: int, now: datetime
-) -> Payment:
+    payment: Payment, captured: Charge, posting: LedgerTransaction, *, hold_days: int, now: datetime,
+    earnings_not_before: datetime | None = None,
+) -> Payment:  # fmt: skip
     """Write a capture Stripe has made: used by ``capture_payment`` and by the webhook that reports it."""
-    due = now + timedelta(days=hold_days)
+    due = max(now, earnings_not_before or now) + timedelta(days=hold_days)
     apply_charge(payment, captured, now)
     payment.release_shard = str(shard_of(payment.payment_id))
     payment.release_due_at = due.isoformat()
@@ -193,7 +220,7 @@ def _save(payment: Payment) -> None:
         raise
 
 
-def _find(payment_id: str) -> Payment | None:
+def find_payment(payment_id: str) -> Payment | None:
     try:
         return Payment.get(payment_id, consistent_read=True)
     except DoesNotExist:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
-from typing import Any
-
 from chalicelib.accounts.account_records import get_account
-from chalicelib.models.base import current_region
+from chalicelib.mail.send import send_email
 from chalicelib.models.session import CallSession
 from chalicelib.money.currency import MINOR_UNITS_PER_MAJOR
 
@@ -15,8 +11,12 @@ from chalicelib.money.currency import MINOR_UNITS_PER_MAJOR
 def send_receipts(item: CallSession) -> None:
     """One email to each side of an ended call."""
     client, expert = get_account(item.client_id), get_account(item.expert_id)
-    _send(client.email, "Your Parley call receipt", receipt_text(item, for_expert=False, other=expert.display_name))
-    _send(expert.email, "Your Parley call earnings", receipt_text(item, for_expert=True, other=client.display_name))
+    send_email(
+        client.email, "Your Parley call receipt", receipt_text(item, for_expert=False, other=expert.display_name)
+    )
+    send_email(
+        expert.email, "Your Parley call earnings", receipt_text(item, for_expert=True, other=client.display_name)
+    )
 
 
 def receipt_text(item: CallSession, *, for_expert: bool, other: str) -> str:
@@ -52,26 +52,3 @@ def _duration(item: CallSession) -> str:
         return "0 min 00 s"
     seconds = int((item.ended_at - item.active_at).total_seconds())
     return f"{seconds // 60} min {seconds % 60:02d} s"
-
-
-def _send(to: str, subject: str, body: str) -> None:
-    sender = os.environ.get("PARLEY_SENDER_EMAIL", "")
-    if not sender:
-        raise RuntimeError("environment variable PARLEY_SENDER_EMAIL is not set")
-    ses_client().send_email(
-        Source=sender,
-        Destination={"ToAddresses": [to]},
-        Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": body}}},
-    )
-
-
-def ses_client() -> Any:
-    return _client(current_region(), os.environ.get("AWS_ENDPOINT_URL"))
-
-
-@lru_cache(maxsize=4)
-def _client(region: str, endpoint_url: str | None) -> Any:
-    """Made on first use, one per region and endpoint."""
-    import boto3
-
-    return boto3.client("ses", region_name=region, endpoint_url=endpoint_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Purpose = Literal["photo", "intro_video", "resume", "verification_document"]
+Purpose = Literal["photo", "intro_video", "resume", "verification_document", "message_attachment"]
 
 MB = 1024 * 1024
 
@@ -25,6 +25,20 @@ UPLOAD_RULES: dict[str, UploadRule] = {
     "resume": UploadRule({"application/pdf": "pdf"}, 10 * MB, public=True),
     "verification_document": UploadRule(
         {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}, 10 * MB, public=False
+    ),
+    # Files sent in conversations: private, read by the thread's participants through short-lived links.
+    "message_attachment": UploadRule(
+        {
+            "application/pdf": "pdf",
+            "image/png": "png",
+            "image/jpeg": "jpg",
+            "image/webp": "webp",
+            "text/plain": "txt",
+            "application/zip": "zip",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+        },
+        25 * MB,
+        public=False,
     ),
 }
 

@@ -133,6 +133,30 @@ DEMO_USERS: list[dict[str, Any]] = [
 
 ADMIN_GROUP = "admins"
 
+# Each demo expert's bookable hours (weekdays 09:00-17:00 in their zone) and whether bookings
+# wait for their approval; the cancellation policy is the default (24 hours, half charged after).
+DEMO_AVAILABILITY: dict[str, tuple[str, bool]] = {
+    "ada-lovelace": ("Europe/London", False),
+    "amara-okafor": ("Europe/London", True),
+    "lukas-brenner": ("Europe/Berlin", False),
+    "chloe-tremblay": ("America/Toronto", False),
+    "sofia-keller": ("Europe/Zurich", True),
+    "kenji-sato": ("Asia/Tokyo", False),
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+def demo_availability(slug: str) -> dict[str, Any] | None:
+    if slug not in DEMO_AVAILABILITY:
+        return None
+    zone, approval = DEMO_AVAILABILITY[slug]
+    return {
+        "time_zone": zone, "weekly_hours": {day: ["09:00-17:00"] for day in WEEKDAYS},
+        "buffer_after_minutes": 10, "minimum_notice_minutes": 120, "booking_horizon_days": 60,
+        "requires_approval": approval,
+    }  # fmt: skip
+
+
 # Paid sessions nine days ago (client, expert, currency, amounts in minor units): their
 # earnings are payable, so a demo expert who finishes payout onboarding can be paid
 # with scripts/payouts at once.
@@ -277,6 +301,9 @@ def seed_user(
         photo_key = api.upload("photo", "image/png", f"{slug}.png", png(user.get("photo", (80, 80, 80))))
         api.call("PUT", "/experts/me", profile | {"photo_key": photo_key})
         api.call("PUT", "/experts/me/presence", {"status": "online" if user.get("online") else "offline"})
+        availability = demo_availability(slug)
+        if availability:
+            api.call("PUT", "/experts/me/availability", availability)
         log(f"{email}: profile /experts/by-slug/{slug} with photo {photo_key}")
 
 

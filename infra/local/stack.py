@@ -332,7 +332,7 @@ def run(args: argparse.Namespace) -> int:
             log_path=logs / "moto.log",
             ready_path="/moto-api/",
         )
-        moto.argv = [python, "-m", "moto.server", "-H", LOOPBACK, "-p", str(moto.port)]
+        moto.argv = [python, "-m", "infra.local.moto_server", "-H", LOOPBACK, "-p", str(moto.port)]
         stripe = Service(
             name="localstripe",
             port=args.port_stripe or free_port(),
@@ -515,6 +515,7 @@ def banner(info: dict[str, Any], stack_file: Path) -> str:
         f"  API           {info['api_url']}   (chalice local, stage local)",
         f"  WebSocket     {info['ws_url']}?token=...   (local gateway; @connections at {info['ws_management_url']})",
         f"  AWS (moto)    {info['moto_url']}   DynamoDB, Cognito, S3, SES, SQS",
+        f"  Email outbox  {info['moto_url']}/_parley/outbox   (every email SES accepted; scripts/outbox)",
         f"  Stripe        {info['localstripe_url']}   (localstripe, key {info['stripe_secret_key']})",
         f"  User pool     {info['user_pool_id']}   web client {info['web_client_id']}",
         f"                mobile client {info['mobile_client_id']}",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,64 +10,10 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.models.appointment import Appointment
-from tests.functional.builders import become_expert, register
-from tests.functional.conftest import User, Users
-from tests.functional.money import DECLINED_CARD, card
+from tests.functional.booking_cast import MONDAY, Cast, book, cast, holds, set_hours, slot_starts
+from tests.functional.money import DECLINED_CARD
 
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)  # a Sunday
-MONDAY = "2026-03-02"
-
-
-@dataclass
-class Cast:
-    expert: User
-    client: User
-    other: User
-    stranger: User
-    stripe: Any
-
-
-def set_hours(api: Any, expert: User, **changes: Any) -> None:
-    body: dict[str, Any] = {
-        "time_zone": "UTC", "weekly_hours": {"monday": ["09:00-17:00"]}, "overrides": [],
-        "buffer_before_minutes": 0, "buffer_after_minutes": 0, "minimum_notice_minutes": 120,
-        "booking_horizon_days": 60,
-    } | changes  # fmt: skip
-    response = api.put("/experts/me/availability", headers=expert.auth, body=json.dumps(body))
-    assert response.status_code == 200, response.json_body
-
-
-@pytest.fixture
-def cast(api: Any, users: Users, stripe_api: Any) -> Cast:
-    runtime.set_clock(lambda: NOW)
-    expert = users.sign_up("ada@example.com")
-    become_expert(api, expert)  # 300 cents a minute
-    set_hours(api, expert)
-    people = []
-    for email in ("grace@example.com", "alan@example.com", "mallory@example.com"):
-        person = users.sign_up(email)
-        assert register(api, person).status_code == 201
-        people.append(person)
-    client, other, stranger = people
-    return Cast(expert, client, other, stranger, stripe_api)
-
-
-def book(api: Any, cast: Cast, who: User, at: str, minutes: int = 30, number: str | None = None, **extra: Any) -> Any:
-    body: dict[str, Any] = {"expert_id": cast.expert.sub, "start": f"{MONDAY}T{at}:00Z", "minutes": minutes}
-    body |= {"kind": "paid", "payment_method_id": card(cast.stripe, number) if number else card(cast.stripe)}
-    body |= extra
-    return api.post("/bookings", headers=who.auth, body=json.dumps({k: v for k, v in body.items() if v is not None}))
-
-
-def holds(cast: Cast) -> list[Any]:
-    intents = cast.stripe.v1.payment_intents.list(params={"limit": 100}).data
-    return [i for i in intents if i.metadata and i.metadata.to_dict().get("expert_id") == cast.expert.sub]
-
-
-def slot_starts(api: Any, cast: Cast, minutes: int = 30) -> list[str]:
-    response = api.get(f"/experts/{cast.expert.sub}/slots?from={MONDAY}&to={MONDAY}&minutes={minutes}")
-    assert response.status_code == 200, response.json_body
-    return [slot["start_utc"] for slot in response.json_body["slots"]]
+__all__ = ["cast"]  # the fixture
 
 
 def test_a_client_books_a_slot_and_the_card_is_held_for_its_minutes(api: Any, cast: Cast) -> None:
@@ -173,7 +118,8 @@ def test_a_booked_slot_is_no_longer_offered_until_the_expert_cancels(api: Any, c
     assert (again.status_code, again.json_body["status"]) == (200, "cancelled")
 
 
-def test_the_client_may_cancel_and_the_hold_is_released(api: Any, cast: Cast) -> None:
+def test_a_client_who_cancels_before_the_cut_off_pays_nothing(api: Any, cast: Cast) -> None:
+    set_hours(api, cast.expert, cancel_cutoff_hours=12)  # the booking is 22 hours away
     booking = book(api, cast, cast.client, "10:00").json_body
 
     cancelled = api.post(f"/bookings/{booking['appointment_id']}/cancel", headers=cast.client.auth)
@@ -206,3 +152,56 @@ def test_the_minimum_notice_is_checked_on_the_server(api: Any, cast: Cast) -> No
     response = book(api, cast, cast.client, "10:00")
 
     assert (response.status_code, response.json_body["error"]["code"]) == (409, "slot_not_offered")
+
+
+def test_people_list_their_bookings_a_page_at_a_time_and_cannot_reuse_anothers_cursor(api: Any, cast: Cast) -> None:
+    for hour in ("10:00", "11:00", "12:00"):
+        assert book(api, cast, cast.client, hour).status_code == 201
+    assert book(api, cast, cast.other, "13:00").status_code == 201
+
+    first = api.get("/bookings?limit=2", headers=cast.client.auth).json_body
+    second = api.get(f"/bookings?limit=2&cursor={first['next_cursor']}", headers=cast.client.auth).json_body
+    stolen = api.get(f"/bookings?limit=2&cursor={first['next_cursor']}", headers=cast.other.auth)
+    as_expert = api.get("/bookings?as=expert", headers=cast.expert.auth).json_body
+    runtime.set_clock(lambda: datetime(2026, 3, 3, tzinfo=UTC))
+    past = api.get("/bookings?when=past", headers=cast.client.auth).json_body
+
+    starts = [b["start"][11:16] for b in first["items"] + second["items"]]
+    assert starts == ["10:00", "11:00", "12:00"]
+    assert (stolen.status_code, stolen.json_body["error"]["code"]) == (400, "invalid_cursor")
+    assert len(as_expert["items"]) == 4
+    assert [b["start"][11:16] for b in past["items"]] == ["12:00", "11:00", "10:00"]
+
+
+def make_service(api: Any, cast: Cast, **changes: Any) -> str:
+    body: dict[str, Any] = {
+        "name": "Architecture review", "slug": f"review-{len(changes)}", "description": "A 45-minute review.",
+        "upfront_hold": 25_000, "meeting": {"location_url": "https://meet.example.com/ada", "duration_minutes": 45},
+    } | changes  # fmt: skip
+    made = api.post("/experts/me/services", headers=cast.expert.auth, body=json.dumps(body))
+    assert made.status_code == 201, made.json_body
+    return str(made.json_body["service_id"])
+
+
+def test_a_service_with_a_meeting_is_booked_for_its_length_and_holds_its_upfront_amount(api: Any, cast: Cast) -> None:
+    service_id = make_service(api, cast)
+
+    wrong = book(api, cast, cast.client, "10:00", minutes=30, service_id=service_id)
+    booked = book(api, cast, cast.client, "09:45", minutes=45, service_id=service_id)
+
+    assert (wrong.status_code, wrong.json_body["error"]["code"]) == (400, "meeting_length")
+    assert booked.status_code == 201, booked.json_body
+    assert (booked.json_body["amount"], booked.json_body["service_name"], booked.json_body["meeting_url"]) == (
+        25_000, "Architecture review", "https://meet.example.com/ada",
+    )  # fmt: skip
+    assert [intent.amount for intent in holds(cast)] == [25_000]
+
+
+def test_a_service_without_an_upfront_hold_is_booked_without_a_card(api: Any, cast: Cast) -> None:
+    service_id = make_service(api, cast, upfront_hold=None)
+
+    booked = book(api, cast, cast.client, "09:45", minutes=45, service_id=service_id, payment_method_id=None)
+
+    assert booked.status_code == 201, booked.json_body
+    assert (booked.json_body["status"], booked.json_body["amount"]) == ("confirmed", None)
+    assert holds(cast) == []

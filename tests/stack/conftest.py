@@ -61,6 +61,7 @@ class Person:
 
     sub: str
     token: str
+    email: str = ""
 
     @property
     def auth(self) -> dict[str, str]:
@@ -80,7 +81,7 @@ def new_person(stack: LocalStack, email: str, password: str = "Stack-person-2026
         ClientId=stack.info["web_client_id"], AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": email, "PASSWORD": password},
     )["AuthenticationResult"]["IdToken"]  # fmt: skip
-    person = Person(str(sub), str(token))
+    person = Person(str(sub), str(token), email)
     account = {"kind": "individual", "display_name": email.split("@")[0]}
     registered = requests.post(f"{stack.info['api_url']}/accounts/me", json=account, headers=person.auth, timeout=30)
     assert registered.status_code == 201, registered.text
@@ -170,3 +171,12 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
     left = [pid for pid in children if _alive(pid)]
     assert launcher.returncode == 0, f"the launcher exited with {launcher.returncode}:\n{_launcher_output(output_path)}"
     assert not left, f"processes of the local stack still running after it stopped: {left}"
+
+
+@pytest.fixture
+def clock(local_stack: LocalStack) -> Iterator[Path]:
+    """The stack's clock offset in seconds (every process of the local stack adds it to its
+    clock), reset to zero after the test: time passes without waiting."""
+    path = Path(local_stack.info["app_environment"]["PARLEY_CLOCK_OFFSET_FILE"])
+    yield path
+    path.write_text("0")

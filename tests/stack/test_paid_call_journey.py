@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,14 +28,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.stack
 QUIET = 0.5  # seconds to listen for messages that must not arrive
-
-
-@pytest.fixture
-def clock(local_stack: LocalStack) -> Iterator[Path]:
-    """The stack's clock offset, reset to zero after the test."""
-    path = Path(local_stack.info["app_environment"]["PARLEY_CLOCK_OFFSET_FILE"])
-    yield path
-    path.write_text("0")
 
 
 def _cast(stack: LocalStack) -> tuple[Person, Person, Person]:

@@ -1,0 +1,57 @@
+"""Use case: the client or the expert cancels an appointment, under the expert's policy.
+
+The time is freed (locks deleted, out of the busy index) in the same transaction that marks
+the appointment cancelled and fixes what it costs (``charged``, from
+``chalicelib.bookings.cancellation_policy``); the card is then made to match
+(``card_settlement.settle``): released, partly captured, or refunded if it was charged early.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.bookings.agenda_rules import AWAITING_CARD, CANCELLED, CONFIRMED, HOLDING, REQUESTED
+from chalicelib.bookings.announce import announce
+from chalicelib.bookings.card_settlement import settle
+from chalicelib.bookings.records import (
+    appointment_view,
+    delete_locks,
+    lock_keys_of,
+    participant_of,
+    policy_of,
+    save_change,
+)
+from chalicelib.errors import Conflict
+from chalicelib.models.appointment import FreeConsultation
+
+
+def cancel_booking(appointment_id: str, caller_id: str, *, now: datetime) -> dict[str, Any]:
+    """Either participant cancels. 200 with the appointment, its ``charged`` amount included."""
+    item = participant_of(appointment_id, caller_id)
+    if item.status == CANCELLED:
+        settle(item, now)  # a retry: finish the card if the first attempt stopped short
+        return appointment_view(item, now)
+    if item.status == HOLDING:
+        raise Conflict("This booking is still being made; try again in a moment.", code="booking_in_progress")
+    if item.status not in (AWAITING_CARD, REQUESTED, CONFIRMED):
+        raise Conflict(f"This booking is {item.status}; it cannot be cancelled.", code="booking_ended")
+    if now >= item.end:
+        raise Conflict("This appointment has taken place.", code="booking_over")
+    by_expert = caller_id == item.expert_id
+    charge = 0
+    if item.status == CONFIRMED and item.amount:
+        charge = policy_of(item).cancellation_charge(item.amount, start=item.start, now=now, by_expert=by_expert)
+    keys = lock_keys_of(item)
+    item.status, item.cancelled_by, item.charged = CANCELLED, caller_id, charge
+    item.sequence += 1  # the calendar's CANCEL supersedes the invite
+
+    def free(transaction: Any) -> None:
+        delete_locks(transaction, item, keys)
+        if item.kind == "free_consultation" and by_expert:  # the client may book their free consultation again
+            transaction.delete(FreeConsultation(f"{item.client_id}#{item.expert_id}"))
+
+    save_change(item, now, extra=free)
+    settle(item, now)
+    announce(item, "cancelled", now=now)
+    return appointment_view(item, now)

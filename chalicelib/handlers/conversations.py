@@ -1,0 +1,88 @@
+"""Routes for conversations: my threads, a thread's messages, sending one, the evidence record."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from chalicelib import runtime
+from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
+
+api = ApiBlueprint(__name__, tag="conversations")
+
+# A thread id is "<subject>:<subject id>"; clients may send the colon as is or percent-encoded.
+
+_PAGE = (
+    QueryParam("limit", "Page size, 1 to 100 (default 20).", "integer"),
+    QueryParam("cursor", "next_cursor of the previous page."),
+)
+
+
+@api.route(
+    "/conversations", "GET", summary="My conversations, newest activity first, with whose answer each awaits",
+    query=_PAGE, errors=(400, 401),
+)  # fmt: skip
+def my_conversations(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.conversations.rules import page_size
+    from chalicelib.conversations.threads import my_threads
+
+    return my_threads(
+        request.caller.account_id, limit=page_size(request.query("limit")), cursor=request.query("cursor"),
+        now=runtime.now(),
+    )  # fmt: skip
+
+
+@api.route(
+    "/conversations/{thread_id}", "GET", summary="A conversation (its participants only)", errors=(401, 404)
+)  # fmt: skip
+def conversation(request: ApiRequest, thread_id: str) -> dict[str, Any]:
+    from chalicelib.conversations.threads import thread_for_participant, thread_view
+
+    caller_id = request.caller.account_id
+    return thread_view(thread_for_participant(unquote(thread_id), caller_id), caller_id, runtime.now())
+
+
+@api.route(
+    "/conversations/{thread_id}/messages", "GET",
+    summary="A conversation's messages and state changes in order; attachments with short-lived download links",
+    query=_PAGE, errors=(400, 401, 404),
+)  # fmt: skip
+def messages(request: ApiRequest, thread_id: str) -> dict[str, Any]:
+    from chalicelib.conversations.attachments import attachment_store
+    from chalicelib.conversations.messages import thread_messages
+    from chalicelib.conversations.rules import page_size
+
+    return thread_messages(
+        unquote(thread_id), request.caller.account_id, limit=page_size(request.query("limit")),
+        cursor=request.query("cursor"), store=attachment_store(),
+    )  # fmt: skip
+
+
+@api.route(
+    "/conversations/{thread_id}/messages", "POST",
+    summary="Send a message (immutable once sent; an Idempotency-Key header makes a retry return the same message)",
+    status=201, body="chalicelib.conversations.schemas:MessageInput", errors=(400, 401, 404, 409),
+)  # fmt: skip
+def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
+    from chalicelib.conversations.attachments import AttachmentRef, attachment_store
+    from chalicelib.conversations.messages import post_message
+    from chalicelib.conversations.schemas import MessageInput
+
+    data = request.body(MessageInput)
+    refs = [AttachmentRef(attachment.key, attachment.file_name) for attachment in data.attachments]
+    view, _ = post_message(
+        unquote(thread_id), request.caller.account_id, data.text, refs,
+        idempotency_key=request.raw.headers.get("idempotency-key"), store=attachment_store(), now=runtime.now(),
+    )  # fmt: skip
+    return view
+
+
+@api.route(
+    "/conversations/{thread_id}/evidence", "GET",
+    summary="The evidence record for a dispute: every message, state change and payment (participants, admins)",
+    errors=(401, 404),
+)  # fmt: skip
+def evidence(request: ApiRequest, thread_id: str) -> dict[str, Any]:
+    from chalicelib.conversations.evidence import evidence_record
+
+    return evidence_record(unquote(thread_id), request.caller, now=runtime.now())

@@ -1,0 +1,1 @@
+"""Email Parley sends (through SES): receipts, calendar invites, reminders."""

@@ -1,0 +1,289 @@
+"""Use cases: a client checks out an expert's service (as on Otechie), the expert accepts or declines.
+
+Checking out holds the service's upfront amount on the client's card (if it has one), then
+opens the checkout's conversation with the client's message as its first message and the
+checkout as a state change that names the payment. A declined card leaves nothing behind.
+
+The expert's answer is a state change of the checkout, made once (on condition that it still
+awaits the expert); what it implies is then done idempotently and may be redone by a retry:
+accepting captures the hold, declining releases it. A hold the expert has not accepted within
+``HOLD_KEPT_FOR`` is released by the scheduled job (card networks drop holds after 7 days).
+With an ``Idempotency-Key`` a retried checkout is the same checkout: the same hold, the same
+message, no second conversation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from chalicelib import runtime
+from chalicelib.conversations.rules import day_of, days_up_to, time_key
+from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRequired
+from chalicelib.models.checkout import ServiceCheckout
+from chalicelib.models.conditions import condition_failed
+from chalicelib.models.service import ExpertService
+
+if TYPE_CHECKING:
+    from chalicelib.conversations.schemas import CheckoutInput
+
+AWAITING_EXPERT = "awaiting_expert"
+ACCEPTED = "accepted"
+DECLINED = "declined"
+EXPIRED = "expired"
+HOLD_KEPT_FOR = timedelta(days=6)
+SUBJECT = "service_checkout"
+_LOOKBACK_DAYS = 3
+
+
+def check_out(
+    client_id: str, expert_id: str, service_id: str, data: CheckoutInput, *,
+    idempotency_key: str | None, now: datetime,
+) -> dict[str, Any]:  # fmt: skip
+    """Check out the service for ``client_id``: hold, conversation, first message. 201 with both."""
+    from chalicelib.accounts.account_records import get_account
+    from chalicelib.conversations.attachments import AttachmentRef, attachment_store, checked_attachments
+    from chalicelib.conversations.messages import post_message
+    from chalicelib.conversations.threads import open_thread, record_event
+
+    if client_id == expert_id:
+        raise Forbidden("You cannot check out your own service.", code="own_service")
+    get_account(client_id)
+    service = _service(expert_id, service_id)
+    if service.meeting is not None:
+        raise Conflict(
+            "This service includes a meeting: pick a time from the expert's slots and book it "
+            "(POST /bookings with this service_id).",
+            code="service_needs_booking",
+        )
+    if service.upfront_hold and not data.payment_method_id:
+        raise InvalidInput(
+            "This service holds an upfront amount: send 'payment_method_id' (a saved card).",
+            code="payment_method_required",
+        )
+    checkout_id = _checkout_id(client_id, idempotency_key)
+    refs = [AttachmentRef(ref.key, ref.file_name) for ref in data.attachments]
+    store = attachment_store()
+    checked_attachments(client_id, refs, store)  # before the card is held: a bad attachment costs nothing
+    checkout = _find(checkout_id) or _create(checkout_id, client_id, service, data.payment_method_id, now)
+    open_thread(
+        subject=SUBJECT, subject_id=checkout_id, client_id=client_id, expert_id=expert_id,
+        title=service.name, now=now,
+    )  # fmt: skip
+    record_event(
+        checkout.thread_id, event_key=f"checkout:{checkout_id}:opened", text=_opened_text(service), now=now,
+        payment_id=checkout.payment_id,
+    )  # fmt: skip
+    post_message(  # a microsecond later, so that the thread shows the checkout first, then the message
+        checkout.thread_id, client_id, data.message, refs, idempotency_key=f"checkout:{checkout_id}", store=store,
+        now=now + timedelta(microseconds=1),
+    )  # fmt: skip
+    return {"checkout": checkout_view(checkout), "thread_id": checkout.thread_id}
+
+
+def read_checkout(checkout_id: str, caller_id: str) -> dict[str, Any]:
+    checkout = _get(checkout_id)
+    if caller_id not in (checkout.client_id, checkout.expert_id):
+        raise NotFound("No checkout has this id.", code="checkout_not_found")
+    return checkout_view(checkout)
+
+
+def accept_checkout(checkout_id: str, caller_id: str, *, now: datetime) -> dict[str, Any]:
+    """The expert takes the work on: the hold is captured."""
+    return checkout_view(_answer(_experts_checkout(checkout_id, caller_id), ACCEPTED, now))
+
+
+def decline_checkout(checkout_id: str, caller_id: str, *, now: datetime) -> dict[str, Any]:
+    """The expert turns the work down: the hold is released."""
+    return checkout_view(_answer(_experts_checkout(checkout_id, caller_id), DECLINED, now))
+
+
+@dataclass(frozen=True)
+class ExpiryRun:
+    due: int
+    released: int
+
+
+def release_unaccepted_holds(now: datetime) -> ExpiryRun:
+    """Scheduled: holds the expert has not accepted in ``HOLD_KEPT_FOR`` are released. Reads only
+    the checkouts that are due (the sparse ``hold-expiry`` index, one Query per day); safe to rerun."""
+    due = released = 0
+    for day in days_up_to(now, _LOOKBACK_DAYS):
+        for key in ServiceCheckout.hold_expiry.query(day, ServiceCheckout.hold_expires_at <= time_key(now)):
+            due += 1
+            checkout = _find(key.checkout_id)
+            if checkout is None:
+                continue
+            if checkout.status != AWAITING_EXPERT:
+                _finish(checkout, now)  # what an earlier answer or run left undone
+                continue
+            try:
+                _answer(checkout, EXPIRED, now)
+            except Conflict:
+                continue  # the expert answered meanwhile
+            released += 1
+    return ExpiryRun(due=due, released=released)
+
+
+def checkout_view(checkout: ServiceCheckout) -> dict[str, Any]:
+    return {
+        "checkout_id": checkout.checkout_id,
+        "service_id": checkout.service_id,
+        "service_name": checkout.service_name,
+        "client_id": checkout.client_id,
+        "expert_id": checkout.expert_id,
+        "currency": checkout.currency,
+        "upfront_hold": checkout.upfront_hold,
+        "payment_id": checkout.payment_id,
+        "thread_id": checkout.thread_id,
+        "status": checkout.status,
+        "hold_expires_at": checkout.hold_expires_at,
+        "created_at": checkout.created_at.isoformat().replace("+00:00", "Z"),
+        "updated_at": checkout.updated_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+# ---------------------------------------------------------------- the answer and what it implies
+
+
+def _answer(checkout: ServiceCheckout, answer: str, now: datetime) -> ServiceCheckout:
+    """Record ``answer`` once (only while the checkout awaits the expert), then do what it implies.
+    The same answer again redoes only what may be missing; another answer is refused."""
+    if checkout.status == AWAITING_EXPERT:
+        try:
+            checkout.update(
+                actions=[ServiceCheckout.status.set(answer), ServiceCheckout.updated_at.set(now)],
+                condition=ServiceCheckout.status == AWAITING_EXPERT,
+            )
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+            checkout.refresh(consistent_read=True)
+    if checkout.status != answer:
+        raise Conflict(f"This checkout was {checkout.status} already.", code="checkout_closed")
+    return _finish(checkout, now)
+
+
+_EVENT_TEXTS = {  # what the conversation shows, without and with a card hold
+    ACCEPTED: ("The expert accepted {name}.", "The expert accepted {name}; the hold was captured."),
+    DECLINED: ("The expert declined {name}.", "The expert declined {name}; the hold was released."),
+    EXPIRED: ("{name} was not accepted in time.", "{name} was not accepted within 6 days; the hold was released."),
+}
+
+
+def _finish(checkout: ServiceCheckout, now: datetime) -> ServiceCheckout:
+    """Capture or release the hold as the checkout's status says, take it off the expiry index and
+    record the change in the conversation. Every step is idempotent."""
+    from chalicelib.conversations.threads import record_event
+    from chalicelib.payments.card_payments import capture_payment, release_hold
+
+    if checkout.status not in _EVENT_TEXTS:
+        return checkout
+    gateway = runtime.stripe_gateway()
+    if checkout.payment_id and checkout.status == ACCEPTED:
+        hold_days = runtime.settings().earnings_hold_days
+        capture_payment(checkout.payment_id, checkout.upfront_hold or 0, gateway=gateway, hold_days=hold_days, now=now)
+    elif checkout.payment_id:
+        release_hold(checkout.payment_id, gateway=gateway, now=now)
+    if checkout.hold_expiry_day is not None:
+        checkout.update(actions=[ServiceCheckout.hold_expiry_day.remove(), ServiceCheckout.hold_expires_at.remove()])
+    text = _EVENT_TEXTS[checkout.status][1 if checkout.payment_id else 0].format(name=checkout.service_name)
+    record_event(
+        checkout.thread_id, event_key=f"checkout:{checkout.checkout_id}:{checkout.status}", text=text, now=now,
+        payment_id=checkout.payment_id,
+    )  # fmt: skip
+    return checkout
+
+
+# ---------------------------------------------------------------- creating, holding, reading
+
+
+def _create(
+    checkout_id: str, client_id: str, service: ExpertService, method: str | None, now: datetime
+) -> ServiceCheckout:
+    """Hold the card (if the service has an upfront hold), then write the checkout; on the expiry
+    index while the hold awaits the expert."""
+    from chalicelib.conversations.threads import thread_id_for
+
+    payment_id = _hold(checkout_id, client_id, service, method, now) if service.upfront_hold else None
+    checkout = ServiceCheckout(
+        checkout_id, client_id=client_id, expert_id=service.expert_id, service_id=service.service_id,
+        service_name=service.name, currency=service.currency, upfront_hold=service.upfront_hold,
+        payment_id=payment_id, thread_id=thread_id_for(SUBJECT, checkout_id), status=AWAITING_EXPERT,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    if payment_id:
+        expires = now + HOLD_KEPT_FOR
+        checkout.hold_expiry_day, checkout.hold_expires_at = day_of(expires), time_key(expires)
+    try:
+        checkout.save(condition=ServiceCheckout.checkout_id.does_not_exist())
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+        return _get(checkout_id)  # a retry with the same Idempotency-Key got here first
+    return checkout
+
+
+def _hold(checkout_id: str, client_id: str, service: ExpertService, method: str | None, now: datetime) -> str:
+    """Hold the service's upfront amount; a card that is declined or needs its holder gets 402."""
+    from chalicelib.payments.card_payments import AUTHORISED, authorise_hold, release_hold
+
+    settings = runtime.settings()
+    payment, _ = authorise_hold(
+        purpose=f"checkout:{checkout_id}", client_id=client_id, expert_id=service.expert_id,
+        currency=service.currency, amount=service.upfront_hold or 0, payment_method_id=method,
+        commission_bps=settings.commission_bps, gateway=runtime.stripe_gateway(), now=now,
+    )  # fmt: skip
+    if payment.status != AUTHORISED:  # 3-D Secure: not supported at checkout yet, as for bookings
+        release_hold(payment.payment_id, gateway=runtime.stripe_gateway(), now=now)
+        raise PaymentRequired("This card needs confirming by its holder; use another card.", code="card_declined")
+    return payment.payment_id
+
+
+def _opened_text(service: ExpertService) -> str:
+    from chalicelib.sessions.receipts import money
+
+    if service.upfront_hold:
+        return f"Checked out {service.name}; {money(service.upfront_hold, service.currency)} held on the card."
+    return f"Checked out {service.name}."
+
+
+def _checkout_id(client_id: str, idempotency_key: str | None) -> str:
+    if idempotency_key:
+        return hashlib.sha256(f"{client_id}\n{idempotency_key}".encode()).hexdigest()[:32]
+    return uuid.uuid4().hex
+
+
+def _service(expert_id: str, service_id: str) -> ExpertService:
+    try:
+        return ExpertService.get(expert_id, service_id)
+    except DoesNotExist:
+        raise NotFound("This expert has no service with this id.", code="service_not_found") from None
+
+
+def _get(checkout_id: str) -> ServiceCheckout:
+    found = _find(checkout_id)
+    if found is None:
+        raise NotFound("No checkout has this id.", code="checkout_not_found")
+    return found
+
+
+def _find(checkout_id: str) -> ServiceCheckout | None:
+    try:
+        return ServiceCheckout.get(checkout_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def _experts_checkout(checkout_id: str, caller_id: str) -> ServiceCheckout:
+    checkout = _get(checkout_id)
+    if caller_id == checkout.client_id:
+        raise Forbidden("Only the expert accepts or declines a checkout.", code="not_the_expert")
+    if caller_id != checkout.expert_id:
+        raise NotFound("No checkout has this id.", code="checkout_not_found")
+    return checkout
