@@ -14,6 +14,8 @@ from chalicelib.handlers import (
     discovery,
     earnings,
     expert_profiles,
+    lead_deals,
+    leads,
     meta,
     money_jobs,
     payments,
@@ -44,3 +46,6 @@ app.register_blueprint(bookings.api.blueprint)
 app.register_blueprint(booking_jobs.jobs)
 app.register_blueprint(conversations.api.blueprint)
 app.register_blueprint(conversation_jobs.jobs)
+app.register_blueprint(lead_deals.api.blueprint)
+app.register_blueprint(lead_deals.jobs)
+app.register_blueprint(leads.api.blueprint)

@@ -116,7 +116,7 @@ def seed_profile() -> str:
         categories=["technology", "career"],
         tags=["python", "machine learning", "architecture"],
         languages=["en", "fr"],
-        skills=["python", "aws", "distributed systems"],
+        skills=["python", "aws", "distributed-systems"],
         education=[
             EducationEntry(
                 institution="University of London",

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from chalicelib.conversations.attachments import AttachmentRef, AttachmentStore, attachment_view, checked_attachments
+from chalicelib.conversations.attachments import AttachmentRef, attachment_view, checked_attachments
 from chalicelib.conversations.rules import MESSAGE, message_id_for, order_key
 from chalicelib.conversations.threads import append, thread_for_participant
 from chalicelib.errors import Conflict
 from chalicelib.models.conversation import ConversationMessage
+from chalicelib.uploads.attachments import AttachmentStore
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 
 

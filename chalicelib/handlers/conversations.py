@@ -48,9 +48,9 @@ def conversation(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     query=_PAGE, errors=(400, 401, 404),
 )  # fmt: skip
 def messages(request: ApiRequest, thread_id: str) -> dict[str, Any]:
-    from chalicelib.conversations.attachments import attachment_store
     from chalicelib.conversations.messages import thread_messages
     from chalicelib.conversations.rules import page_size
+    from chalicelib.uploads.attachments import attachment_store
 
     return thread_messages(
         unquote(thread_id), request.caller.account_id, limit=page_size(request.query("limit")),
@@ -64,9 +64,10 @@ def messages(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     status=201, body="chalicelib.conversations.schemas:MessageInput", errors=(400, 401, 404, 409),
 )  # fmt: skip
 def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
-    from chalicelib.conversations.attachments import AttachmentRef, attachment_store
+    from chalicelib.conversations.attachments import AttachmentRef
     from chalicelib.conversations.messages import post_message
     from chalicelib.conversations.schemas import MessageInput
+    from chalicelib.uploads.attachments import attachment_store
 
     data = request.body(MessageInput)
     refs = [AttachmentRef(attachment.key, attachment.file_name) for attachment in data.attachments]

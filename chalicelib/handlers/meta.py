@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.leads.skills import catalogue_entries
 from chalicelib.money.currency import CURRENCIES
 from chalicelib.profiles.catalogue import CATEGORIES, LANGUAGES
 from chalicelib.web.api import ApiBlueprint, ApiRequest
@@ -23,10 +24,16 @@ def openapi(request: ApiRequest) -> dict[str, Any]:
     return openapi_document()
 
 
-@api.route("/catalogue", "GET", summary="Categories, languages and currencies a profile chooses from", public=True)
+@api.route(
+    "/catalogue",
+    "GET",
+    summary="Categories, languages, currencies and skills a profile or lead chooses from",
+    public=True,
+)
 def catalogue(request: ApiRequest) -> dict[str, Any]:
     return {
         "categories": [{"id": key, "name": name} for key, name in CATEGORIES.items()],
         "languages": [{"code": key, "name": name} for key, name in LANGUAGES.items()],
         "currencies": list(CURRENCIES),
+        "skills": catalogue_entries(),
     }

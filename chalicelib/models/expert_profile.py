@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
@@ -52,6 +54,9 @@ class ExpertProfile(Model):
     presence = UnicodeAttribute(default="offline")  # online | busy | offline
     rating_total = IntegerAttribute(default=0)  # sum of 1..5 stars
     rating_count = IntegerAttribute(default=0)
+    # Stars per skill from closed leads, {skill: {"sum": n, "count": n}}: a copy of the SellerSkill items
+    # (which rank matching), written in the same transaction, so a profile read needs no second read.
+    skill_stars = MapAttribute[str, Any](null=True)
     search_facets = StringListAttribute(default=list)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

@@ -14,6 +14,8 @@ from chalicelib.models.checkout import ServiceCheckout
 from chalicelib.models.conversation import Conversation, ConversationMember, ConversationMessage
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.expert_search_entry import ExpertSearchEntry
+from chalicelib.models.lead import Lead, LeadSkillEntry, SellerSkill
+from chalicelib.models.lead_bid import LeadBid, LeadProposal
 from chalicelib.models.ledger import LedgerBalance, LedgerRecord
 from chalicelib.models.payment import Payment
 from chalicelib.models.payout import Payout, PayoutAccount
@@ -51,6 +53,11 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ConversationMember,
     ConversationMessage,
     ServiceCheckout,
+    Lead,
+    LeadSkillEntry,
+    SellerSkill,
+    LeadBid,
+    LeadProposal,
 )
 
 

@@ -137,12 +137,23 @@ def record_capture(
     payment: Payment, captured: Charge, posting: LedgerTransaction, *, hold_days: int, now: datetime,
     earnings_not_before: datetime | None = None,
 ) -> Payment:  # fmt: skip
-    """Write a capture Stripe has made: used by ``capture_payment`` and by the webhook that reports it."""
-    due = max(now, earnings_not_before or now) + timedelta(days=hold_days)
+    """Write a capture Stripe has made: used by ``capture_payment`` and by the webhook that reports it.
+
+    Earnings wait ``hold_days`` and are then released by the hourly job, except for funds the
+    platform holds until the buyer accepts the work (``held_until_accepted``): those wait in
+    pending until ``release_earnings`` is called for them.
+    """
     apply_charge(payment, captured, now)
-    payment.release_shard = str(shard_of(payment.payment_id))
-    payment.release_due_at = due.isoformat()
+    if not held_until_accepted(payment.purpose):
+        due = max(now, earnings_not_before or now) + timedelta(days=hold_days)
+        payment.release_shard = str(shard_of(payment.payment_id))
+        payment.release_due_at = due.isoformat()
     return commit_payment(payment, posting, now)
+
+
+def held_until_accepted(purpose: str) -> bool:
+    """A lead's contract: paid up front, paid out only once the buyer accepts the work."""
+    return purpose.startswith("lead:")
 
 
 def release_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> Payment:
@@ -168,6 +179,26 @@ def refund_payment(payment_id: str, amount: int, *, gateway: StripeGateway, now:
     gateway.refund(payment.stripe_payment_intent_id, amount, posting.txn_id)
     apply_charge(payment, refunded, now)
     return commit_payment(payment, posting, now, floor_zero=(expert_account(payment.expert_id, PENDING),))
+
+
+def freeze_for_dispute(payment_id: str, dispute_id: str, *, now: datetime) -> Payment:
+    """A dispute raised on the platform (not by the card network): the earnings are frozen. Idempotent."""
+    payment = get_payment(payment_id)
+    if payment.dispute_id == dispute_id:
+        return payment
+    frozen, posting = charge_of(payment).open_dispute(dispute_id)
+    apply_charge(payment, frozen, now)
+    return commit_payment(payment, posting, now)
+
+
+def unfreeze_after_dispute(payment_id: str, dispute_id: str, *, now: datetime) -> Payment:
+    """A platform dispute is decided: the earnings go back where they were (then released or refunded)."""
+    payment = get_payment(payment_id)
+    if payment.dispute_id != dispute_id:
+        return payment  # decided already
+    unfrozen, posting = charge_of(payment).win_dispute()
+    apply_charge(payment, unfrozen, now)
+    return commit_payment(payment, posting, now)
 
 
 def release_earnings(payment: Payment, now: datetime) -> Payment:

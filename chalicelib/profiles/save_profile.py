@@ -22,6 +22,7 @@ from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.expert_profile import EducationEntry, ExpertProfile
 from chalicelib.models.profile_slug import ProfileSlug
+from chalicelib.profiles.seller_skills import sync_seller_skills
 from chalicelib.uploads.file_store import FileStore
 from chalicelib.uploads.rules import belongs_to
 
@@ -62,6 +63,7 @@ def save_expert_profile(
             if attempt == COMMIT_ATTEMPTS - 1:
                 raise _changed_concurrently() from None
     reindex_expert(profile, previous_facets, media_base_url)
+    sync_seller_skills(profile.expert_id, profile.skills or [], (previous.skills or []) if previous else [])
     return profile
 
 
@@ -74,6 +76,7 @@ def _profile_from(data: ProfileInput, expert_id: str, previous: ExpertProfile | 
         presence=previous.presence if previous else "offline",
         rating_total=previous.rating_total if previous else 0,
         rating_count=previous.rating_count if previous else 0,
+        skill_stars=previous.skill_stars if previous else None,
         created_at=previous.created_at if previous else now,
         updated_at=now,
     )

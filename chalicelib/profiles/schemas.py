@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from chalicelib.leads.skills import is_skill
 from chalicelib.money.currency import CurrencyCode
 from chalicelib.profiles.catalogue import CATEGORIES, LANGUAGES
 from chalicelib.profiles.contact_details import find_contact_details
@@ -41,6 +42,14 @@ def _known_language(value: str) -> str:
     return value
 
 
+def _known_skill(value: str) -> str:
+    if not is_skill(value):
+        raise PydanticCustomError(
+            "unknown_skill", "'{value}' is not a skill of the catalogue (GET /catalogue).", {"value": value}
+        )
+    return value
+
+
 def _valid_slug(value: str) -> str:
     problem = slug_problem(value)
     if problem:
@@ -72,6 +81,7 @@ Tag = Annotated[
     AfterValidator(_no_contact_details),
 ]
 Category = Annotated[str, AfterValidator(_known_category)]
+Skill = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_known_skill)]
 Language = Annotated[str, StringConstraints(to_lower=True), AfterValidator(_known_language)]
 Slug = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_valid_slug)]
 UploadKey = Annotated[str, StringConstraints(max_length=300), AfterValidator(_upload_key)]
@@ -102,7 +112,9 @@ class ProfileInput(BaseModel):
     categories: Annotated[list[Category], AfterValidator(_unique)] = Field(min_length=1, max_length=3)
     tags: Annotated[list[Tag], AfterValidator(_unique)] = Field(default_factory=list, max_length=10)
     languages: Annotated[list[Language], AfterValidator(_unique)] = Field(min_length=1, max_length=8)
-    skills: Annotated[list[Tag], AfterValidator(_unique)] = Field(default_factory=list, max_length=20)
+    skills: Annotated[list[Skill], AfterValidator(_unique)] = Field(
+        default_factory=list, max_length=20, description="Skill ids from GET /catalogue; stars are earned in these."
+    )
     education: list[EducationInput] = Field(default_factory=list, max_length=10)
     currency: CurrencyCode
     rate_per_minute: int | None = Field(default=None, ge=1, le=MAX_RATE_PER_MINUTE)

@@ -42,6 +42,17 @@ def public_card(profile: ExpertProfile, media_base_url: str) -> dict[str, Any]:
     }
 
 
+def skill_stars(profile: ExpertProfile) -> list[dict[str, Any]]:
+    """The stars buyers gave in each skill the profile lists, in its order (no stars yet: count 0)."""
+    given = profile.skill_stars.as_dict() if profile.skill_stars is not None else {}
+    stars = []
+    for skill in profile.skills or []:
+        counts = given.get(skill) or {}
+        total, count = int(counts.get("sum", 0)), int(counts.get("count", 0))
+        stars.append({"skill": skill, "average": round(total / count, 2) if count else None, "count": count})
+    return stars
+
+
 def public_profile(profile: ExpertProfile, media_base_url: str) -> dict[str, Any]:
     return public_card(profile, media_base_url) | {
         "advice_on": profile.advice_on,
@@ -49,6 +60,7 @@ def public_profile(profile: ExpertProfile, media_base_url: str) -> dict[str, Any
         "description": profile.description,
         "tags": list(profile.tags or []),
         "skills": list(profile.skills or []),
+        "skill_stars": skill_stars(profile),
         "education": [entry.as_dict() for entry in profile.education or []],
         "intro_video_url": media_url(media_base_url, profile.intro_video_key),
         "resume_url": media_url(media_base_url, profile.resume_key),

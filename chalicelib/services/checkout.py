@@ -47,9 +47,10 @@ def check_out(
 ) -> dict[str, Any]:  # fmt: skip
     """Check out the service for ``client_id``: hold, conversation, first message. 201 with both."""
     from chalicelib.accounts.account_records import get_account
-    from chalicelib.conversations.attachments import AttachmentRef, attachment_store, checked_attachments
+    from chalicelib.conversations.attachments import AttachmentRef, checked_attachments
     from chalicelib.conversations.messages import post_message
     from chalicelib.conversations.threads import open_thread, record_event
+    from chalicelib.uploads.attachments import attachment_store
 
     if client_id == expert_id:
         raise Forbidden("You cannot check out your own service.", code="own_service")

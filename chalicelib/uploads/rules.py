@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Purpose = Literal["photo", "intro_video", "resume", "verification_document", "message_attachment"]
+Purpose = Literal["photo", "intro_video", "resume", "verification_document", "message_attachment", "lead_attachment"]
 
 MB = 1024 * 1024
 
@@ -38,6 +38,20 @@ UPLOAD_RULES: dict[str, UploadRule] = {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
         },
         25 * MB,
+        public=False,
+    ),
+    # Files a buyer attaches to a lead: private, read through short-lived links by the buyer and the hired seller.
+    "lead_attachment": UploadRule(
+        {
+            "application/pdf": "pdf",
+            "image/png": "png",
+            "image/jpeg": "jpg",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+            "text/plain": "txt",
+            "application/zip": "zip",
+        },
+        20 * MB,
         public=False,
     ),
 }

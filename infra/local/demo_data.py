@@ -53,7 +53,7 @@ DEMO_USERS: list[dict[str, Any]] = [
             "description": "Twenty years of building data systems; I help teams ship reliable software.",
             "categories": ["technology", "career"], "tags": ["python", "machine learning", "architecture"],
             "languages": ["en", "fr"], "currency": "USD", "rate_per_minute": 300, "hourly_rate": 15000,
-            "free_minutes": 5, "skills": ["python", "aws", "distributed systems"],
+            "free_minutes": 5, "skills": ["python", "aws", "distributed-systems"],
             "education": [{"institution": "University of London", "qualification": "MSc", "field": "Mathematics",
                            "start_year": 2001, "end_year": 2003}],
         },
@@ -82,7 +82,7 @@ DEMO_USERS: list[dict[str, Any]] = [
             "description": "I help founders in the EU keep their books clean and their cash flowing.",
             "categories": ["finance", "business"], "tags": ["tax", "vat", "startups"],
             "languages": ["de", "en"], "currency": "EUR", "rate_per_minute": 200, "free_minutes": 0,
-            "skills": ["financial modelling", "bookkeeping"],
+            "skills": ["financial-modelling", "bookkeeping"],
             "education": [{"institution": "LMU Munich", "qualification": "Diplom", "field": "Economics",
                            "start_year": 2005, "end_year": 2010}],
         },
@@ -111,7 +111,7 @@ DEMO_USERS: list[dict[str, Any]] = [
             "description": "Physiotherapist for amateur and professional athletes.",
             "categories": ["health", "lifestyle"], "tags": ["physiotherapy", "running", "rehab"],
             "languages": ["de", "it", "en"], "currency": "CHF", "rate_per_minute": 400, "free_minutes": 2,
-            "skills": ["sports medicine"],
+            "skills": ["sports-medicine"],
             "education": [{"institution": "ETH Zurich", "qualification": "MSc", "field": "Health Sciences"}],
         },
     },
@@ -125,7 +125,7 @@ DEMO_USERS: list[dict[str, Any]] = [
             "description": "Product designer who has hired and mentored designers for a decade.",
             "categories": ["design", "career", "education"], "tags": ["ux", "portfolio", "figma"],
             "languages": ["ja", "en"], "currency": "USD", "rate_per_minute": 120, "free_minutes": 10,
-            "skills": ["user research", "prototyping"],
+            "skills": ["user-research", "prototyping"],
             "education": [{"institution": "Tokyo University of the Arts", "qualification": "BA", "field": "Design"}],
         },
     },
@@ -337,6 +337,8 @@ def seed(
                 raise SeedError(f"demo user {user['email']}: {error}") from None
             except Exception as error:  # boto/requests errors, with the user they concern
                 raise SeedError(f"demo user {user['email']}: {type(error).__name__}: {error}") from error
+        if users is DEMO_USERS:
+            seed_leads(cognito=cognito, api_url=api_url, client_id=client_id, log=log)
     finally:
         if log_file:
             log_file.close()
@@ -350,6 +352,30 @@ def seed(
         }
         for user in users
     ]
+
+
+# An open lead of Grace's with two bids on it, so the marketplace has something to show (idempotent:
+# nothing is added while Grace has an open lead).
+DEMO_LEAD: dict[str, Any] = {
+    "title": "Move our nightly Python jobs to AWS Lambda",
+    "description": "Twelve cron jobs on one VM: make them scheduled Lambdas with alarms and a runbook.",
+    "skills": ["python", "aws"], "budget": 80_000, "currency": "USD",
+}  # fmt: skip
+DEMO_BIDS: list[tuple[str, int, int]] = [("ada.expert@demo.parley.local", 90_000, 14),
+                                         ("kenji.expert@demo.parley.local", 65_000, 21)]  # fmt: skip
+
+
+def seed_leads(*, cognito: Any, api_url: str, client_id: str, log: Callable[[str], None]) -> None:
+    def api_of(email: str) -> Api:
+        return Api(api_url, log_in(cognito, client_id=client_id, email=email, password=PASSWORD)["IdToken"])
+
+    grace = api_of("grace.client@demo.parley.local")
+    if grace.call("GET", "/leads/mine?stage=open")["items"]:
+        return
+    lead = grace.call("POST", "/leads", DEMO_LEAD)
+    for email, price, days in DEMO_BIDS:
+        api_of(email).call("POST", f"/leads/{lead['lead_id']}/bids", {"price": price, "days": days}, ok=(201, 409))
+    log(f"grace: lead {lead['lead_id']} with {len(DEMO_BIDS)} bids")
 
 
 def seed_paid_sessions(

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from chalicelib.conversations.attachments import AttachmentRef, StoredFile, checked_attachments
+from chalicelib.conversations.attachments import AttachmentRef, checked_attachments
 from chalicelib.errors import InvalidInput
+from chalicelib.uploads.attachments import StoredFile
 from chalicelib.uploads.rules import MB, UPLOAD_RULES, upload_key
 
 PDF = "application/pdf"

@@ -1,0 +1,56 @@
+"""The leads' scheduled job: a buyer silent for 14 days after delivery has accepted the work.
+
+Reads the sparse ``agenda`` index of leads (a Query per UTC day over the last week, never a
+Scan): a delivered lead whose 14 days are up is completed automatically (no stars) and its
+earnings released; a completed lead whose release did not happen yet is released. Completing
+is conditioned on the lead's version, so however often the job runs, each lead completes once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.errors import Conflict
+from chalicelib.leads.contract import AUTO, complete, release_held_earnings
+from chalicelib.leads.states import COMPLETED, DELIVERED
+from chalicelib.models.lead import Lead
+from chalicelib.web.logs import log_error
+
+LOOK_BACK_DAYS = 7
+
+
+@dataclass
+class LeadAgendaOutcome:
+    due: int = 0
+    completed: int = 0
+    released: int = 0
+    failed: int = 0
+
+
+def run_lead_agenda(now: datetime) -> LeadAgendaOutcome:
+    outcome = LeadAgendaOutcome()
+    today = now.astimezone(UTC).date()
+    for back in range(LOOK_BACK_DAYS, -1, -1):
+        day = (today - timedelta(days=back)).isoformat()
+        for entry in Lead.agenda.query(day, Lead.agenda_at <= now.astimezone(UTC).isoformat()):
+            outcome.due += 1
+            try:
+                _advance(Lead.get(entry.lead_id, consistent_read=True), now, outcome)
+            except Conflict:
+                continue  # the buyer acted just now, or another run did: theirs stands
+            except Exception as error:  # one lead's failure must not stop the others
+                outcome.failed += 1
+                log_error("lead agenda step failed", lead_id=entry.lead_id, error=repr(error))
+    return outcome
+
+
+def _advance(lead: Lead, now: datetime, outcome: LeadAgendaOutcome) -> None:
+    if lead.agenda_at is None or datetime.fromisoformat(lead.agenda_at) > now:
+        return
+    if lead.status == DELIVERED:
+        complete(lead, by=AUTO, stars=None, now=now)
+        outcome.completed += 1
+    elif lead.status == COMPLETED:
+        release_held_earnings(lead, now)
+        outcome.released += 1
