@@ -33,6 +33,8 @@ def test_a_lead_goes_from_posting_through_negotiation_to_the_sellers_weekly_payo
     buyer = new_person(local_stack, f"lead-buyer-{run}@example.com")
     seller, rival = (_seller(local_stack, name, run) for name in ("sana", "ravi"))
     _onboard(local_stack, seller)
+    operator = _admin(local_stack, run)
+    revenue_before = _revenue(api, operator)
 
     posted = _call(api, buyer, "post", "/leads", {
         "title": f"Serverless billing jobs {run}", "description": "Move our nightly billing to Lambda with alarms.",
@@ -83,6 +85,7 @@ def test_a_lead_goes_from_posting_through_negotiation_to_the_sellers_weekly_payo
     charge = [i for i in client.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
               if i.metadata and i.metadata.to_dict().get("purpose") == f"lead:{lead_id}"]  # fmt: skip
     assert [(i.status, i.amount_received) for i in charge] == [("succeeded", 75_000)]
+    assert _revenue(api, operator) - revenue_before == 7_500  # the commission: 75,000 = 67,500 + 7,500
     [account] = [a.id for a in client.v1.accounts.list().auto_paging_iter()
                  if a.to_dict().get("metadata", {}).get("expert_id") == seller.sub]  # fmt: skip
     transfers = client.v1.transfers.list(params={"destination": account}).data
@@ -96,6 +99,23 @@ def _seller(stack: LocalStack, name: str, run: str) -> Person:
     response = requests.put(f"{stack.info['api_url']}/experts/me", json=profile, headers=person.auth, timeout=30)
     assert response.status_code == 200, response.text
     return person
+
+
+def _admin(stack: LocalStack, run: str) -> Person:
+    person = new_person(stack, f"operator-{run}@example.com")
+    email = f"operator-{run}@example.com"
+    stack.cognito().admin_add_user_to_group(UserPoolId=stack.user_pool_id, Username=email, GroupName="admins")
+    token = stack.cognito().initiate_auth(
+        ClientId=stack.info["web_client_id"],
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": "Stack-person-2026"},
+    )["AuthenticationResult"]["IdToken"]  # fmt: skip  (signed in again: the token now carries the group)
+    return Person(person.sub, str(token), email)
+
+
+def _revenue(api: str, admin: Person) -> int:
+    rows = _call(api, admin, "get", "/admin/revenue")["revenue"]
+    return next((int(row["revenue"]) for row in rows if row["currency"] == "USD"), 0)
 
 
 def _onboard(stack: LocalStack, person: Person) -> None:
