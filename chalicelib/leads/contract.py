@@ -48,8 +48,13 @@ def pay(lead_id: str, buyer_id: str, payment_method_id: str, *, now: datetime) -
     confirming with Stripe.js the buyer calls this again (the same hold is found, not a new one).
     """
     from chalicelib.leads.views import lead_view
-    from chalicelib.payments.card_payments import authorise_hold, capture_payment, refresh_hold
-    from chalicelib.payments.charge import AUTHORISED, CAPTURED
+    from chalicelib.payments.card_payments import (
+        AWAITING_CONFIRMATION,
+        FAILED,
+        authorise_hold,
+        capture_payment,
+        refresh_hold,
+    )
 
     lead = _lead_of_buyer(lead_id, buyer_id)
     if lead.status in (IN_PROGRESS, DELIVERED, COMPLETED):
@@ -62,11 +67,11 @@ def pay(lead_id: str, buyer_id: str, payment_method_id: str, *, now: datetime) -
         gateway=gateway, now=now,
     )  # fmt: skip
     payment = refresh_hold(payment.payment_id, gateway=gateway, now=now)
-    if payment.status not in (AUTHORISED, CAPTURED):
-        if client_secret is None and payment.status != "awaiting_confirmation":
-            raise PaymentRequired("The card was not authorised; try another card.", code="card_declined")
-        view = lead_view(lead, viewer_id=buyer_id, now=now)
-        return view | {"next_action": "confirm_card", "client_secret": client_secret}
+    if payment.status == FAILED:
+        raise PaymentRequired("The card was not authorised; try another card.", code="card_declined")
+    if payment.status == AWAITING_CONFIRMATION:  # the bank wants the cardholder: confirm with Stripe.js, then pay again
+        secret = client_secret or gateway.retrieve_hold(payment.stripe_payment_intent_id).client_secret
+        return lead_view(lead, viewer_id=buyer_id, now=now) | {"next_action": "confirm_card", "client_secret": secret}
     capture_payment(payment.payment_id, int(lead.price or 0), gateway=gateway,
                     hold_days=settings.earnings_hold_days, now=now)  # fmt: skip
     due = now + timedelta(days=int(lead.days or 0))

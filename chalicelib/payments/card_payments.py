@@ -86,8 +86,10 @@ def authorise_hold(
         commission_bps=commission_bps, authorised=amount, status=status,
         stripe_payment_intent_id=hold.intent_id, created_at=now, updated_at=now,
     )  # fmt: skip
+    if existing is not None and existing.status == FAILED:
+        payment.version = existing.version  # a first attempt whose card failed is replaced by this one
     try:
-        payment.save(condition=Payment.payment_id.does_not_exist())
+        payment.save(condition=Payment.payment_id.does_not_exist() | (Payment.status == FAILED))
     except PutError as error:
         if not condition_failed(error):
             raise

@@ -225,3 +225,29 @@ def test_an_operator_decides_a_dispute_for_the_seller_or_for_the_buyer(api: Any,
     assert (payment.captured, payment.refunded) == (20_000, 20_000)
     assert (balance(deal.seller.sub, FROZEN), balance(deal.seller.sub, PENDING)) == (0, 0)
     assert balance(deal.seller.sub, AVAILABLE) == 45_000  # the first lead's, untouched
+
+
+def test_a_card_needing_its_holder_is_confirmed_and_a_failed_one_can_be_replaced_by_another(
+    api: Any, deal: LeadCast, local_stripe_url: str
+) -> None:
+    from tests.functional.money import card
+    from tests.functional.test_booking_card_confirmation import THREE_D_SECURE_CARD, authenticate
+
+    bid(api, deal, deal.seller, 50_000, 10)
+    accept(api, deal, deal.buyer, deal.seller)
+    pay = f"/leads/{deal.lead_id}/pay"
+
+    first = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
+    assert (first.json_body["status"], first.json_body["next_action"]) == ("awaiting_payment", "confirm_card")
+    authenticate(local_stripe_url, first.json_body, success=False)
+    failed = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
+    assert (failed.status_code, failed.json_body["error"]["code"]) == (402, "card_declined")
+
+    second = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
+    assert second.json_body.get("next_action") == "confirm_card", second.json_body
+    authenticate(local_stripe_url, second.json_body, success=True)
+    paid = call(api, deal.buyer, "post", pay, {"payment_method_id": "pm_unused_on_a_retry"})
+
+    assert (paid.status_code, paid.json_body["status"]) == (200, "in_progress")
+    assert Payment.get(paid.json_body["payment_id"]).captured == 50_000
+    assert balance(deal.seller.sub, PENDING) == 45_000
