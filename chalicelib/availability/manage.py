@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from chalicelib.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.models.availability import DateOverride, ExpertAvailability, WeeklyHours
 from chalicelib.models.conditions import condition_failed
 from chalicelib.models.expert_profile import ExpertProfile
+from chalicelib.timestamps import utc_text
 
 if TYPE_CHECKING:
     from chalicelib.availability.schemas import AvailabilityInput
@@ -182,8 +183,8 @@ def expert_slots(
         "minutes": query.minutes,
         "slots": [
             {
-                "start_utc": _utc(slot.start_utc),
-                "end_utc": _utc(slot.end_utc),
+                "start_utc": utc_text(slot.start_utc),
+                "end_utc": utc_text(slot.end_utc),
                 "start": slot.start_utc.astimezone(client_zone).isoformat(),
                 "end": slot.end_utc.astimezone(client_zone).isoformat(),
             }
@@ -196,10 +197,6 @@ def slots_range(query: SlotsQuery) -> tuple[datetime, datetime]:
     """The instants the query's local dates span, ``[start, end)``; busy time is read for this range."""
     zone = ZoneInfo(query.time_zone)
     return wall_clock_instant(query.first_day, 0, zone), wall_clock_instant(query.last_day + timedelta(days=1), 0, zone)
-
-
-def _utc(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _require_expert(expert_id: str, message: str, code: str) -> None:

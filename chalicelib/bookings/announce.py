@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.bookings.records import iso
 from chalicelib.models.appointment import Appointment
+from chalicelib.timestamps import utc_text
 from chalicelib.web.logs import log_error
 
 SUBJECT = "booking"
@@ -44,9 +44,9 @@ def _record_in_thread(item: Appointment, event: str, now: datetime) -> None:
 
         thread_id = open_thread(
             subject=SUBJECT, subject_id=item.appointment_id, client_id=item.client_id, expert_id=item.expert_id,
-            title=f"{item.service_name or 'Appointment'} on {iso(item.start)}", now=now,
+            title=f"{item.service_name or 'Appointment'} on {utc_text(item.start)}", now=now,
         )  # fmt: skip
-        text = _EVENT_TEXT[event].format(start=iso(item.start))
+        text = _EVENT_TEXT[event].format(start=utc_text(item.start))
         if event == "cancelled" and item.charged:
             text += f" Charged {item.charged} ({item.currency}, minor units) under the cancellation policy."
         record_event(

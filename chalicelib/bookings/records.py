@@ -26,6 +26,7 @@ from chalicelib.bookings.time_locks import granules, lock_key, occupied_span
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.appointment import Appointment, AppointmentLock
 from chalicelib.models.base import write_transaction
+from chalicelib.timestamps import utc_text
 
 
 def load(appointment_id: str) -> Appointment:
@@ -113,8 +114,8 @@ def appointment_view(item: Appointment, now: datetime | None = None) -> dict[str
         "client_id": item.client_id,
         "kind": item.kind,
         "status": item.status,
-        "start": iso(item.start),
-        "end": iso(item.end),
+        "start": utc_text(item.start),
+        "end": utc_text(item.end),
         "minutes": item.minutes,
         "expert_time_zone": item.expert_zone,
         "client_time_zone": item.client_zone,
@@ -131,15 +132,15 @@ def appointment_view(item: Appointment, now: datetime | None = None) -> dict[str
         "policy": {
             "cancel_cutoff_hours": policy.cutoff_hours,
             "late_cancel_share_bps": policy.late_share_bps,
-            "free_cancellation_until": iso(policy.cutoff(item.start)),
+            "free_cancellation_until": utc_text(policy.cutoff(item.start)),
         },
         "cancelled_by": item.cancelled_by,
         "conversation_id": f"booking:{item.appointment_id}",
-        "created_at": iso(item.created_at),
-        "updated_at": iso(item.updated_at),
+        "created_at": utc_text(item.created_at),
+        "updated_at": utc_text(item.updated_at),
     }
     if item.status == REQUESTED:
-        view["approval_expires_at"] = iso(approval_deadline(item.created_at, item.start))
+        view["approval_expires_at"] = utc_text(approval_deadline(item.created_at, item.start))
         if now is not None:
             view["waiting_seconds"] = max(0, int((now - item.created_at).total_seconds()))
     return view
@@ -148,7 +149,3 @@ def appointment_view(item: Appointment, now: datetime | None = None) -> dict[str
 def index_stamp(instant: datetime) -> str:
     """How instants are written in index keys (``+00:00``, so they sort as time)."""
     return instant.astimezone(UTC).isoformat()
-
-
-def iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -37,6 +37,7 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.conversation import Conversation, ConversationMember, ConversationMessage
+from chalicelib.timestamps import utc_text
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 
 __all__ = ["open_thread", "record_event", "thread_id_for"]
@@ -195,18 +196,14 @@ def thread_view(thread: Conversation, viewer_id: str, now: datetime) -> dict[str
         "client_id": thread.client_id,
         "expert_id": thread.expert_id,
         "my_role": role_in(thread, viewer_id),
-        "created_at": _utc(thread.created_at),
-        "last_activity_at": _utc(thread.last_activity_at),
+        "created_at": utc_text(thread.created_at),
+        "last_activity_at": utc_text(thread.last_activity_at),
         "last_message": (
             {"preview": thread.last_preview, "sender_id": thread.last_sender_id} if thread.last_preview else None
         ),
         "waiting_on": thread.waiting_on,
-        "waiting_since": _utc(thread.waiting_since) if thread.waiting_since else None,
+        "waiting_since": utc_text(thread.waiting_since) if thread.waiting_since else None,
         "waiting_seconds": waiting_seconds(thread.waiting_since, now) if thread.waiting_on else 0,
         "waiting_on_me": thread.waiting_on == viewer_id,
         "payment_ids": sorted(thread.payment_ids or ()),
     }
-
-
-def _utc(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")

@@ -6,9 +6,6 @@ conditions stay as filters, and the opaque cursor that continues it.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,6 +14,7 @@ from chalicelib.discovery.search_index import ONLINE_PREFIX, facet
 from chalicelib.errors import FieldProblem, InvalidInput
 from chalicelib.money.currency import is_currency
 from chalicelib.profiles.catalogue import CATEGORIES, LANGUAGES
+from chalicelib.web import cursors
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -119,25 +117,18 @@ def parse_search(params: Mapping[str, str | None]) -> SearchQuery:
 
 
 def encode_cursor(query: SearchQuery, last_key: Mapping[str, Any]) -> str:
-    payload = json.dumps({"p": query.partition, "i": query.index_name, "k": last_key}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    return cursors.encode_cursor(_cursor_scope(query), last_key)
 
 
 def decode_cursor(query: SearchQuery, cursor: str) -> dict[str, Any]:
     """The start key a cursor carries, refused unless it was made for this same search."""
-    invalid = InvalidInput("The cursor is not valid for this search; start again without it.", code="invalid_cursor")
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise invalid from None
-    if not isinstance(payload, dict) or payload.get("p") != query.partition or payload.get("i") != query.index_name:
-        raise invalid
-    key = payload.get("k")
+    key = cursors.decode_cursor(_cursor_scope(query), cursor)
     expected = {"facet", "expert_id", "price_key" if query.sort == "price" else "rating_key"}
-    if not isinstance(key, dict) or set(key) != expected:
-        raise invalid
-    if not all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values()):
-        raise invalid
-    if key["facet"]["S"] != query.partition:
-        raise invalid
+    valid = set(key) == expected and all(set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
+    if not valid or key["facet"]["S"] != query.partition:
+        raise InvalidInput("The cursor is not valid for this search; start again without it.", code="invalid_cursor")
     return key
+
+
+def _cursor_scope(query: SearchQuery) -> str:
+    return f"search:{query.partition}:{query.index_name}"

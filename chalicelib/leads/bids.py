@@ -26,6 +26,7 @@ from chalicelib.models.conditions import condition_failed
 from chalicelib.models.lead import Lead
 from chalicelib.models.lead_bid import LeadBid, LeadProposal
 from chalicelib.money.currency import MINOR_UNITS_PER_MAJOR
+from chalicelib.timestamps import utc_text
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 
 THREAD_SUBJECT = "lead"
@@ -248,13 +249,13 @@ def bid_view(bid: LeadBid, proposals: list[LeadProposal] | None, *, thread_id: s
         "proposed_by": bid.proposed_by,
         "rounds": bid.rounds,
         "conversation_id": thread_id,
-        "created_at": _iso(bid.created_at),
-        "updated_at": _iso(bid.updated_at),
+        "created_at": utc_text(bid.created_at),
+        "updated_at": utc_text(bid.updated_at),
     }
     if proposals is not None:
         view["proposals"] = [
             {"number": p.number, "proposed_by": p.proposed_by, "price": p.price, "days": p.days,
-             "message": p.message, "created_at": _iso(p.created_at)}
+             "message": p.message, "created_at": utc_text(p.created_at)}
             for p in proposals
         ]  # fmt: skip
     return view
@@ -342,7 +343,3 @@ def _proposals(lead_id: str, seller_id: str) -> list[LeadProposal]:
 
 def _stage_key(stage: str, created_at: datetime, lead_id: str) -> str:
     return f"{stage}#{created_at.astimezone(UTC).isoformat()}#{lead_id}"
-
-
-def _iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -34,6 +34,7 @@ from chalicelib.leads.states import (
 )
 from chalicelib.models.base import write_transaction
 from chalicelib.models.lead import Lead
+from chalicelib.timestamps import utc_text
 
 AUTO_ACCEPT_AFTER = timedelta(days=14)  # a buyer silent this long after delivery has accepted
 RELEASE_RETRY_AFTER = timedelta(minutes=5)
@@ -77,7 +78,7 @@ def pay(lead_id: str, buyer_id: str, payment_method_id: str, *, now: datetime) -
     due = now + timedelta(days=int(lead.days or 0))
     _change(lead, IN_PROGRESS, now, payment_id=payment.payment_id, paid_at=now, due_at=due)
     set_seller_stage(lead, "in_progress", now)
-    text = f"Paid {_money(lead)}; the platform holds it until the work is accepted. Deadline {_iso(due)}."
+    text = f"Paid {_money(lead)}; the platform holds it until the work is accepted. Deadline {utc_text(due)}."
     record_lead_event(lead, str(lead.seller_id), "paid", text, now, payment_id=payment.payment_id)
     return lead_view(lead, viewer_id=buyer_id, now=now)
 
@@ -93,7 +94,7 @@ def deliver(lead_id: str, seller_id: str, *, note: str | None, now: datetime) ->
     _require(lead, IN_PROGRESS, "Only work in progress can be delivered.", "not_in_progress")
     due = now + AUTO_ACCEPT_AFTER
     _change(lead, DELIVERED, now, delivered_at=now, agenda=due)
-    text = f"Work delivered. The buyer accepts it or it is accepted automatically on {_iso(due)}."
+    text = f"Work delivered. The buyer accepts it or it is accepted automatically on {utc_text(due)}."
     record_lead_event(lead, seller_id, "delivered", text + (f" Note: {note}" if note else ""), now)
     return lead_view(lead, viewer_id=seller_id, now=now)
 
@@ -162,7 +163,9 @@ def cancel(lead_id: str, buyer_id: str, *, now: datetime) -> dict[str, Any]:
         return lead_view(lead, viewer_id=buyer_id, now=now)
     if lead.status == IN_PROGRESS:
         if lead.due_at is None or now < lead.due_at:
-            raise Conflict(f"The seller has until {_iso(lead.due_at or now)} to deliver.", code="deadline_not_passed")
+            raise Conflict(
+                f"The seller has until {utc_text(lead.due_at or now)} to deliver.", code="deadline_not_passed"
+            )
     elif lead.status != AWAITING_PAYMENT:
         raise Conflict(f"This lead is {lead.status}; it cannot be cancelled.", code="not_cancellable")
     _change(lead, CANCELLED, now, cancelled_at=now)
@@ -301,7 +304,3 @@ def _money(lead: Lead) -> str:
 
     whole, part = divmod(int(lead.price or 0), MINOR_UNITS_PER_MAJOR)
     return f"{lead.currency} {whole}.{part:02d}"
-
-
-def _iso(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -7,7 +7,7 @@ short-lived download links for the buyer and the hired seller, as metadata only 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -15,15 +15,9 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.errors import Forbidden, NotFound
 from chalicelib.leads import states
 from chalicelib.models.lead import Lead, LeadSkillEntry
+from chalicelib.timestamps import utc_text_or_none
 
 DOWNLOAD_LINK_SECONDS = 5 * 60
-
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 UTC with a Z."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _not_found() -> NotFound:
@@ -75,18 +69,18 @@ def lead_view(lead: Lead, *, viewer_id: str, now: datetime) -> dict[str, Any]:
         "seller_id": lead.seller_id,
         "price": lead.price,
         "days": lead.days,
-        "accepted_at": iso(lead.accepted_at),
+        "accepted_at": utc_text_or_none(lead.accepted_at),
         "payment_id": lead.payment_id,
-        "paid_at": iso(lead.paid_at),
-        "due_at": iso(lead.due_at),
-        "delivered_at": iso(lead.delivered_at),
-        "completed_at": iso(lead.completed_at),
+        "paid_at": utc_text_or_none(lead.paid_at),
+        "due_at": utc_text_or_none(lead.due_at),
+        "delivered_at": utc_text_or_none(lead.delivered_at),
+        "completed_at": utc_text_or_none(lead.completed_at),
         "completed_by": lead.completed_by,
-        "cancelled_at": iso(lead.cancelled_at),
-        "disputed_at": iso(lead.disputed_at),
+        "cancelled_at": utc_text_or_none(lead.cancelled_at),
+        "disputed_at": utc_text_or_none(lead.disputed_at),
         "stars": _stars(lead),
-        "created_at": iso(lead.created_at),
-        "updated_at": iso(lead.updated_at),
+        "created_at": utc_text_or_none(lead.created_at),
+        "updated_at": utc_text_or_none(lead.updated_at),
     }
 
 
@@ -129,8 +123,8 @@ def lead_card(lead: Lead) -> dict[str, Any]:
         "stage": states.BUYER_STAGES[lead.status],
         "seller_id": lead.seller_id,
         "price": lead.price,
-        "created_at": iso(lead.created_at),
-        "updated_at": iso(lead.updated_at),
+        "created_at": utc_text_or_none(lead.created_at),
+        "updated_at": utc_text_or_none(lead.updated_at),
     }
 
 
@@ -144,5 +138,5 @@ def entry_card(entry: LeadSkillEntry) -> dict[str, Any]:
         "budget": entry.budget,
         "currency": entry.currency,
         "wished_deadline": entry.wished_deadline,
-        "created_at": iso(entry.created_at),
+        "created_at": utc_text_or_none(entry.created_at),
     }

@@ -18,6 +18,7 @@ from chalicelib.ledger.accounts import (
 from chalicelib.models.ledger import LedgerBalance, LedgerRecord
 from chalicelib.models.payout import Payout
 from chalicelib.money.currency import CURRENCIES
+from chalicelib.timestamps import iso_week
 
 
 def _balances(accounts: list[str]) -> dict[tuple[str, str], int]:
@@ -51,11 +52,6 @@ def expert_earnings(expert_id: str) -> dict[str, Any]:
             {"week": p.week, "currency": p.currency, "amount": p.amount, "status": p.status} for p in payouts[:20]
         ],
     }
-
-
-def iso_week(moment: datetime) -> str:
-    year, week, _ = moment.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 _STATEMENT_COLUMNS = {

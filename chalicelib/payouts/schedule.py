@@ -12,15 +12,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.timestamps import iso_week
+
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def iso_week(moment: datetime) -> str:
-    """The ISO week of ``moment`` in UTC, e.g. ``2026-W47``."""
-    if moment.tzinfo is None:
-        raise ValueError("iso_week needs an aware datetime")
-    year, week, _ = moment.astimezone(UTC).isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def week_to_pay(now: datetime) -> str:

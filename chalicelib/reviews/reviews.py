@@ -7,8 +7,6 @@ The expert's search entries are then re-indexed with the new rating.
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +21,7 @@ from chalicelib.models.review import Review
 from chalicelib.models.session import CallSession
 from chalicelib.profiles.contact_details import find_contact_details
 from chalicelib.reviews.schemas import ReviewInput
+from chalicelib.web.cursors import decode_cursor, encode_cursor
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -79,11 +78,12 @@ def expert_reviews(expert_id: str, *, limit: int | None, cursor: str | None) -> 
     """An expert's reviews, newest first, a page at a time."""
     _profile(expert_id)
     size = min(max(limit or PAGE_SIZE, 1), MAX_PAGE_SIZE)
-    start = _decode(cursor, expert_id) if cursor else None
+    scope = f"reviews:{expert_id}"
+    start = decode_cursor(scope, cursor) if cursor else None
     page = Review.by_expert.query(expert_id, scan_index_forward=False, limit=size, last_evaluated_key=start)
     items = [review_view(review) for review in page]
     last = page.last_evaluated_key
-    return {"items": items, "next_cursor": _encode(last) if last and len(items) == size else None}
+    return {"items": items, "next_cursor": encode_cursor(scope, last) if last and len(items) == size else None}
 
 
 def review_view(review: Review) -> dict[str, Any]:
@@ -113,17 +113,3 @@ def _profile(expert_id: str) -> ExpertProfile:
         return ExpertProfile.get(expert_id, consistent_read=True)
     except DoesNotExist:
         raise NotFound("No expert has this id.", code="expert_not_found") from None
-
-
-def _encode(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
-
-
-def _decode(cursor: str, expert_id: str) -> dict[str, Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
-        key = None
-    if not isinstance(key, dict) or key.get("expert_id") != {"S": expert_id}:
-        raise InvalidInput("'cursor' is not valid.", [FieldProblem("cursor", "invalid_cursor", "Bad cursor.")])
-    return key

@@ -12,6 +12,7 @@ import pytest
 from chalicelib import runtime
 from tests.functional.builders import become_expert, register
 from tests.functional.conftest import User, Users
+from tests.functional.lead_builders import post_lead
 from tests.functional.money import card
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -38,20 +39,8 @@ def deal(api: Any, users: Users, stripe_api: Any) -> LeadCast:
         assert register(api, person).status_code == 201
     become_expert(api, seller, slug="sam-seller", name="Sam Seller", skills=SKILLS)
     become_expert(api, rival, slug="rita-rival", name="Rita Rival", skills=SKILLS)
-    lead_id = post_lead(api, buyer)["lead_id"]
+    lead_id = post_lead(api, buyer, skills=SKILLS)["lead_id"]
     return LeadCast(buyer, seller, rival, stranger, stripe_api, lead_id)
-
-
-def post_lead(api: Any, buyer: User, **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "title": "Move our cron jobs to AWS Lambda", "description": "Twelve Python cron jobs on one VM; make them "
-        "scheduled Lambdas with alarms.", "skills": SKILLS, "budget": 60_000, "currency": "USD",
-        "wished_deadline": "2026-04-01",
-    } | changes  # fmt: skip
-    response = api.post("/leads", headers=buyer.auth, body=json.dumps(body))
-    assert response.status_code == 201, response.json_body
-    created: dict[str, Any] = response.json_body
-    return created
 
 
 def at(moment: datetime) -> None:

@@ -199,7 +199,7 @@ def test_a_dispute_freezes_the_funds_and_returns_the_leads_evidence(api: Any, de
 
 
 def test_an_operator_decides_a_dispute_for_the_seller_or_for_the_buyer(api: Any, users: Any, deal: LeadCast) -> None:
-    from tests.functional.lead_cast import post_lead
+    from tests.functional.lead_builders import post_lead
 
     admin = users.sign_up("olive@example.com", admin=True)
     hire(api, deal, price=50_000)

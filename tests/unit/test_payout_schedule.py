@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.payouts.schedule import iso_week, parse_payout_id, parse_week, payout_id, week_start, week_to_pay
+from chalicelib.payouts.schedule import parse_payout_id, parse_week, payout_id, week_start, week_to_pay
+from chalicelib.timestamps import iso_week
 
 MONDAY_RUN = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # a Monday, 06:00 UTC
 
