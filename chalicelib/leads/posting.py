@@ -101,6 +101,9 @@ def close_lead(lead_id: str, buyer_id: str, *, now: datetime) -> dict[str, Any]:
     from chalicelib.leads.bids import end_open_bids
 
     lead = buyers_lead(lead_id, buyer_id)
+    if lead.status == states.CLOSED:  # a retry: finish ending the bids if the first attempt stopped short
+        end_open_bids(lead, now)
+        return lead_view(lead, viewer_id=buyer_id, now=now)
     if lead.status != states.OPEN:
         raise _not_open(lead)
     lead.status = states.CLOSED

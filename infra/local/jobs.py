@@ -652,9 +652,9 @@ def serve(
     threads = [
         threading.Thread(target=p.run, args=(stop, log), name=f"poll-{p.consumer.name}", daemon=True) for p in pollers
     ]
+    log("ready", **describe(sources, clock()))  # before the pollers start: "ready" is always the first line
     for thread in threads:
         thread.start()
-    log("ready", **describe(sources, clock()))
     while not stop.is_set():
         scheduler.tick(clock())
         stop.wait(min(1.0, scheduler.seconds_until_next(clock())))

@@ -251,3 +251,18 @@ def test_a_card_needing_its_holder_is_confirmed_and_a_failed_one_can_be_replaced
     assert (paid.status_code, paid.json_body["status"]) == (200, "in_progress")
     assert Payment.get(paid.json_body["payment_id"]).captured == 50_000
     assert balance(deal.seller.sub, PENDING) == 45_000
+
+
+def test_closing_a_lead_ends_every_open_bid_and_its_sellers_see_it_ended(api: Any, deal: LeadCast) -> None:
+    bid(api, deal, deal.seller, 50_000, 10)
+    bid(api, deal, deal.rival, 45_000, 15)
+
+    closed = call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/close")
+
+    assert closed.json_body["status"] == "closed"
+    for seller in (deal.seller, deal.rival):
+        assert call(api, seller, "get", "/sellers/me/bids?stage=requested").json_body["items"] == []
+        [ended] = call(api, seller, "get", "/sellers/me/bids?stage=ended").json_body["items"]
+        assert (ended["lead_id"], ended["status"]) == (deal.lead_id, "lost")
+    late = accept(api, deal, deal.buyer, deal.seller)
+    assert (late.status_code, late.json_body["error"]["code"]) == (409, "bid_closed")
