@@ -86,6 +86,17 @@ def withdraw_bid(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str,
 
 
 @api.route(
+    "/leads/{lead_id}/conversations/{seller_id}", "POST",
+    summary="Open the lead's conversation with a seller, to ask before they bid (the buyer)",
+    status=201, errors=(401, 403, 404),
+)  # fmt: skip
+def message_lead_seller(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str, Any]:
+    from chalicelib.leads.bids import message_seller
+
+    return message_seller(lead_id, request.caller.account_id, seller_id, now=runtime.now())
+
+
+@api.route(
     "/sellers/me/bids", "GET", summary="My bids as a seller: requested, in progress, completed or ended",
     errors=(400, 401),
     query=(

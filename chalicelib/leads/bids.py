@@ -168,6 +168,22 @@ def withdraw(lead_id: str, seller_id: str, caller_id: str, *, now: datetime) -> 
     return bid_view(bid, _proposals(lead_id, seller_id), thread_id=thread_id_of(lead_id, seller_id))
 
 
+def message_seller(lead_id: str, buyer_id: str, seller_id: str, *, now: datetime) -> dict[str, Any]:
+    """The buyer opens the lead's conversation with a seller to ask before they bid (the same thread
+    their bid will use). Idempotent."""
+    from chalicelib.leads.views import buyers_lead
+    from chalicelib.models.expert_profile import ExpertProfile
+
+    lead = buyers_lead(lead_id, buyer_id)
+    if seller_id == buyer_id:
+        raise Forbidden("You cannot message yourself.", code="own_lead")
+    try:
+        ExpertProfile.get(seller_id, attributes_to_get=["expert_id"])
+    except DoesNotExist:
+        raise NotFound("No seller has this id.", code="seller_not_found") from None
+    return {"conversation_id": _open_thread(lead, seller_id, now), "lead_id": lead_id, "seller_id": seller_id}
+
+
 def end_open_bids(lead: Lead, now: datetime, keep: str | None = None) -> int:
     """The lead stopped taking bids (hired or closed): every other open negotiation ends. Idempotent."""
     ended = 0

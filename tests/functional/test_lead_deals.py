@@ -266,3 +266,24 @@ def test_closing_a_lead_ends_every_open_bid_and_its_sellers_see_it_ended(api: An
         assert (ended["lead_id"], ended["status"]) == (deal.lead_id, "lost")
     late = accept(api, deal, deal.buyer, deal.seller)
     assert (late.status_code, late.json_body["error"]["code"]) == (409, "bid_closed")
+
+
+def test_the_buyer_asks_a_seller_before_they_bid_in_the_conversation_their_bid_then_uses(
+    api: Any, deal: LeadCast
+) -> None:
+    from urllib.parse import quote
+
+    opened = call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/conversations/{deal.seller.sub}")
+    by_stranger = call(api, deal.stranger, "post", f"/leads/{deal.lead_id}/conversations/{deal.seller.sub}")
+    thread = quote(opened.json_body["conversation_id"], safe="")
+    asked = call(api, deal.buyer, "post", f"/conversations/{thread}/messages", {"text": "Have you used EventBridge?"})
+    at(NOW + timedelta(minutes=5))
+    offered = bid(api, deal, deal.seller, 52_000, 9)
+
+    assert opened.status_code == 201, opened.json_body
+    assert by_stranger.status_code in (403, 404)
+    assert asked.status_code == 201
+    assert offered.json_body["conversation_id"] == opened.json_body["conversation_id"]
+    texts = [m["text"] for m in call(api, deal.seller, "get", f"/conversations/{thread}/messages").json_body["items"]]
+    assert texts[0] == "Have you used EventBridge?"
+    assert texts[-1].startswith("Seller proposed USD 520.00 in 9 days")
