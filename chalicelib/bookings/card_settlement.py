@@ -22,6 +22,7 @@ def settle(item: Appointment, now: datetime) -> None:
         return
     if item.payment_id is not None:
         from chalicelib.payments.card_payments import (
+            AWAITING_CONFIRMATION,
             capture_payment,
             get_payment,
             refund_payment,
@@ -36,7 +37,7 @@ def settle(item: Appointment, now: datetime) -> None:
                 payment.payment_id, charged, gateway=gateway, hold_days=runtime.settings().earnings_hold_days,
                 now=now, earnings_not_before=item.end,
             )  # fmt: skip
-        elif payment.status == AUTHORISED:
+        elif payment.status in (AUTHORISED, AWAITING_CONFIRMATION):  # awaiting: cancelled before 3-D Secure
             release_hold(payment.payment_id, gateway=gateway, now=now)
         elif payment.status == CAPTURED and payment.captured - payment.refunded > charged:
             refund_payment(payment.payment_id, payment.captured - payment.refunded - charged, gateway=gateway, now=now)

@@ -156,7 +156,14 @@ def cancel(lead_id: str, buyer_id: str, *, now: datetime) -> dict[str, Any]:
     """Before paying, the buyer may cancel at any time; after paying, once the deadline has passed
     undelivered, with a full refund."""
     from chalicelib.leads.views import lead_view
-    from chalicelib.payments.card_payments import get_payment, refund_payment
+    from chalicelib.payments.card_payments import (
+        AWAITING_CONFIRMATION,
+        find_payment,
+        payment_id_for,
+        refund_payment,
+        release_hold,
+    )
+    from chalicelib.payments.charge import AUTHORISED
 
     lead = _lead_of_buyer(lead_id, buyer_id)
     if lead.status == CANCELLED:
@@ -171,12 +178,12 @@ def cancel(lead_id: str, buyer_id: str, *, now: datetime) -> dict[str, Any]:
     _change(lead, CANCELLED, now, cancelled_at=now)
     set_seller_stage(lead, "ended", now)
     refunded = 0
-    if lead.payment_id is not None:
-        payment = get_payment(lead.payment_id)
-        refundable = payment.captured - payment.refunded
-        if refundable > 0:
-            refund_payment(payment.payment_id, refundable, gateway=runtime.stripe_gateway(), now=now)
-            refunded = refundable
+    payment = find_payment(payment_id_for(f"lead:{lead_id}"))  # also a hold still awaiting 3-D Secure
+    if payment is not None and payment.status in (AUTHORISED, AWAITING_CONFIRMATION):
+        release_hold(payment.payment_id, gateway=runtime.stripe_gateway(), now=now)
+    elif payment is not None and payment.captured > payment.refunded:
+        refunded = payment.captured - payment.refunded
+        refund_payment(payment.payment_id, refunded, gateway=runtime.stripe_gateway(), now=now)
     text = "The buyer cancelled" + (f" after the deadline passed undelivered; {refunded} refunded in full." if
                                     refunded else " before paying.")  # fmt: skip
     record_lead_event(lead, str(lead.seller_id), "cancelled", text, now, payment_id=lead.payment_id)

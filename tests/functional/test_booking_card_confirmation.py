@@ -69,3 +69,15 @@ def test_a_failed_bank_check_answers_402_and_frees_the_time(api: Any, cast: Cast
 
     assert (refused.status_code, refused.json_body["error"]["code"]) == (402, "card_declined")
     assert f"{MONDAY}T10:00:00Z" in slot_starts(api, cast)
+
+
+def test_a_client_who_cancels_before_confirming_the_card_leaves_no_hold_behind(api: Any, cast: Cast) -> None:
+    booking = book(api, cast, cast.client, "10:00", number=THREE_D_SECURE_CARD).json_body
+
+    cancelled = api.post(f"/bookings/{booking['appointment_id']}/cancel", headers=cast.client.auth)
+
+    assert (cancelled.status_code, cancelled.json_body["status"], cancelled.json_body["charged"]) == (
+        200, "cancelled", 0,
+    )  # fmt: skip
+    assert [intent.status for intent in holds(cast)] == ["canceled"]
+    assert f"{MONDAY}T10:00:00Z" in slot_starts(api, cast)

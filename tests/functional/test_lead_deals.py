@@ -287,3 +287,20 @@ def test_the_buyer_asks_a_seller_before_they_bid_in_the_conversation_their_bid_t
     texts = [m["text"] for m in call(api, deal.seller, "get", f"/conversations/{thread}/messages").json_body["items"]]
     assert texts[0] == "Have you used EventBridge?"
     assert texts[-1].startswith("Seller proposed USD 520.00 in 9 days")
+
+
+def test_a_buyer_who_cancels_while_the_bank_check_is_pending_leaves_no_hold_behind(api: Any, deal: LeadCast) -> None:
+    from tests.functional.money import card
+    from tests.functional.test_booking_card_confirmation import THREE_D_SECURE_CARD
+
+    bid(api, deal, deal.seller, 50_000, 10)
+    accept(api, deal, deal.buyer, deal.seller)
+    pending = call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/pay",
+                   {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})  # fmt: skip
+    assert pending.json_body["next_action"] == "confirm_card"
+
+    cancelled = call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/cancel")
+
+    assert (cancelled.status_code, cancelled.json_body["status"]) == (200, "cancelled")
+    intents = deal.stripe.v1.payment_intents.list(params={"limit": 100}).data
+    assert [i.status for i in intents if i.metadata.to_dict().get("purpose") == f"lead:{deal.lead_id}"] == ["canceled"]
