@@ -27,6 +27,7 @@ from chalicelib.models.availability import DateOverride, ExpertAvailability, Wee
 from chalicelib.models.conditions import condition_failed
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.timestamps import utc_text
+from chalicelib.web.numbers import is_plain_digits
 
 if TYPE_CHECKING:
     from chalicelib.availability.schemas import AvailabilityInput
@@ -133,7 +134,7 @@ def parse_slots_query(first: str | None, last: str | None, time_zone: str | None
     except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError; malformed keys raise ValueError
         problems.append(FieldProblem("tz", "unknown_time_zone", f"'{zone}' is not an IANA time zone."))
     raw_minutes = minutes or str(DEFAULT_SLOT_MINUTES)
-    if not raw_minutes.isdigit() or not MIN_SLOT_MINUTES <= int(raw_minutes) <= MAX_SLOT_MINUTES:
+    if not is_plain_digits(raw_minutes) or not MIN_SLOT_MINUTES <= int(raw_minutes) <= MAX_SLOT_MINUTES:
         bounds = f"from {MIN_SLOT_MINUTES} to {MAX_SLOT_MINUTES}"
         problems.append(FieldProblem("minutes", "invalid_number", f"'minutes' is a whole number {bounds}."))
     if first_day and last_day and not 0 <= (last_day - first_day).days < MAX_SLOT_DAYS:

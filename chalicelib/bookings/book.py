@@ -173,12 +173,17 @@ def _current_hold(item: Appointment, now: datetime) -> Payment | None:
 
 
 def _release_and_undo(item: Appointment, now: datetime) -> None:
+    """Free the time first (on condition that the booking is still being made), then let the hold go:
+    if the client confirmed the card meanwhile, the booking stands and so does its hold."""
     from chalicelib.payments.card_payments import find_payment, payment_id_for, release_hold
 
+    try:
+        _undo(item)
+    except TransactWriteError:
+        raise Conflict("This booking went ahead meanwhile.", code="changed_concurrently") from None
     payment = find_payment(payment_id_for(f"appointment:{item.appointment_id}"))
     if payment is not None:
         release_hold(payment.payment_id, gateway=runtime.stripe_gateway(), now=now)
-    _undo(item)
 
 
 # ---------------------------------------------------------------- the transactions

@@ -41,6 +41,8 @@ def settle(item: Appointment, now: datetime) -> None:
             release_hold(payment.payment_id, gateway=gateway, now=now)
         elif payment.status == CAPTURED and payment.captured - payment.refunded > charged:
             refund_payment(payment.payment_id, payment.captured - payment.refunded - charged, gateway=gateway, now=now)
+        elif charged > payment.captured - payment.refunded:  # e.g. the hold was let go: a person must look
+            raise RuntimeError(f"appointment {item.appointment_id} owes {charged} but its card holds nothing more")
     item.settled_at = now
     save_change(item, now)
 

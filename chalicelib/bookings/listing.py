@@ -14,6 +14,7 @@ from chalicelib.bookings.time_locks import GRANULE_MINUTES, MAX_GRANULES
 from chalicelib.errors import FieldProblem, InvalidInput
 from chalicelib.models.appointment import Appointment
 from chalicelib.web.cursors import decode_cursor, encode_cursor
+from chalicelib.web.numbers import is_plain_digits
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -56,7 +57,7 @@ def my_bookings(
 def _page_size(limit: str | None, problems: list[FieldProblem]) -> int:
     if limit is None:
         return PAGE_SIZE
-    if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE_SIZE:
+    if not is_plain_digits(limit) or not 1 <= int(limit) <= MAX_PAGE_SIZE:
         problems.append(FieldProblem("limit", "out_of_range", f"'limit' is a whole number from 1 to {MAX_PAGE_SIZE}."))
         return PAGE_SIZE
     return int(limit)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.errors import FieldProblem, InvalidInput
+from chalicelib.web.numbers import is_plain_digits
 
 SUBJECTS = ("booking", "service_checkout", "lead")
 CLIENT = "client"  # for a lead: the buyer
@@ -90,7 +91,7 @@ def waiting_seconds(since: datetime | None, now: datetime) -> int:
 def page_size(raw: str | None) -> int:
     if raw is None:
         return PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    if not is_plain_digits(raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise InvalidInput(
             f"'limit' is a whole number from 1 to {MAX_PAGE_SIZE}.",
             [FieldProblem("limit", "invalid_limit", f"From 1 to {MAX_PAGE_SIZE}.")],

@@ -15,6 +15,7 @@ from chalicelib.errors import FieldProblem, InvalidInput
 from chalicelib.money.currency import is_currency
 from chalicelib.profiles.catalogue import CATEGORIES, LANGUAGES
 from chalicelib.web import cursors
+from chalicelib.web.numbers import is_plain_digits
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -71,7 +72,7 @@ def parse_search(params: Mapping[str, str | None]) -> SearchQuery:
         raw = params.get(name)
         if raw is None:
             return None
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not is_plain_digits(raw) or not low <= int(raw) <= high:
             problem(name, "invalid_number", f"'{name}' must be a whole number from {low} to {high}.")
             return None
         return int(raw)

@@ -7,6 +7,7 @@ from typing import Any
 from chalicelib import runtime
 from chalicelib.errors import InvalidInput
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
+from chalicelib.web.numbers import is_plain_digits
 
 api = ApiBlueprint(__name__, tag="earnings")
 MAX_STATEMENT_WEEKS = 52
@@ -52,7 +53,7 @@ def statement(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.ledger.statements import weekly_statement
 
     raw = request.query("weeks") or "12"
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_STATEMENT_WEEKS:
+    if not is_plain_digits(raw) or not 1 <= int(raw) <= MAX_STATEMENT_WEEKS:
         raise InvalidInput(f"'weeks' is a whole number from 1 to {MAX_STATEMENT_WEEKS}.", code="invalid_number")
     weeks = weekly_statement(request.caller.account_id, weeks=int(raw), now=runtime.now())
     return {"weeks": weeks}

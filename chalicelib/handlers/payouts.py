@@ -19,6 +19,7 @@ from chalicelib.errors import InvalidInput
 from chalicelib.settings import table_prefix
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 from chalicelib.web.logs import log_info
+from chalicelib.web.numbers import is_plain_digits
 
 api = ApiBlueprint(__name__, tag="payouts")
 jobs = api.blueprint  # the plain Chalice blueprint: schedules and queue consumers register on it
@@ -27,7 +28,7 @@ MAX_PAGE = 500
 
 def _cron_hour() -> int:
     raw = os.environ.get("PARLEY_PAYOUT_CRON_HOUR", "6")
-    if not raw.isdigit() or not 0 <= int(raw) <= 23:
+    if not is_plain_digits(raw) or not 0 <= int(raw) <= 23:
         raise RuntimeError(f"PARLEY_PAYOUT_CRON_HOUR must be an hour from 0 to 23 (UTC), not {raw!r}")
     return int(raw)
 
@@ -81,7 +82,7 @@ def week_payouts(request: ApiRequest) -> dict[str, Any]:
     except ValueError as error:
         raise InvalidInput(str(error), code="invalid_week") from None
     raw_limit = request.query("limit") or "100"
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_PAGE:
+    if not is_plain_digits(raw_limit) or not 1 <= int(raw_limit) <= MAX_PAGE:
         raise InvalidInput(f"'limit' is a whole number from 1 to {MAX_PAGE}.", code="invalid_number")
     return view(week, limit=int(raw_limit), after=request.query("cursor"))
 

@@ -12,6 +12,7 @@ from chalice.app import Rate
 from chalicelib import runtime
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 from chalicelib.web.logs import log_info
+from chalicelib.web.numbers import is_plain_digits
 
 api = ApiBlueprint(__name__, tag="sessions")
 
@@ -105,7 +106,7 @@ def reviews(request: ApiRequest, expert_id: str) -> dict[str, Any]:
     from chalicelib.reviews.reviews import expert_reviews
 
     raw_limit = request.query("limit")
-    if raw_limit is not None and not raw_limit.isdigit():
+    if raw_limit is not None and not is_plain_digits(raw_limit):
         raise InvalidInput("'limit' must be a number.", [FieldProblem("limit", "invalid_limit", "Not a number.")])
     limit = int(raw_limit) if raw_limit is not None else None
     return expert_reviews(expert_id, limit=limit, cursor=request.query("cursor"))

@@ -28,6 +28,7 @@ from chalicelib.models.lead_bid import LeadBid, LeadProposal
 from chalicelib.money.currency import MINOR_UNITS_PER_MAJOR
 from chalicelib.timestamps import utc_text
 from chalicelib.web.cursors import decode_cursor, encode_cursor
+from chalicelib.web.numbers import is_plain_digits
 
 THREAD_SUBJECT = "lead"
 
@@ -78,23 +79,26 @@ def propose(
     lead_id: str, seller_id: str, caller_id: str, *, price: int, days: int, message: str | None, now: datetime
 ) -> dict[str, Any]:
     """The buyer or the seller proposes new terms; the other side may accept them."""
+    from chalicelib.leads.views import load_lead
+
     bid = _bid_for_party(lead_id, seller_id, caller_id)
     side = rules.side_of(caller_id, bid.buyer_id, seller_id)
     rules.require_negotiating(bid.status)
     rules.require_may_propose(bid.rounds)
+    currency = load_lead(lead_id).currency  # a proposal is in the lead's currency as it is now
     number = bid.rounds + 1
     proposal = LeadProposal(
         bid_key(lead_id, seller_id), number, proposed_by=side, price=price, days=days, message=message, created_at=now
     )
     try:
         with write_transaction() as transaction:
-            transaction.condition_check(Lead, lead_id, condition=Lead.status == OPEN)
+            transaction.condition_check(Lead, lead_id, condition=(Lead.status == OPEN) & (Lead.currency == currency))
             transaction.save(proposal, condition=LeadProposal.number.does_not_exist())
             transaction.update(
                 bid,
                 actions=[
                     LeadBid.rounds.set(number), LeadBid.price.set(price), LeadBid.days.set(days),
-                    LeadBid.proposed_by.set(side), LeadBid.updated_at.set(now),
+                    LeadBid.proposed_by.set(side), LeadBid.currency.set(currency), LeadBid.updated_at.set(now),
                 ],
                 condition=(LeadBid.rounds == bid.rounds) & (LeadBid.status == rules.NEGOTIATING),
             )  # fmt: skip
@@ -102,6 +106,7 @@ def propose(
         raise Conflict("The negotiation moved on meanwhile (or the lead closed); load it and retry.",
                        code="changed_concurrently") from None  # fmt: skip
     bid.rounds, bid.price, bid.days, bid.proposed_by, bid.updated_at = number, price, days, side, now
+    bid.currency = currency
     _record(thread_id_of(lead_id, seller_id), bid, proposal, now)
     return bid_view(bid, _proposals(lead_id, seller_id), thread_id=thread_id_of(lead_id, seller_id))
 
@@ -125,6 +130,9 @@ def accept(lead_id: str, seller_id: str, caller_id: str, *, round_seen: int | No
         raise Conflict("The terms changed since you read them; read them again.", code="terms_changed")
     if lead.status != OPEN:
         raise Conflict("Another seller's terms were accepted for this lead.", code="lead_not_open")
+    if lead.currency != bid.currency:  # the buyer changed the lead's currency after this bid
+        raise Conflict(f"These terms are in {bid.currency} but the lead is now in {lead.currency}; propose terms "
+                       f"again first.", code="currency_changed")  # fmt: skip
     stage = rules.seller_stage(rules.ACCEPTED)
     try:
         with write_transaction() as transaction:
@@ -135,7 +143,7 @@ def accept(lead_id: str, seller_id: str, caller_id: str, *, round_seen: int | No
                     Lead.days.set(bid.days), Lead.accepted_at.set(now), Lead.updated_at.set(now),
                     Lead.buyer_stage.set(buyer_stage_key(AWAITING_PAYMENT, lead.created_at, lead_id)),
                 ],
-                condition=Lead.status == OPEN,  # and, as for every update of a Lead, its version
+                condition=(Lead.status == OPEN) & (Lead.currency == bid.currency),  # and, as always, its version
             )  # fmt: skip
             transaction.update(
                 bid,
@@ -201,12 +209,13 @@ def set_seller_stage(lead: Lead, stage: str, now: datetime) -> None:
     """Keep the hired seller's dashboard in step with the contract (in progress, completed, ended)."""
     if lead.seller_id is None:
         return
-    bid = LeadBid(lead.lead_id, lead.seller_id)
+    bid = LeadBid.get(lead.lead_id, lead.seller_id, consistent_read=True)
+    if bid.seller_stage.startswith(f"{stage}#"):
+        return
     bid.update(
-        actions=[LeadBid.seller_stage.set(f"{stage}#{lead.created_at.astimezone(UTC).isoformat()}#{lead.lead_id}"),
+        actions=[LeadBid.seller_stage.set(_stage_key(stage, bid.created_at, lead.lead_id)),
                  LeadBid.updated_at.set(now)],
-        condition=LeadBid.status == rules.ACCEPTED,
-        add_version_condition=False,  # a stage label only: whatever else changed meanwhile stands
+        condition=LeadBid.status == rules.ACCEPTED,  # and its version, as read
     )  # fmt: skip
 
 
@@ -240,7 +249,10 @@ def my_bids(seller_id: str, *, stage: str | None, limit: str | None, cursor: str
     if stage not in ("requested", "in_progress", "completed", "ended"):
         raise InvalidInput("'stage' is requested, in_progress, completed or ended.",
                            [FieldProblem("stage", "invalid_choice", "Unknown stage.")])  # fmt: skip
-    size = int(limit) if limit and limit.isdigit() and 1 <= int(limit) <= 100 else 20
+    if limit is not None and not (is_plain_digits(limit) and 1 <= int(limit) <= 100):
+        raise InvalidInput("'limit' is a whole number from 1 to 100.",
+                           [FieldProblem("limit", "out_of_range", "Use 1 to 100.")])  # fmt: skip
+    size = int(limit) if limit is not None else 20
     scope = f"bids:{seller_id}:{stage}"
     page = LeadBid.by_seller.query(
         seller_id, LeadBid.seller_stage.startswith(f"{stage}#"), scan_index_forward=False, limit=size,

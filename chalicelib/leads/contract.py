@@ -156,17 +156,10 @@ def cancel(lead_id: str, buyer_id: str, *, now: datetime) -> dict[str, Any]:
     """Before paying, the buyer may cancel at any time; after paying, once the deadline has passed
     undelivered, with a full refund."""
     from chalicelib.leads.views import lead_view
-    from chalicelib.payments.card_payments import (
-        AWAITING_CONFIRMATION,
-        find_payment,
-        payment_id_for,
-        refund_payment,
-        release_hold,
-    )
-    from chalicelib.payments.charge import AUTHORISED
 
     lead = _lead_of_buyer(lead_id, buyer_id)
     if lead.status == CANCELLED:
+        _give_everything_back(lead_id, now)  # a retry: finish what the first attempt left undone
         return lead_view(lead, viewer_id=buyer_id, now=now)
     if lead.status == IN_PROGRESS:
         if lead.due_at is None or now < lead.due_at:
@@ -177,13 +170,7 @@ def cancel(lead_id: str, buyer_id: str, *, now: datetime) -> dict[str, Any]:
         raise Conflict(f"This lead is {lead.status}; it cannot be cancelled.", code="not_cancellable")
     _change(lead, CANCELLED, now, cancelled_at=now)
     set_seller_stage(lead, "ended", now)
-    refunded = 0
-    payment = find_payment(payment_id_for(f"lead:{lead_id}"))  # also a hold still awaiting 3-D Secure
-    if payment is not None and payment.status in (AUTHORISED, AWAITING_CONFIRMATION):
-        release_hold(payment.payment_id, gateway=runtime.stripe_gateway(), now=now)
-    elif payment is not None and payment.captured > payment.refunded:
-        refunded = payment.captured - payment.refunded
-        refund_payment(payment.payment_id, refunded, gateway=runtime.stripe_gateway(), now=now)
+    refunded = _give_everything_back(lead_id, now)
     text = "The buyer cancelled" + (f" after the deadline passed undelivered; {refunded} refunded in full." if
                                     refunded else " before paying.")  # fmt: skip
     record_lead_event(lead, str(lead.seller_id), "cancelled", text, now, payment_id=lead.payment_id)
@@ -218,10 +205,13 @@ def resolve_dispute(lead_id: str, caller: Any, *, outcome: str, now: datetime) -
     """An operator decides a dispute from its evidence: for the seller (the work stands: earnings
     released, lead completed without stars) or for the buyer (refunded in full, lead cancelled)."""
     from chalicelib.leads.views import lead_view, load_lead
-    from chalicelib.payments.card_payments import get_payment, refund_payment, unfreeze_after_dispute
+    from chalicelib.payments.card_payments import unfreeze_after_dispute
 
     caller.require_admin("decide disputes")
     lead = load_lead(lead_id)
+    if lead.status == CANCELLED and lead.disputed_at is not None and outcome == "buyer":
+        _give_everything_back(lead_id, now)  # a retry of this decision: finish the refund
+        return lead_view(lead, viewer_id=caller.account_id, now=now)
     if lead.status != DISPUTED:
         raise Conflict(f"This lead is {lead.status}; there is no open dispute.", code="not_disputed")
     if lead.payment_id is not None:
@@ -231,14 +221,35 @@ def resolve_dispute(lead_id: str, caller: Any, *, outcome: str, now: datetime) -
     else:
         _change(lead, CANCELLED, now, cancelled_at=now)
         set_seller_stage(lead, "ended", now)
-        if lead.payment_id is not None:
-            payment = get_payment(lead.payment_id)
-            if payment.captured > payment.refunded:
-                refund_payment(payment.payment_id, payment.captured - payment.refunded,
-                               gateway=runtime.stripe_gateway(), now=now)  # fmt: skip
+        _give_everything_back(lead_id, now)
         record_lead_event(lead, str(lead.seller_id), "dispute-buyer",
                           "The dispute was decided for the buyer: refunded in full.", now)  # fmt: skip
     return lead_view(lead, viewer_id=caller.account_id, now=now)
+
+
+def _give_everything_back(lead_id: str, now: datetime) -> int:
+    """The lead is cancelled: release a hold (also one still awaiting 3-D Secure) or refund what is not
+    refunded yet. Idempotent: a retry does only what is missing. Returns the amount refunded now."""
+    from chalicelib.payments.card_payments import (
+        AWAITING_CONFIRMATION,
+        find_payment,
+        payment_id_for,
+        refund_payment,
+        release_hold,
+    )
+    from chalicelib.payments.charge import AUTHORISED, CAPTURED
+
+    payment = find_payment(payment_id_for(f"lead:{lead_id}"))
+    if payment is None:
+        return 0
+    if payment.status in (AUTHORISED, AWAITING_CONFIRMATION):
+        release_hold(payment.payment_id, gateway=runtime.stripe_gateway(), now=now)
+        return 0
+    owed = payment.captured - payment.refunded
+    if payment.status == CAPTURED and owed > 0:
+        refund_payment(payment.payment_id, owed, gateway=runtime.stripe_gateway(), now=now)
+        return owed
+    return 0
 
 
 # ---------------------------------------------------------------- writing

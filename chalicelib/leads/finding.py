@@ -21,6 +21,7 @@ from chalicelib.leads.views import buyers_lead, entry_card
 from chalicelib.models.lead import LeadSkillEntry, SellerSkill
 from chalicelib.money.currency import is_currency
 from chalicelib.web.cursors import decode_cursor, encode_cursor
+from chalicelib.web.numbers import is_plain_digits
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -142,7 +143,7 @@ def parse_lead_search(params: Mapping[str, str | None], own_skills: Callable[[],
         raw = params.get(name)
         if raw is None:
             return None
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not is_plain_digits(raw) or not low <= int(raw) <= high:
             problems.append(
                 FieldProblem(name, "invalid_number", f"'{name}' must be a whole number from {low} to {high}.")
             )

@@ -23,6 +23,7 @@ from chalicelib.models.conditions import cancelled_items
 from chalicelib.models.lead import Lead, LeadAttachment
 from chalicelib.uploads.attachments import check_attachment
 from chalicelib.web.cursors import decode_cursor, encode_cursor
+from chalicelib.web.numbers import is_plain_digits
 
 if TYPE_CHECKING:
     from chalicelib.leads.schemas import AttachmentInput, LeadInput
@@ -150,7 +151,7 @@ def parse_mine(stage: str | None, limit: str | None) -> tuple[str, int]:
 def page_size(raw: str | None, problems: list[FieldProblem]) -> int:
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    if not is_plain_digits(raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         problems.append(
             FieldProblem("limit", "invalid_number", f"'limit' must be a whole number from 1 to {MAX_PAGE_SIZE}.")
         )

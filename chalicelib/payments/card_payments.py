@@ -72,8 +72,8 @@ def authorise_hold(
     client must still confirm the card in the browser or app, the client secret to do it with."""
     payment_id = payment_id_for(purpose)
     existing = find_payment(payment_id)
-    if existing is not None and existing.status in (AUTHORISED, AWAITING_CONFIRMATION):
-        return existing, None
+    if existing is not None and existing.status != FAILED:
+        return existing, None  # held, awaiting, captured or released: never a second hold for one purpose
     customer_id = ensure_customer(get_account(client_id), gateway)
     hold = gateway.create_hold(
         payment_id, customer_id, amount, currency, payment_method_id, {"purpose": purpose, "expert_id": expert_id}
@@ -93,7 +93,10 @@ def authorise_hold(
     except PutError as error:
         if not condition_failed(error):
             raise
-        return get_payment(payment_id), None
+        kept = get_payment(payment_id)  # a concurrent attempt recorded its hold first
+        if kept.stripe_payment_intent_id != hold.intent_id:
+            gateway.cancel_hold(hold.intent_id, payment_id)  # ours would be held on the card, owned by nothing
+        return kept, None
     return payment, hold.client_secret if status == AWAITING_CONFIRMATION else None
 
 

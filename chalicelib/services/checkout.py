@@ -28,6 +28,7 @@ from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, Payme
 from chalicelib.models.checkout import ServiceCheckout
 from chalicelib.models.conditions import condition_failed
 from chalicelib.models.service import ExpertService
+from chalicelib.web.logs import log_error
 
 if TYPE_CHECKING:
     from chalicelib.conversations.schemas import CheckoutInput
@@ -117,18 +118,26 @@ def release_unaccepted_holds(now: datetime) -> ExpiryRun:
     for day in days_up_to(now, _LOOKBACK_DAYS):
         for key in ServiceCheckout.hold_expiry.query(day, ServiceCheckout.hold_expires_at <= time_key(now)):
             due += 1
-            checkout = _find(key.checkout_id)
-            if checkout is None:
-                continue
-            if checkout.status != AWAITING_EXPERT:
-                _finish(checkout, now)  # what an earlier answer or run left undone
-                continue
             try:
-                _answer(checkout, EXPIRED, now)
-            except Conflict:
-                continue  # the expert answered meanwhile
-            released += 1
+                released += _expire(key.checkout_id, now)
+            except Exception as error:  # one checkout's failure must not stop the others; the next run retries
+                log_error("checkout hold expiry failed", checkout_id=key.checkout_id, error=repr(error))
     return ExpiryRun(due=due, released=released)
+
+
+def _expire(checkout_id: str, now: datetime) -> int:
+    """1 if this run released the checkout's hold, else 0."""
+    checkout = _find(checkout_id)
+    if checkout is None:
+        return 0
+    if checkout.status != AWAITING_EXPERT:
+        _finish(checkout, now)  # what an earlier answer or run left undone
+        return 0
+    try:
+        _answer(checkout, EXPIRED, now)
+    except Conflict:
+        return 0  # the expert answered meanwhile
+    return 1
 
 
 def checkout_view(checkout: ServiceCheckout) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 import urllib3
 
 from chalicelib.models.appointment import Appointment
@@ -81,3 +82,27 @@ def test_a_client_who_cancels_before_confirming_the_card_leaves_no_hold_behind(a
     )  # fmt: skip
     assert [intent.status for intent in holds(cast)] == ["canceled"]
     assert f"{MONDAY}T10:00:00Z" in slot_starts(api, cast)
+
+
+def test_the_agenda_never_lets_go_of_a_hold_the_client_confirmed_while_it_was_looking(
+    api: Any, cast: Cast, local_stripe_url: str, monkeypatch: Any
+) -> None:
+    import chalicelib.bookings.book as booking_module
+    from chalicelib.bookings.book import recover_stuck_booking
+    from chalicelib.errors import Conflict
+    from chalicelib.payments.card_payments import get_payment
+
+    booking = book(api, cast, cast.client, "10:00", number=THREE_D_SECURE_CARD).json_body
+    stale_item = Appointment.get(booking["appointment_id"])  # what the agenda read: awaiting the card
+    stale_payment = get_payment(stale_item.payment_id)
+    authenticate(local_stripe_url, booking, success=True)
+    confirmed = api.post(f"/bookings/{booking['appointment_id']}/confirm-card", headers=cast.client.auth)
+    assert confirmed.json_body["status"] == "confirmed"
+
+    with monkeypatch.context() as patched:
+        patched.setattr(booking_module, "_current_hold", lambda item, now: stale_payment)
+        with pytest.raises(Conflict):
+            recover_stuck_booking(stale_item, NOW + timedelta(minutes=16))
+
+    assert Appointment.get(booking["appointment_id"]).status == "confirmed"
+    assert [intent.status for intent in holds(cast)] == ["requires_capture"]

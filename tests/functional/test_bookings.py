@@ -205,3 +205,10 @@ def test_a_service_without_an_upfront_hold_is_booked_without_a_card(api: Any, ca
     assert booked.status_code == 201, booked.json_body
     assert (booked.json_body["status"], booked.json_body["amount"]) == ("confirmed", None)
     assert holds(cast) == []
+
+
+@pytest.mark.parametrize("path", ["/bookings", "/leads/mine", "/conversations", "/sellers/me/bids"])
+def test_a_page_size_written_in_other_digits_is_a_clear_400_not_a_crash(api: Any, cast: Cast, path: str) -> None:
+    response = api.get(f"{path}?limit=%C2%B2", headers=cast.client.auth)  # "²": a digit to str.isdigit, not to int
+
+    assert response.status_code == 400, response.json_body

@@ -304,3 +304,43 @@ def test_a_buyer_who_cancels_while_the_bank_check_is_pending_leaves_no_hold_behi
     assert (cancelled.status_code, cancelled.json_body["status"]) == (200, "cancelled")
     intents = deal.stripe.v1.payment_intents.list(params={"limit": 100}).data
     assert [i.status for i in intents if i.metadata.to_dict().get("purpose") == f"lead:{deal.lead_id}"] == ["canceled"]
+
+
+def test_a_cancellation_whose_refund_failed_is_finished_by_the_buyers_retry(
+    api: Any, deal: LeadCast, monkeypatch: Any
+) -> None:
+    import chalicelib.payments.card_payments as card_payments
+
+    lead = hire(api, deal, price=50_000, days=10)
+    at(NOW + timedelta(days=11))
+
+    def stripe_down(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("Stripe did not answer")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(card_payments, "refund_payment", stripe_down)
+        failed = call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/cancel")
+    retried = call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/cancel")
+
+    assert failed.status_code == 500
+    assert (retried.status_code, retried.json_body["status"]) == (200, "cancelled")
+    payment = Payment.get(lead["payment_id"])
+    assert (payment.captured, payment.refunded) == (50_000, 50_000)
+    assert call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/cancel").status_code == 200
+    assert Payment.get(lead["payment_id"]).refunded == 50_000  # not twice
+
+
+def test_terms_made_before_the_buyer_changed_the_leads_currency_cannot_be_accepted(api: Any, deal: LeadCast) -> None:
+    from tests.functional.lead_builders import lead_body
+
+    bid(api, deal, deal.seller, 50_000, 10)
+    edited = call(api, deal.buyer, "put", f"/leads/{deal.lead_id}", lead_body(skills=["python", "aws"], currency="GBP"))
+    assert edited.status_code == 200, edited.json_body
+
+    refused = accept(api, deal, deal.buyer, deal.seller)
+    proposed = propose(api, deal, deal.seller, deal.seller, 40_000, 10)
+    accepted = accept(api, deal, deal.buyer, deal.seller)
+
+    assert (refused.status_code, refused.json_body["error"]["code"]) == (409, "currency_changed")
+    assert proposed.json_body["currency"] == "GBP"
+    assert (accepted.status_code, accepted.json_body["currency"], accepted.json_body["price"]) == (200, "GBP", 40_000)
