@@ -11,7 +11,7 @@ revision-checked write, so running the job twice, or two at once, does each step
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from chalicelib.bookings.agenda_rules import (
     AWAITING_CARD,
@@ -29,9 +29,10 @@ from chalicelib.bookings.agenda_rules import (
 )
 from chalicelib.bookings.announce import announce
 from chalicelib.bookings.card_settlement import capture_before_hold_lapses, settle
-from chalicelib.bookings.records import agenda_state, index_stamp, load, save_change
+from chalicelib.bookings.records import agenda_state, load, save_change
 from chalicelib.errors import Conflict
 from chalicelib.models.appointment import Appointment
+from chalicelib.timestamps import sortable_utc, utc_days_back
 from chalicelib.web.logs import log_error
 
 LOOK_BACK_DAYS = 7  # entries missed by this many days of downtime are still found
@@ -60,11 +61,9 @@ def run_booking_agenda(now: datetime) -> AgendaOutcome:
 
 
 def due_appointments(now: datetime) -> list[str]:
-    today = now.astimezone(UTC).date()
     found: list[str] = []
-    for back in range(LOOK_BACK_DAYS, -1, -1):
-        day = (today - timedelta(days=back)).isoformat()
-        entries = Appointment.agenda.query(day, Appointment.agenda_at <= index_stamp(now))
+    for day in utc_days_back(now, LOOK_BACK_DAYS):
+        entries = Appointment.agenda.query(day, Appointment.agenda_at <= sortable_utc(now))
         found += [entry.appointment_id for entry in entries]
     return found
 

@@ -20,9 +20,9 @@ from chalicelib.bookings.agenda_rules import (
 )
 from chalicelib.bookings.announce import announce
 from chalicelib.bookings.card_settlement import settle
-from chalicelib.bookings.records import appointment_view, delete_locks, lock_keys_of, participant_of, save_change
+from chalicelib.bookings.records import appointment_view, freeing_time, participant_of, save_change
 from chalicelib.errors import Conflict, Forbidden
-from chalicelib.models.appointment import Appointment, FreeConsultation
+from chalicelib.models.appointment import Appointment
 
 
 def approve(appointment_id: str, caller_id: str, *, now: datetime) -> dict[str, Any]:
@@ -54,14 +54,8 @@ def expire_request(item: Appointment, now: datetime) -> None:
 
 def end_request(item: Appointment, status: str, now: datetime) -> None:
     """Declined or expired: the time is freed, the free consultation given back, the hold released."""
-    keys = lock_keys_of(item)
+    free = freeing_time(item, give_back_free_consultation=True)
     item.status, item.charged = status, 0
-
-    def free(transaction: Any) -> None:
-        delete_locks(transaction, item, keys)
-        if item.kind == "free_consultation":
-            transaction.delete(FreeConsultation(f"{item.client_id}#{item.expert_id}"))
-
     save_change(item, now, extra=free)
     settle(item, now)
     announce(item, status, now=now)

@@ -36,7 +36,15 @@ from chalicelib.availability.manage import rules_of
 from chalicelib.availability.rules import available_slots
 from chalicelib.bookings.agenda_rules import AWAITING_CARD, CONFIRMED, HOLDING, REQUESTED, reminders_already_past
 from chalicelib.bookings.announce import announce
-from chalicelib.bookings.records import appointment_view, lock_keys_of, save_change, set_agenda, set_busy
+from chalicelib.bookings.records import (
+    appointment_view,
+    delete_locks,
+    free_consultation_marker,
+    lock_keys_of,
+    save_change,
+    set_agenda,
+    set_busy,
+)
 from chalicelib.bookings.time_locks import MAX_GRANULES, granules, lock_key, occupied_span
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRequired
 from chalicelib.models.appointment import Appointment, AppointmentLock, FreeConsultation
@@ -45,13 +53,13 @@ from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.service import ExpertService
+from chalicelib.payments.charge import AUTHORISED
 
 if TYPE_CHECKING:
     from chalicelib.bookings.schemas import BookingInput
     from chalicelib.models.payment import Payment
 
 PAID = "paid"
-AUTHORISED_STATUS = "authorised"  # chalicelib.payments.charge.AUTHORISED, without importing the money code here
 FREE_CONSULTATION = "free_consultation"
 LOCK_KEPT_FOR = timedelta(days=2)  # after its granule, DynamoDB's TTL may remove a lock
 _ATTEMPTS = 3  # a TransactionConflict (another transaction on the same lock in flight) is retried
@@ -126,7 +134,7 @@ def confirm_card(appointment_id: str, client_id: str, *, now: datetime) -> dict[
     if payment is None or payment.status == "failed":
         _release_and_undo(item, now)
         raise PaymentRequired("The card was not authorised; book again with another card.", code="card_declined")
-    if payment.status != AUTHORISED_STATUS:
+    if payment.status != AUTHORISED:
         raise Conflict("The card has not been confirmed yet; finish the bank's check first.", code="card_not_confirmed")
     _confirm_hold(item, payment.payment_id, availability_of(item.expert_id), now)
     announce(item, item.status, now=now)
@@ -155,7 +163,7 @@ def recover_stuck_booking(item: Appointment, now: datetime) -> None:
     ``awaiting_card`` past its window: keep it if its card hold is in place, else let the hold go
     and free the time. Idempotent."""
     payment = _current_hold(item, now)
-    if payment is not None and payment.status == AUTHORISED_STATUS:
+    if payment is not None and payment.status == AUTHORISED:
         _confirm_hold(item, payment.payment_id, availability_of(item.expert_id), now)
         announce(item, item.status, now=now)
         return
@@ -198,7 +206,7 @@ def _lock_and_save(item: Appointment, locked: list[datetime]) -> None:
                 transaction.save(item, condition=Appointment.appointment_id.does_not_exist())
                 labels.append("appointment")
                 if item.kind == FREE_CONSULTATION:
-                    marker = FreeConsultation(pair_of(item), appointment_id=item.appointment_id)
+                    marker = free_consultation_marker(item)
                     transaction.save(marker, condition=FreeConsultation.pair.does_not_exist())
                     labels.append("marker")
                 for granule in locked:
@@ -262,9 +270,7 @@ def _undo(item: Appointment) -> None:
     """The hold failed: delete the appointment and its locks in one transaction, so the slot is free again."""
     with write_transaction() as transaction:
         transaction.delete(item, condition=Appointment.status.is_in(HOLDING, AWAITING_CARD))
-        for key in lock_keys_of(item):
-            lock = AppointmentLock(key)
-            transaction.delete(lock, condition=AppointmentLock.appointment_id == item.appointment_id)
+        delete_locks(transaction, item, lock_keys_of(item))
 
 
 # ---------------------------------------------------------------- reading and checking
@@ -293,7 +299,3 @@ def _expert(expert_id: str) -> ExpertProfile:
         return ExpertProfile.get(expert_id)
     except DoesNotExist:
         raise NotFound("No expert has this id.", code="expert_not_found") from None
-
-
-def pair_of(item: Appointment) -> str:
-    return f"{item.client_id}#{item.expert_id}"

@@ -16,14 +16,12 @@ from chalicelib.bookings.announce import announce
 from chalicelib.bookings.card_settlement import settle
 from chalicelib.bookings.records import (
     appointment_view,
-    delete_locks,
-    lock_keys_of,
+    freeing_time,
     participant_of,
     policy_of,
     save_change,
 )
 from chalicelib.errors import Conflict
-from chalicelib.models.appointment import FreeConsultation
 
 
 def cancel_booking(appointment_id: str, caller_id: str, *, now: datetime) -> dict[str, Any]:
@@ -42,15 +40,10 @@ def cancel_booking(appointment_id: str, caller_id: str, *, now: datetime) -> dic
     charge = 0
     if item.status == CONFIRMED and item.amount:
         charge = policy_of(item).cancellation_charge(item.amount, start=item.start, now=now, by_expert=by_expert)
-    keys = lock_keys_of(item)
+    # The expert's cancellation gives the client their free consultation back; the client's does not.
+    free = freeing_time(item, give_back_free_consultation=by_expert)
     item.status, item.cancelled_by, item.charged = CANCELLED, caller_id, charge
     item.sequence += 1  # the calendar's CANCEL supersedes the invite
-
-    def free(transaction: Any) -> None:
-        delete_locks(transaction, item, keys)
-        if item.kind == "free_consultation" and by_expert:  # the client may book their free consultation again
-            transaction.delete(FreeConsultation(f"{item.client_id}#{item.expert_id}"))
-
     save_change(item, now, extra=free)
     settle(item, now)
     announce(item, "cancelled", now=now)

@@ -27,7 +27,7 @@ from chalicelib.accounts.account_records import get_account
 from chalicelib.bookings.agenda_rules import APPROVAL_WINDOW, approval_deadline
 from chalicelib.mail.send import Attachment, send_email, sender_address
 from chalicelib.models.appointment import Appointment
-from chalicelib.sessions.receipts import money
+from chalicelib.money.currency import format_money
 from chalicelib.web.logs import log_error, log_info
 
 PRODID = "-//Parley//Appointments//EN"
@@ -242,7 +242,7 @@ def _footer(item: Appointment) -> list[str]:
 
 def _amount(item: Appointment) -> str | None:
     if item.amount and item.currency:
-        return money(int(item.amount), item.currency)
+        return format_money(int(item.amount), item.currency)
     return None
 
 
@@ -355,7 +355,7 @@ _CANCEL_NOTE = "The attached update removes it from your calendar."
 def _cancellation_charge(item: Appointment, person: Person) -> str | None:
     if not (item.amount and item.currency):
         return None  # nothing was held: a free consultation
-    held, charged = money(int(item.amount), item.currency), money(int(item.charged or 0), item.currency)
+    held, charged = format_money(int(item.amount), item.currency), format_money(int(item.charged or 0), item.currency)
     if person.role == "client":
         if not item.charged:
             return f"You were not charged; the {held} held on your card was released."

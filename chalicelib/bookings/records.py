@@ -8,7 +8,7 @@ agenda job, say) can therefore never both act on the same state: the second gets
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -24,9 +24,9 @@ from chalicelib.bookings.agenda_rules import (
 from chalicelib.bookings.cancellation_policy import CancellationPolicy
 from chalicelib.bookings.time_locks import granules, lock_key, occupied_span
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.models.appointment import Appointment, AppointmentLock
+from chalicelib.models.appointment import Appointment, AppointmentLock, FreeConsultation
 from chalicelib.models.base import write_transaction
-from chalicelib.timestamps import utc_text
+from chalicelib.timestamps import sortable_utc, utc_day, utc_text
 
 
 def load(appointment_id: str) -> Appointment:
@@ -63,14 +63,14 @@ def set_agenda(item: Appointment) -> None:
     if due is None:
         item.agenda_day = item.agenda_at = None
     else:
-        item.agenda_day, item.agenda_at = due.astimezone(UTC).date().isoformat(), index_stamp(due)
+        item.agenda_day, item.agenda_at = utc_day(due), sortable_utc(due)
 
 
 def set_busy(item: Appointment) -> None:
     """In the busy index while it holds the expert's time, out of it afterwards."""
     if item.status in HOLDS_TIME:
-        item.busy_expert_id, item.busy_start = item.expert_id, index_stamp(item.start)
-        item.busy_end = index_stamp(item.end)
+        item.busy_expert_id, item.busy_start = item.expert_id, sortable_utc(item.start)
+        item.busy_end = sortable_utc(item.end)
     else:
         item.busy_expert_id = item.busy_start = item.busy_end = None
 
@@ -104,6 +104,25 @@ def lock_keys_of(item: Appointment) -> list[str]:
 def delete_locks(transaction: TransactWrite, item: Appointment, keys: list[str]) -> None:
     for key in keys:
         transaction.delete(AppointmentLock(key), condition=AppointmentLock.appointment_id == item.appointment_id)
+
+
+def free_consultation_marker(item: Appointment) -> FreeConsultation:
+    """The client's one free consultation with this expert (one item per client and expert)."""
+    return FreeConsultation(f"{item.client_id}#{item.expert_id}", appointment_id=item.appointment_id)
+
+
+def freeing_time(item: Appointment, *, give_back_free_consultation: bool) -> Any:
+    """The writes that free a booking's time, for ``save_change(extra=...)``: its locks (as it held them
+    when read) and, if the client is to get it back, their free-consultation marker."""
+    keys = lock_keys_of(item)
+    give_back = give_back_free_consultation and item.kind == "free_consultation"
+
+    def free(transaction: TransactWrite) -> None:
+        delete_locks(transaction, item, keys)
+        if give_back:
+            transaction.delete(free_consultation_marker(item))
+
+    return free
 
 
 def appointment_view(item: Appointment, now: datetime | None = None) -> dict[str, Any]:
@@ -144,8 +163,3 @@ def appointment_view(item: Appointment, now: datetime | None = None) -> dict[str
         if now is not None:
             view["waiting_seconds"] = max(0, int((now - item.created_at).total_seconds()))
     return view
-
-
-def index_stamp(instant: datetime) -> str:
-    """How instants are written in index keys (``+00:00``, so they sort as time)."""
-    return instant.astimezone(UTC).isoformat()

@@ -15,9 +15,10 @@ from datetime import datetime
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.accounts.account_records import get_account
-from chalicelib.conversations.rules import ANSWER_WITHIN, days_up_to, time_key, waiting_seconds
+from chalicelib.conversations.rules import ANSWER_WITHIN, waiting_seconds
 from chalicelib.models.conditions import condition_failed
 from chalicelib.models.conversation import Conversation
+from chalicelib.timestamps import sortable_utc, utc_days_back
 
 LOOKBACK_DAYS = 3  # runs that were missed for up to three days are caught up
 
@@ -33,8 +34,8 @@ class ReminderRun:
 def remind_waiting_experts(now: datetime, send: SendEmail | None = None) -> ReminderRun:
     deliver = send or _ses_sender()
     due = reminded = 0
-    for day in days_up_to(now, LOOKBACK_DAYS):
-        for key in Conversation.remind_due.query(day, Conversation.remind_at <= time_key(now)):
+    for day in utc_days_back(now, LOOKBACK_DAYS):
+        for key in Conversation.remind_due.query(day, Conversation.remind_at <= sortable_utc(now)):
             due += 1
             thread = Conversation(key.thread_id)
             try:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.errors import FieldProblem, InvalidInput
+from chalicelib.timestamps import sortable_utc
 from chalicelib.web.numbers import is_plain_digits
 
 SUBJECTS = ("booking", "service_checkout", "lead")
@@ -42,22 +43,8 @@ def event_message_id(event_key: str) -> str:
     return "e-" + hashlib.sha256(event_key.encode()).hexdigest()[:32]
 
 
-def time_key(moment: datetime) -> str:
-    """A UTC instant as a string that sorts as time (fixed width, microseconds included)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def order_key(moment: datetime, item_id: str) -> str:
-    return f"{time_key(moment)}#{item_id}"
-
-
-def day_of(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d")
-
-
-def days_up_to(moment: datetime, days_back: int) -> list[str]:
-    """The UTC day of ``moment`` and the ``days_back`` days before it, oldest first."""
-    return [day_of(moment - timedelta(days=back)) for back in range(days_back, -1, -1)]
+    return f"{sortable_utc(moment)}#{item_id}"
 
 
 def preview(text: str) -> str:

@@ -25,19 +25,17 @@ from chalicelib.conversations.rules import (
     SYSTEM_SENDER,
     Waiting,
     after_message,
-    day_of,
     event_message_id,
     order_key,
     preview,
     thread_id_for,
-    time_key,
     waiting_seconds,
 )
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.conversation import Conversation, ConversationMember, ConversationMessage
-from chalicelib.timestamps import utc_text
+from chalicelib.timestamps import sortable_utc, utc_day, utc_text
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 
 __all__ = ["open_thread", "record_event", "thread_id_for"]
@@ -143,8 +141,8 @@ def _waiting_actions(thread: Conversation, sender_id: str, now: datetime) -> tup
     return [
         Conversation.waiting_on.set(after.on),
         Conversation.waiting_since.set(after.since),
-        Conversation.remind_day.set(day_of(after.remind_at)),
-        Conversation.remind_at.set(time_key(after.remind_at)),
+        Conversation.remind_day.set(utc_day(after.remind_at)),
+        Conversation.remind_at.set(sortable_utc(after.remind_at)),
     ], unchanged
 
 

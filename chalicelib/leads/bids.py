@@ -12,7 +12,7 @@ acceptance are recorded there as state changes, and all messages go through it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
@@ -20,12 +20,12 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.leads import bid_rules as rules
 from chalicelib.leads.open_entries import delete_entries
-from chalicelib.leads.states import AWAITING_PAYMENT, OPEN, buyer_stage_key
+from chalicelib.leads.states import AWAITING_PAYMENT, OPEN, buyer_stage_key, stage_key
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import condition_failed
 from chalicelib.models.lead import Lead
 from chalicelib.models.lead_bid import LeadBid, LeadProposal
-from chalicelib.money.currency import MINOR_UNITS_PER_MAJOR
+from chalicelib.money.currency import format_money
 from chalicelib.timestamps import utc_text
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 from chalicelib.web.numbers import is_plain_digits
@@ -52,7 +52,7 @@ def connect(
     bid = LeadBid(
         lead_id, seller_id, buyer_id=lead.buyer_id, lead_title=lead.title, currency=lead.currency,
         status=rules.NEGOTIATING, rounds=1, price=price, days=days, proposed_by=rules.SELLER,
-        seller_stage=_stage_key(rules.seller_stage(rules.NEGOTIATING), now, lead_id), created_at=now, updated_at=now,
+        seller_stage=stage_key(rules.seller_stage(rules.NEGOTIATING), now, lead_id), created_at=now, updated_at=now,
     )  # fmt: skip
     proposal = LeadProposal(
         bid_key(lead_id, seller_id), 1, proposed_by=rules.SELLER, price=price, days=days, message=message,
@@ -149,7 +149,7 @@ def accept(lead_id: str, seller_id: str, caller_id: str, *, round_seen: int | No
                 bid,
                 actions=[
                     LeadBid.status.set(rules.ACCEPTED), LeadBid.updated_at.set(now),
-                    LeadBid.seller_stage.set(_stage_key(stage, bid.created_at, lead_id)),
+                    LeadBid.seller_stage.set(stage_key(stage, bid.created_at, lead_id)),
                 ],
                 condition=(LeadBid.rounds == bid.rounds) & (LeadBid.status == rules.NEGOTIATING),
             )  # fmt: skip
@@ -213,7 +213,7 @@ def set_seller_stage(lead: Lead, stage: str, now: datetime) -> None:
     if bid.seller_stage.startswith(f"{stage}#"):
         return
     bid.update(
-        actions=[LeadBid.seller_stage.set(_stage_key(stage, bid.created_at, lead.lead_id)),
+        actions=[LeadBid.seller_stage.set(stage_key(stage, bid.created_at, lead.lead_id)),
                  LeadBid.updated_at.set(now)],
         condition=LeadBid.status == rules.ACCEPTED,  # and its version, as read
     )  # fmt: skip
@@ -332,8 +332,7 @@ def _record(thread_id: str, bid: LeadBid, proposal: LeadProposal, now: datetime)
 
 
 def _terms_text(prefix: str, bid: LeadBid) -> str:
-    whole, part = divmod(bid.price, MINOR_UNITS_PER_MAJOR)
-    return f"{prefix} {bid.currency} {whole}.{part:02d} in {bid.days} days"
+    return f"{prefix} {format_money(bid.price, bid.currency)} in {bid.days} days"
 
 
 def _end(bid: LeadBid, status: str, now: datetime) -> None:
@@ -341,7 +340,7 @@ def _end(bid: LeadBid, status: str, now: datetime) -> None:
         bid.update(
             actions=[
                 LeadBid.status.set(status), LeadBid.updated_at.set(now),
-                LeadBid.seller_stage.set(_stage_key("ended", bid.created_at, bid.lead_id)),
+                LeadBid.seller_stage.set(stage_key("ended", bid.created_at, bid.lead_id)),
             ],
             condition=LeadBid.status == rules.NEGOTIATING,
         )  # fmt: skip
@@ -367,7 +366,3 @@ def _find_bid(lead_id: str, seller_id: str) -> LeadBid | None:
 
 def _proposals(lead_id: str, seller_id: str) -> list[LeadProposal]:
     return list(LeadProposal.query(bid_key(lead_id, seller_id), consistent_read=True))
-
-
-def _stage_key(stage: str, created_at: datetime, lead_id: str) -> str:
-    return f"{stage}#{created_at.astimezone(UTC).isoformat()}#{lead_id}"

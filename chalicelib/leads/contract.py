@@ -14,7 +14,7 @@ has (``chalicelib.leads.lead_agenda``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
@@ -34,7 +34,8 @@ from chalicelib.leads.states import (
 )
 from chalicelib.models.base import write_transaction
 from chalicelib.models.lead import Lead
-from chalicelib.timestamps import utc_text
+from chalicelib.money.currency import format_money
+from chalicelib.timestamps import sortable_utc, utc_day, utc_text
 
 AUTO_ACCEPT_AFTER = timedelta(days=14)  # a buyer silent this long after delivery has accepted
 RELEASE_RETRY_AFTER = timedelta(minutes=5)
@@ -78,7 +79,8 @@ def pay(lead_id: str, buyer_id: str, payment_method_id: str, *, now: datetime) -
     due = now + timedelta(days=int(lead.days or 0))
     _change(lead, IN_PROGRESS, now, payment_id=payment.payment_id, paid_at=now, due_at=due)
     set_seller_stage(lead, "in_progress", now)
-    text = f"Paid {_money(lead)}; the platform holds it until the work is accepted. Deadline {utc_text(due)}."
+    paid = format_money(int(lead.price or 0), lead.currency)
+    text = f"Paid {paid}; the platform holds it until the work is accepted. Deadline {utc_text(due)}."
     record_lead_event(lead, str(lead.seller_id), "paid", text, now, payment_id=payment.payment_id)
     return lead_view(lead, viewer_id=buyer_id, now=now)
 
@@ -272,8 +274,7 @@ def _write_change(transaction: Any, lead: Lead, status: str, now: datetime, **fi
     for name, value in fields.items():
         actions.append(getattr(Lead, name).set(value))
     if agenda is not None:
-        actions += [Lead.agenda_day.set(agenda.astimezone(UTC).date().isoformat()),
-                    Lead.agenda_at.set(agenda.astimezone(UTC).isoformat())]  # fmt: skip
+        actions += [Lead.agenda_day.set(utc_day(agenda)), Lead.agenda_at.set(sortable_utc(agenda))]
     else:
         actions += [Lead.agenda_day.remove(), Lead.agenda_at.remove()]
     transaction.update(lead, actions=actions)  # on condition that its version is the one read (VersionAttribute)
@@ -315,10 +316,3 @@ def _check_stars(lead: Lead, stars: dict[str, int]) -> None:
     ]
     if problems:
         raise InvalidInput("Rate the seller in each skill the lead named, 1 to 5 stars.", problems)
-
-
-def _money(lead: Lead) -> str:
-    from chalicelib.money.currency import MINOR_UNITS_PER_MAJOR
-
-    whole, part = divmod(int(lead.price or 0), MINOR_UNITS_PER_MAJOR)
-    return f"{lead.currency} {whole}.{part:02d}"

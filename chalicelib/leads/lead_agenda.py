@@ -9,12 +9,13 @@ is conditioned on the lead's version, so however often the job runs, each lead c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from chalicelib.errors import Conflict
 from chalicelib.leads.contract import AUTO, complete, release_held_earnings
 from chalicelib.leads.states import COMPLETED, DELIVERED
 from chalicelib.models.lead import Lead
+from chalicelib.timestamps import sortable_utc, utc_days_back
 from chalicelib.web.logs import log_error
 
 LOOK_BACK_DAYS = 7
@@ -30,10 +31,8 @@ class LeadAgendaOutcome:
 
 def run_lead_agenda(now: datetime) -> LeadAgendaOutcome:
     outcome = LeadAgendaOutcome()
-    today = now.astimezone(UTC).date()
-    for back in range(LOOK_BACK_DAYS, -1, -1):
-        day = (today - timedelta(days=back)).isoformat()
-        for entry in Lead.agenda.query(day, Lead.agenda_at <= now.astimezone(UTC).isoformat()):
+    for day in utc_days_back(now, LOOK_BACK_DAYS):
+        for entry in Lead.agenda.query(day, Lead.agenda_at <= sortable_utc(now)):
             outcome.due += 1
             try:
                 _advance(Lead.get(entry.lead_id, consistent_read=True), now, outcome)

@@ -31,5 +31,10 @@ BUYER_STAGES = {
 }
 
 
+def stage_key(stage: str, created_at: datetime, lead_id: str) -> str:
+    """A dashboard index key: a stage's items, newest first when read backwards (buyers' and sellers')."""
+    return f"{stage}#{created_at.astimezone(UTC).isoformat()}#{lead_id}"
+
+
 def buyer_stage_key(status: str, created_at: datetime, lead_id: str) -> str:
-    return f"{BUYER_STAGES[status]}#{created_at.astimezone(UTC).isoformat()}#{lead_id}"
+    return stage_key(BUYER_STAGES[status], created_at, lead_id)

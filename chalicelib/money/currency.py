@@ -12,3 +12,9 @@ MINOR_UNITS_PER_MAJOR = 100
 
 def is_currency(code: str) -> bool:
     return code in CURRENCIES
+
+
+def format_money(amount: int, currency: str) -> str:
+    """``USD 90.00`` for 9000: how amounts read in emails, receipts and conversation events."""
+    whole, part = divmod(amount, MINOR_UNITS_PER_MAJOR)
+    return f"{currency} {whole}.{part:02d}"

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.errors import Conflict, DomainError, ProviderUnavailable
 from chalicelib.ledger.accounts import AVAILABLE, IN_TRANSIT, expert_account
 from chalicelib.ledger.posting import AlreadyDone, UnitOfWork
-from chalicelib.ledger.transactions import payout_reserve, payout_reverse, payout_settle
+from chalicelib.ledger.transactions import LedgerTransaction, payout_reserve, payout_reverse, payout_settle
 from chalicelib.models.conditions import transaction_conflicted
 from chalicelib.models.ledger import LedgerBalance
 from chalicelib.models.payout import Payout, PayoutAccount
@@ -166,48 +166,39 @@ def _transfer_and_settle(payout: Payout, gateway: PayoutGateway, now: datetime) 
 
 
 def _settle(payout: Payout, transfer_id: str, now: datetime) -> PayoutOutcome:
-    in_transit = expert_account(payout.expert_id, IN_TRANSIT)
-    for _ in range(MAX_ATTEMPTS):
-        unit = UnitOfWork(occurred_at=now)
-        unit.update(
-            payout,
-            [Payout.status.set(PAID), Payout.stripe_transfer_id.set(transfer_id), Payout.updated_at.set(now)],
-            condition=Payout.status == TRANSFERRING,
-        )
-        unit.post(
-            payout_settle(payout.payout_id, payout.expert_id, payout.currency, payout.amount), floor_zero=(in_transit,)
-        )
-        status = PAID if _committed(unit) else _status(payout.payout_id)
-        if status == PAID:
-            return PayoutOutcome(payout.payout_id, PAID_NOW, payout.amount, transfer_id)
-        if status == FAILED:
-            raise ReconciliationNeeded(
-                f"Stripe made transfer {transfer_id} for payout {payout.payout_id}, which is recorded as failed."
-            )
-    raise Conflict(f"Payout {payout.payout_id} could not be settled; retry.", code="changed_concurrently")
+    actions = [Payout.status.set(PAID), Payout.stripe_transfer_id.set(transfer_id), Payout.updated_at.set(now)]
+    posting = payout_settle(payout.payout_id, payout.expert_id, payout.currency, payout.amount)
+    contradiction = f"Stripe made transfer {transfer_id} for payout {payout.payout_id}, which is recorded as failed."
+    _record_outcome(payout, PAID, actions, posting, now, contradiction=contradiction)
+    return PayoutOutcome(payout.payout_id, PAID_NOW, payout.amount, transfer_id)
 
 
 def _fail(payout: Payout, reason: str, now: datetime) -> PayoutOutcome:
     reason = reason[:MAX_FAILURE_LENGTH]
+    actions = [Payout.status.set(FAILED), Payout.failure.set(reason), Payout.updated_at.set(now)]
+    posting = payout_reverse(payout.payout_id, payout.expert_id, payout.currency, payout.amount)
+    contradiction = f"Stripe refused payout {payout.payout_id} ({reason}), which is recorded as paid."
+    _record_outcome(payout, FAILED, actions, posting, now, contradiction=contradiction)
+    return PayoutOutcome(payout.payout_id, REFUSED, payout.amount, reason=reason)
+
+
+def _record_outcome(
+    payout: Payout, outcome: str, actions: list[Any], posting: LedgerTransaction, now: datetime, *, contradiction: str
+) -> None:
+    """Move a transferring payout to ``outcome`` (paid or failed) with its posting out of in-transit, in one
+    transaction; if another attempt got there first with the same outcome, that stands; with the other
+    outcome, Stripe and our records disagree and a person must look (``contradiction``)."""
     in_transit = expert_account(payout.expert_id, IN_TRANSIT)
     for _ in range(MAX_ATTEMPTS):
         unit = UnitOfWork(occurred_at=now)
-        unit.update(
-            payout,
-            [Payout.status.set(FAILED), Payout.failure.set(reason), Payout.updated_at.set(now)],
-            condition=Payout.status == TRANSFERRING,
-        )
-        unit.post(
-            payout_reverse(payout.payout_id, payout.expert_id, payout.currency, payout.amount), floor_zero=(in_transit,)
-        )
-        status = FAILED if _committed(unit) else _status(payout.payout_id)
-        if status == FAILED:
-            return PayoutOutcome(payout.payout_id, REFUSED, payout.amount, reason=reason)
-        if status == PAID:
-            raise ReconciliationNeeded(
-                f"Stripe refused payout {payout.payout_id} ({reason}), which is recorded as paid."
-            )
-    raise Conflict(f"Payout {payout.payout_id} could not be marked failed; retry.", code="changed_concurrently")
+        unit.update(payout, actions, condition=Payout.status == TRANSFERRING)
+        unit.post(posting, floor_zero=(in_transit,))
+        status = outcome if _committed(unit) else _status(payout.payout_id)
+        if status == outcome:
+            return
+        if status in (PAID, FAILED):
+            raise ReconciliationNeeded(contradiction)
+    raise Conflict(f"Payout {payout.payout_id} could not be recorded as {outcome}; retry.", code="changed_concurrently")
 
 
 def _find(pid: str) -> Payout | None:

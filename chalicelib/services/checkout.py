@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib import runtime
-from chalicelib.conversations.rules import day_of, days_up_to, time_key
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRequired
 from chalicelib.models.checkout import ServiceCheckout
 from chalicelib.models.conditions import condition_failed
 from chalicelib.models.service import ExpertService
+from chalicelib.timestamps import sortable_utc, utc_day, utc_days_back
 from chalicelib.web.logs import log_error
 
 if TYPE_CHECKING:
@@ -115,8 +115,8 @@ def release_unaccepted_holds(now: datetime) -> ExpiryRun:
     """Scheduled: holds the expert has not accepted in ``HOLD_KEPT_FOR`` are released. Reads only
     the checkouts that are due (the sparse ``hold-expiry`` index, one Query per day); safe to rerun."""
     due = released = 0
-    for day in days_up_to(now, _LOOKBACK_DAYS):
-        for key in ServiceCheckout.hold_expiry.query(day, ServiceCheckout.hold_expires_at <= time_key(now)):
+    for day in utc_days_back(now, _LOOKBACK_DAYS):
+        for key in ServiceCheckout.hold_expiry.query(day, ServiceCheckout.hold_expires_at <= sortable_utc(now)):
             due += 1
             try:
                 released += _expire(key.checkout_id, now)
@@ -229,7 +229,7 @@ def _create(
     )  # fmt: skip
     if payment_id:
         expires = now + HOLD_KEPT_FOR
-        checkout.hold_expiry_day, checkout.hold_expires_at = day_of(expires), time_key(expires)
+        checkout.hold_expiry_day, checkout.hold_expires_at = utc_day(expires), sortable_utc(expires)
     try:
         checkout.save(condition=ServiceCheckout.checkout_id.does_not_exist())
     except PutError as error:
@@ -256,10 +256,10 @@ def _hold(checkout_id: str, client_id: str, service: ExpertService, method: str 
 
 
 def _opened_text(service: ExpertService) -> str:
-    from chalicelib.sessions.receipts import money
+    from chalicelib.money.currency import format_money
 
     if service.upfront_hold:
-        return f"Checked out {service.name}; {money(service.upfront_hold, service.currency)} held on the card."
+        return f"Checked out {service.name}; {format_money(service.upfront_hold, service.currency)} held on the card."
     return f"Checked out {service.name}."
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalicelib.accounts.account_records import get_account
 from chalicelib.mail.send import send_email
 from chalicelib.models.session import CallSession
-from chalicelib.money.currency import MINOR_UNITS_PER_MAJOR
+from chalicelib.money.currency import format_money
 
 
 def send_receipts(item: CallSession) -> None:
@@ -23,28 +23,23 @@ def receipt_text(item: CallSession, *, for_expert: bool, other: str) -> str:
     currency = item.currency
     duration = _duration(item)
     if item.rate_per_minute is not None:
-        rate = f"{money(item.rate_per_minute, currency)} per minute"
+        rate = f"{format_money(item.rate_per_minute, currency)} per minute"
     else:
-        rate = f"{money(int(item.hourly_rate or 0), currency)} per hour"
+        rate = f"{format_money(int(item.hourly_rate or 0), currency)} per hour"
     lines = [
         f"Call with {other} ({item.media}), session {item.session_id}",
         f"Duration: {duration}",
         "Rate: free session (free session link)" if not item.paid else f"Rate: {rate}",
         f"Free minutes: {item.free_minutes}",
         f"Billed minutes: {item.billed_minutes or 0}",
-        f"Amount: {money(int(item.amount or 0), currency)}",
+        f"Amount: {format_money(int(item.amount or 0), currency)}",
     ]
     if for_expert:
         lines += [
-            f"Platform fee: {money(int(item.fee or 0), currency)}",
-            f"Your earnings: {money(int(item.earnings or 0), currency)}",
+            f"Platform fee: {format_money(int(item.fee or 0), currency)}",
+            f"Your earnings: {format_money(int(item.earnings or 0), currency)}",
         ]
     return "\n".join(lines) + "\n"
-
-
-def money(amount: int, currency: str) -> str:
-    whole, part = divmod(amount, MINOR_UNITS_PER_MAJOR)
-    return f"{currency} {whole}.{part:02d}"
 
 
 def _duration(item: CallSession) -> str:

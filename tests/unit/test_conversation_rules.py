@@ -11,14 +11,14 @@ from chalicelib.conversations.rules import (
     REMIND_AFTER,
     Waiting,
     after_message,
-    days_up_to,
     event_message_id,
     message_id_for,
     preview,
     thread_id_for,
-    time_key,
     waiting_seconds,
 )
+from chalicelib.timestamps import sortable_utc as time_key
+from chalicelib.timestamps import utc_days_back as days_up_to
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PARTIES = {"client_id": "grace", "expert_id": "ada"}
