@@ -53,6 +53,8 @@ class Payment(Model):
     stripe_payment_intent_id = UnicodeAttribute()
     release_shard = UnicodeAttribute(null=True)
     release_due_at = UnicodeAttribute(null=True)
+    capture_started_at = UTCDateTimeAttribute(null=True)  # the terms a capture started on, for its webhook
+    earnings_not_before = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()

@@ -132,28 +132,48 @@ def capture_payment(
     if amount == 0:
         return release_hold(payment_id, gateway=gateway, now=now)
     captured, posting = charge_of(payment).capture(amount)
+    payment = _note_capture_started(payment, now, earnings_not_before)
     gateway.capture(payment.stripe_payment_intent_id, amount, payment_id)
-    return record_capture(
-        payment, captured, posting, hold_days=hold_days, now=now, earnings_not_before=earnings_not_before
-    )
+    return record_capture(payment, captured, posting, hold_days=hold_days, now=now)
+
+
+def _note_capture_started(payment: Payment, now: datetime, earnings_not_before: datetime | None) -> Payment:
+    """Write down when and on what terms we capture, before asking Stripe to.
+
+    Stripe's ``payment_intent.succeeded`` webhook may record this capture before we do
+    (it arrives about a second later, or after our Lambda died between the two steps);
+    reading these terms, it writes the very item we would, so whichever write wins, the
+    earnings wait the same hold. A retry keeps the first attempt's terms.
+    """
+    if payment.capture_started_at is not None:
+        return payment
+    payment.capture_started_at = now
+    payment.earnings_not_before = earnings_not_before
+    try:
+        _save(payment)
+    except Conflict:
+        return get_payment(payment.payment_id)  # a concurrent attempt noted its terms first: go on with them
+    return payment
 
 
 def record_capture(
-    payment: Payment, captured: Charge, posting: LedgerTransaction, *, hold_days: int, now: datetime,
-    earnings_not_before: datetime | None = None,
-) -> Payment:  # fmt: skip
+    payment: Payment, captured: Charge, posting: LedgerTransaction, *, hold_days: int, now: datetime
+) -> Payment:
     """Write a capture Stripe has made: used by ``capture_payment`` and by the webhook that reports it.
 
-    Earnings wait ``hold_days`` and are then released by the hourly job, except for funds the
-    platform holds until the buyer accepts the work (``held_until_accepted``): those wait in
-    pending until ``release_earnings`` is called for them.
+    The capture is dated when we started it (``now`` only for a capture made outside our API,
+    say in Stripe's dashboard), so both writers write the same. Earnings wait ``hold_days``
+    (from the ``earnings_not_before`` noted at the start, when later) and are then released by
+    the hourly job, except for funds the platform holds until the buyer accepts the work
+    (``held_until_accepted``): those wait in pending until ``release_earnings`` is called for them.
     """
-    apply_charge(payment, captured, now)
+    captured_at = payment.capture_started_at or now
+    apply_charge(payment, captured, captured_at)
     if not held_until_accepted(payment.purpose):
-        due = max(now, earnings_not_before or now) + timedelta(days=hold_days)
+        due = max(captured_at, payment.earnings_not_before or captured_at) + timedelta(days=hold_days)
         payment.release_shard = str(shard_of(payment.payment_id))
         payment.release_due_at = due.isoformat()
-    return commit_payment(payment, posting, now)
+    return commit_payment(payment, posting, captured_at)
 
 
 def held_until_accepted(purpose: str) -> bool:

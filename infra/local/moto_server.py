@@ -3,7 +3,8 @@
     python -m infra.local.moto_server [-H 127.0.0.1] [-p 5000]
 
 Serves exactly the app ``python -m moto.server`` serves (every AWS service, ``/moto-api/``),
-in the same process, and one more route that moto does not have:
+in the same process, with DynamoDB requests served one at a time as isolated as DynamoDB's
+(``infra/local/moto_isolation.py``), and one more route that moto does not have:
 
 ``GET /_parley/outbox[?to=address]``
     every email SES accepted, oldest first, as JSON: ``{"emails": [{"index", "id", "from",
@@ -136,8 +137,12 @@ def with_outbox(app: WsgiApp) -> WsgiApp:
 
 
 def build_app() -> WsgiApp:
-    """moto's WSGI app as ``moto.server.main`` builds it, with the outbox route."""
+    """moto's WSGI app as ``moto.server.main`` builds it, with the outbox route and DynamoDB's isolation."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    from infra.local.moto_isolation import isolate_dynamodb_requests
+
+    isolate_dynamodb_requests()
 
     moto_app = DomainDispatcherApplication(create_backend_app)
     moto_app.debug = True  # type: ignore[attr-defined]

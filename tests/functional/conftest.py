@@ -22,6 +22,7 @@ from moto.server import ThreadedMotoServer
 from pynamodb.connection.base import Connection
 
 from chalicelib import runtime
+from infra.local.moto_isolation import isolate_dynamodb_requests
 from infra.local.provision import LocalAws, provision
 
 PASSWORD = "Correct-horse-42"
@@ -31,6 +32,7 @@ logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
+    isolate_dynamodb_requests()  # transactions atomic across threads, as in DynamoDB
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

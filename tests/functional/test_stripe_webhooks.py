@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.models.ledger import LedgerRecord
 from chalicelib.payments.card_payments import authorise_hold, capture_payment, get_payment
+from chalicelib.payments.earnings_release import release_matured_earnings
 from tests.functional.builders import register
 from tests.functional.conftest import WEBHOOK_SECRET, Users
 from tests.functional.money import balance, card, event, revenue, signed
@@ -118,3 +120,57 @@ def test_a_capture_whose_write_was_lost_is_posted_from_the_succeeded_event(
     _deliver(api, signed(event("evt_1", "payment_intent.succeeded", intent.to_dict()), WEBHOOK_SECRET))
     assert get_payment(payment.payment_id).captured == 4_000
     assert balance(EXPERT, "pending") == 3_600
+
+
+@pytest.fixture
+def webhook_first(api: Any, stripe_api: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A gateway whose capture is reported by Stripe's webhook before our own write of it lands."""
+    gateway = runtime.stripe_gateway()
+    capture = gateway.capture
+
+    def capture_then_deliver_the_webhook(intent_id: str, amount: int, key: str) -> None:
+        capture(intent_id, amount, key)
+        intent = stripe_api.v1.payment_intents.retrieve(intent_id).to_dict()
+        delivered = _deliver(api, signed(event(f"evt_{intent_id}", "payment_intent.succeeded", intent), WEBHOOK_SECRET))
+        assert delivered.json_body["outcome"] == "handled"
+
+    monkeypatch.setattr(gateway, "capture", capture_then_deliver_the_webhook)
+    return gateway
+
+
+def _held(users: Users, api: Any, stripe_api: Any, gateway: Any, *, at: Any) -> Any:
+    grace = users.sign_up("grace@example.com")
+    register(api, grace)
+    payment, _ = authorise_hold(
+        purpose="appointment:a1", client_id=grace.sub, expert_id=EXPERT, currency="USD", amount=10_000,
+        payment_method_id=card(stripe_api), commission_bps=1_000, gateway=gateway, now=at,
+    )  # fmt: skip
+    return payment
+
+
+def test_earnings_captured_days_ago_are_released_on_time_when_the_webhook_recorded_the_capture_first(
+    api: Any, users: Users, stripe_api: Any, webhook_first: Any
+) -> None:
+    nine_days_ago = runtime.now() - timedelta(days=9)
+    payment = _held(users, api, stripe_api, webhook_first, at=nine_days_ago)
+    capture_payment(payment.payment_id, 10_000, gateway=webhook_first, hold_days=7, now=nine_days_ago)
+
+    assert get_payment(payment.payment_id).release_due_at == (nine_days_ago + timedelta(days=7)).isoformat()
+    assert release_matured_earnings(runtime.now()).released == 1
+    assert (balance(EXPERT, "available"), balance(EXPERT, "pending")) == (9_000, 0)
+
+
+def test_an_appointment_charged_before_it_took_place_pays_after_it_even_when_the_webhook_recorded_the_capture(
+    api: Any, users: Users, stripe_api: Any, webhook_first: Any
+) -> None:
+    now = runtime.now()
+    appointment_end = now + timedelta(days=1)
+    payment = _held(users, api, stripe_api, webhook_first, at=now)
+    capture_payment(
+        payment.payment_id, 10_000, gateway=webhook_first, hold_days=7, now=now, earnings_not_before=appointment_end
+    )
+
+    captured = get_payment(payment.payment_id)
+    assert (captured.status, captured.captured) == ("captured", 10_000)
+    assert captured.release_due_at == (appointment_end + timedelta(days=7)).isoformat()
+    assert (balance(EXPERT, "pending"), LedgerRecord.count(f"capture:{payment.payment_id}")) == (9_000, 1)

@@ -7,7 +7,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.availability.rules import AvailabilityRules, LocalRange, Slot, available_slots, parse_range
@@ -265,9 +265,12 @@ def day_ranges(draw: st.DrawFn) -> list[LocalRange]:
 
 
 def boundary(day: date, minute: int, zone: ZoneInfo) -> datetime:
-    """A local wall-clock time in UTC as plain zoneinfo reads it (fold=0; a skipped time moves forward)."""
-    day, minute = day + timedelta(days=minute // 1440), minute % 1440
-    return datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=zone).astimezone(UTC)
+    """A local wall-clock time in UTC (fold=0 where it occurs twice); a time the clocks skip
+    is the moment the gap ends: the first wall-clock minute after it that exists."""
+    wall = datetime(day.year, day.month, day.day, tzinfo=zone) + timedelta(minutes=minute)
+    while wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        wall += timedelta(minutes=1)  # inside the spring-forward gap
+    return wall.astimezone(UTC)
 
 
 @settings(max_examples=150, deadline=None)
@@ -279,6 +282,10 @@ def boundary(day: date, minute: int, zone: ZoneInfo) -> datetime:
     before=st.integers(0, 60),
     after=st.integers(0, 60),
     length=st.sampled_from([15, 30, 45, 60, 90]),
+)
+@example(  # hours that begin inside New York's spring-forward gap begin when the gap ends (03:00 EDT)
+    zone_name="America/New_York", weekly={d: [LocalRange(135, 195)] if d == SUNDAY else [] for d in EVERY_DAY},
+    first_day=date(2026, 3, 8), busy_spec=[], before=0, after=0, length=15,
 )
 def test_no_slot_touches_a_buffered_booking_and_every_slot_lies_within_the_local_hours(
     zone_name: str,
