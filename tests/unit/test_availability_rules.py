@@ -284,8 +284,13 @@ def boundary(day: date, minute: int, zone: ZoneInfo) -> datetime:
     length=st.sampled_from([15, 30, 45, 60, 90]),
 )
 @example(  # hours that begin inside New York's spring-forward gap begin when the gap ends (03:00 EDT)
-    zone_name="America/New_York", weekly={d: [LocalRange(135, 195)] if d == SUNDAY else [] for d in EVERY_DAY},
-    first_day=date(2026, 3, 8), busy_spec=[], before=0, after=0, length=15,
+    zone_name="America/New_York",
+    weekly={d: [LocalRange(135, 195)] if d == SUNDAY else [] for d in EVERY_DAY},
+    first_day=date(2026, 3, 8),
+    busy_spec=[],
+    before=0,
+    after=0,
+    length=15,
 )
 def test_no_slot_touches_a_buffered_booking_and_every_slot_lies_within_the_local_hours(
     zone_name: str,
