@@ -175,7 +175,9 @@ def expected_bill(call: Call, *, rate: int | None, hourly: int | None, free_minu
 @given(call=calls, tariff=tariffs, free_minutes=st.integers(0, 10), bps=st.integers(0, 3_000))
 @example(  # the call from issue 10: the client's socket closed at 2:30, the sweep ended the call at 4:19
     call=Call(CLIENT, 0, ((150, TOGGLE_CLIENT), (109, SWEEP)), 0, EXPERT),
-    tariff=Tariff("USD", rate_per_minute=300, hourly_rate=None), free_minutes=0, bps=1_000,
+    tariff=Tariff("USD", rate_per_minute=300, hourly_rate=None),
+    free_minutes=0,
+    bps=1_000,
 )
 def test_every_call_is_billed_to_the_last_moment_both_were_in_as_the_rule_states_it(
     call: Call, tariff: Tariff, free_minutes: int, bps: int
