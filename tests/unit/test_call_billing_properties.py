@@ -36,7 +36,8 @@ SIDES = (CLIENT, EXPERT)
 TOGGLE_CLIENT, TOGGLE_EXPERT, HANG_UP_CLIENT, HANG_UP_EXPERT, SWEEP = (
     "toggle_client", "toggle_expert", "hang_up_client", "hang_up_expert", "sweep",
 )  # fmt: skip
-ACTIONS = (TOGGLE_CLIENT, TOGGLE_EXPERT, HANG_UP_CLIENT, HANG_UP_EXPERT, SWEEP)
+# Hang-ups are rarer than drops and sweeps, so that long calls, rejoins and the 90-minute limit come up too.
+ACTIONS = (TOGGLE_CLIENT, TOGGLE_EXPERT, SWEEP) * 3 + (HANG_UP_CLIENT, HANG_UP_EXPERT)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Call:
     last_hang_up_by: str
 
 
-pauses = st.one_of(st.integers(0, 200), st.integers(0, 3_600))
+pauses = st.one_of(st.integers(0, 200), st.integers(0, 6_000))
 calls = st.builds(
     Call,
     first=st.sampled_from(SIDES),
