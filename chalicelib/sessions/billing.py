@@ -3,7 +3,10 @@
 - Billable time is the time both participants were connected, capped at 90 minutes.
 - Billed minutes = ceil(billable seconds / 60) minus the expert's free minutes (these
   apply to a client's first session with that expert), never below zero.
-- A session that either side ends within its first 3 minutes costs nothing.
+- A session that either side ends within its first 3 minutes costs nothing. Its end, for
+  this and for the receipt, is the hang-up or the last moment both were connected (when
+  one side never came back), never the grace period or the sweep's run time: see
+  ``billing_end.py``, which bills an ended call with these rules.
 - The price is the expert's rate per minute times the billed minutes; an expert with
   only an hourly rate charges round-half-up(hourly x minutes / 60).
 - Before the call starts, the card is held for the most the call can cost:
@@ -104,7 +107,8 @@ class Bill:
 def bill_for(
     tariff: Tariff, *, free_minutes: int, billable_seconds: int, active_for: timedelta, commission_bps: int
 ) -> Bill:
-    """The bill of a call that was active for ``active_for`` and had ``billable_seconds`` together."""
+    """The bill of a call with ``billable_seconds`` together, whose end for billing came ``active_for``
+    after it went active."""
     free_call = active_for < NO_CHARGE_WINDOW
     minutes = 0 if free_call else billed_minutes(billable_seconds, free_minutes)
     split: ChargeSplit = split_charge(tariff.price(minutes), commission_bps)

@@ -32,14 +32,8 @@ from chalicelib.models.session_link import SessionLink
 from chalicelib.money.commission import split_charge
 from chalicelib.payments.card_payments import authorise_hold, capture_payment, payment_id_for, release_hold
 from chalicelib.payments.charge import AUTHORISED
-from chalicelib.sessions.billing import (
-    Bill,
-    Interval,
-    Tariff,
-    bill_for,
-    both_connected_seconds,
-    most_the_call_can_cost,
-)
+from chalicelib.sessions.billing import Bill, Interval, Tariff, most_the_call_can_cost
+from chalicelib.sessions.billing_end import bill_of_call
 from chalicelib.sessions.notifier import CallNotifier
 from chalicelib.sessions.session import (
     ACCEPTED,
@@ -393,20 +387,11 @@ def _change(session_id: str, now: datetime, rule: Callable[[Session], Session]) 
 
 
 def _bill(item: CallSession, *, at_most: int) -> Bill:
-    """The call's bill, never more than was held (a concurrent call that took the free minutes)."""
-    tariff = tariff_of(item)
-    if item.active_at is None or item.ended_at is None:
-        seconds, active_for = 0, timedelta()
-    else:
-        session = to_session(item)
-        seconds = both_connected_seconds(
-            session.client_intervals, session.expert_intervals, active_at=item.active_at, until=item.ended_at
-        )
-        active_for = item.ended_at - item.active_at
-    bill = bill_for(
-        tariff, free_minutes=item.free_minutes, billable_seconds=seconds, active_for=active_for,
-        commission_bps=item.commission_bps,
-    )  # fmt: skip
+    """The call's bill (to its end for billing), never more than was held (a concurrent call that took the
+    free minutes)."""
+    bill = bill_of_call(
+        to_session(item), tariff_of(item), free_minutes=item.free_minutes, commission_bps=item.commission_bps
+    )
     if not item.paid:
         split = split_charge(0, item.commission_bps)
         return replace(bill, billed_minutes=0, amount=split.total, fee=split.fee, earnings=split.earnings)

@@ -6,6 +6,8 @@ from chalicelib.accounts.account_records import get_account
 from chalicelib.mail.send import send_email
 from chalicelib.models.session import CallSession
 from chalicelib.money.currency import format_money
+from chalicelib.sessions.billing_end import billed_duration
+from chalicelib.sessions.calls import to_session
 
 
 def send_receipts(item: CallSession) -> None:
@@ -43,7 +45,6 @@ def receipt_text(item: CallSession, *, for_expert: bool, other: str) -> str:
 
 
 def _duration(item: CallSession) -> str:
-    if item.active_at is None or item.ended_at is None:
-        return "0 min 00 s"
-    seconds = int((item.ended_at - item.active_at).total_seconds())
+    """From going active to the end for billing: the same end the bill used, never the sweep's run time."""
+    seconds = int(billed_duration(to_session(item)).total_seconds())
     return f"{seconds // 60} min {seconds % 60:02d} s"

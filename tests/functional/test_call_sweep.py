@@ -16,7 +16,7 @@ from chalicelib.sessions import calls
 from chalicelib.sessions.sweep import sweep_calls
 from tests.functional.conftest import DynamoReads, Users
 from tests.functional.money import balance, card
-from tests.functional.test_calls import Parties, make_parties, sent_emails, start_call
+from tests.functional.test_calls import Parties, email_to, make_parties, sent_emails, start_call
 
 
 @pytest.fixture
@@ -158,3 +158,39 @@ def test_an_accepted_call_nobody_joins_is_ended_by_the_sweep_and_its_hold_releas
     assert (ended["state"], ended["end_reason"], ended["bill"]["amount"]) == ("ended", "not_started", 0)
     assert Payment.get(accepted["payment_id"]).status == "released"
     assert sent_emails() == []
+
+
+def test_a_call_dropped_at_2_30_and_ended_by_the_sweep_later_costs_nothing_and_the_receipts_say_2_30(
+    parties: Parties,
+) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0)
+    calls.leave_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=2, seconds=30))
+    assert sweep_calls(t0 + timedelta(minutes=4, seconds=19), p.notifier).ended == 1  # long after the grace
+    ended = calls.get_call(session_id, p.client.sub)
+    assert (ended["end_reason"], ended["bill"]["billable_seconds"]) == ("participant_left", 150)
+    assert (ended["bill"]["billed_minutes"], ended["bill"]["amount"]) == (0, 0)
+    payment = Payment.get(ended["payment_id"])
+    assert (payment.status, payment.captured) == ("released", 0)
+    assert p.stripe.v1.payment_intents.retrieve(payment.stripe_payment_intent_id).status == "canceled"
+    assert balance(p.expert.sub, "pending") == 0
+    for email in (p.client.email, p.expert.email):
+        receipt = email_to(email)
+        assert "Duration: 2 min 30 s" in receipt
+        assert "Billed minutes: 0" in receipt
+        assert "Amount: USD 0.00" in receipt
+
+
+def test_a_call_dropped_after_3_minutes_is_charged_up_to_the_drop_and_the_receipts_end_there(
+    parties: Parties,
+) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0)
+    calls.leave_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=3, seconds=10))
+    sweep_calls(t0 + timedelta(minutes=5, seconds=1), p.notifier)
+    ended = calls.get_call(session_id, p.client.sub)
+    assert (ended["end_reason"], ended["bill"]["billed_minutes"], ended["bill"]["amount"]) == (
+        "participant_left", 4, 1_200,
+    )  # fmt: skip
+    assert Payment.get(ended["payment_id"]).captured == 1_200
+    assert "Duration: 3 min 10 s" in email_to(p.client.email)

@@ -275,3 +275,15 @@ def test_strangers_cannot_see_or_touch_a_call(api: Any, parties: Parties) -> Non
     calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=5))
     with pytest.raises(Conflict):
         calls.relay_target(session_id, p.client.sub, t0 + timedelta(minutes=5))
+
+
+def test_a_hang_up_after_3_minutes_costs_nothing_when_the_other_side_had_dropped_within_them(
+    parties: Parties,
+) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0)
+    calls.leave_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=2, seconds=30))
+    ended = calls.hang_up(session_id, p.expert.sub, notifier=p.notifier, now=t0 + timedelta(minutes=3, seconds=20))
+    assert (ended["bill"]["billable_seconds"], ended["bill"]["amount"]) == (150, 0)
+    assert Payment.get(ended["payment_id"]).status == "released"
+    assert "Duration: 2 min 30 s" in email_to(p.expert.email)

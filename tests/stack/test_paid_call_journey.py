@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 import requests
+import stripe
 import websockets
 
 from tests.stack.conftest import Person, new_person
@@ -175,3 +176,43 @@ def test_a_call_reaching_90_minutes_is_warned_cut_off_and_charged_for_90(local_s
     assert warned == [5, 1]
     assert (ended["reason"], ended["bill"]["amount"]) == ("time_limit", 90 * 300)
     assert late["type"] == "error"  # the relay refuses signalling after the limit
+
+
+def test_a_call_whose_client_drops_at_2_30_costs_nothing_though_the_sweep_ends_it_at_4_19(
+    local_stack: LocalStack, clock: Path
+) -> None:
+    expert, client, _ = _cast(local_stack)
+
+    async def dropped_call() -> tuple[str, dict[str, Any]]:
+        expert_socket, client_socket, session_id = await _call_goes_active(local_stack, expert, client)
+        clock.write_text(str(2 * 60 + 30))
+        await client_socket.connection.close()  # the client's socket just goes: no hang-up
+        assert (await expert_socket.expect("session.left"))["role"] == "client"
+        clock.write_text(str(4 * 60 + 19))  # long after the 60-second grace
+        await asyncio.to_thread(_sweep, local_stack)
+        return session_id, await expert_socket.expect("session.ended")
+
+    session_id, ended = asyncio.run(dropped_call())
+    bill = ended["bill"]
+    assert ended["reason"] == "participant_left"
+    assert 150 <= bill["billable_seconds"] < 180  # to the drop (plus the moments the test itself took)
+    assert (bill["billed_minutes"], bill["amount"], bill["earnings"]) == (0, 0, 0)
+    api = local_stack.info["api_url"]
+    seen = requests.get(f"{api}/sessions/{session_id}", headers=client.auth, timeout=30).json()
+    assert (seen["state"], seen["bill"]["amount"]) == ("ended", 0)
+    base = local_stack.info["app_environment"]["PARLEY_STRIPE_API_BASE"]
+    stripe_client = stripe.StripeClient("sk_test_local", base_addresses={"api": base})
+    [intent] = [
+        i for i in stripe_client.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
+        if i.metadata and i.metadata.to_dict().get("payment_id") == seen["payment_id"]
+    ]  # fmt: skip
+    assert (intent.status, intent.amount_received) == ("canceled", 0)
+    earnings = requests.get(f"{api}/experts/me/earnings", headers=expert.auth, timeout=30).json()
+    assert all(row["pending"] == 0 for row in earnings["currencies"])
+    minutes, seconds = divmod(bill["billable_seconds"], 60)
+    for person in (client, expert):  # the sweep that ended the call sent the receipts before it exited
+        outbox = requests.get(f"{local_stack.moto_url}/_parley/outbox", params={"to": person.email}, timeout=30)
+        [receipt] = [mail["text"] for mail in outbox.json()["emails"] if session_id in mail["text"]]
+        assert f"Duration: {minutes} min {seconds:02d} s\n" in receipt
+        assert "Billed minutes: 0\n" in receipt
+        assert "Amount: USD 0.00\n" in receipt
