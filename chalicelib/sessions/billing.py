@@ -6,7 +6,8 @@
 - A session that either side ends within its first 3 minutes costs nothing. Its end, for
   this and for the receipt, is the hang-up or the last moment both were connected (when
   one side never came back), never the grace period or the sweep's run time: see
-  ``billing_end.py``, which bills an ended call with these rules.
+  ``billing_end.py``, which bills an ended call with these rules, and the live meter as the
+  bill of the call if it were hung up at the meter's tick.
 - The price is the expert's rate per minute times the billed minutes; an expert with
   only an hourly rate charges round-half-up(hourly x minutes / 60).
 - Before the call starts, the card is held for the most the call can cost:
@@ -120,16 +121,4 @@ def bill_for(
         fee=split.fee,
         earnings=split.earnings,
         within_no_charge_window=free_call,
-    )
-
-
-def running_bill(tariff: Tariff, *, free_minutes: int, active_at: datetime, now: datetime, commission_bps: int) -> Bill:
-    """What the call costs so far (both connected since it went active): the live meter."""
-    seconds = int((min(now, cutoff_at(active_at)) - active_at).total_seconds())
-    return bill_for(
-        tariff,
-        free_minutes=free_minutes,
-        billable_seconds=max(0, seconds),
-        active_for=now - active_at,
-        commission_bps=commission_bps,
     )

@@ -8,7 +8,8 @@ the grace period, nor the moment the sweep ran.
 
 This one end serves everything that depends on it: the time billed, the 3-minute
 no-charge window ("either side can stop the session within three minutes for no
-charge") and the duration on both receipts.
+charge") and the duration on both receipts. The live meter is the same bill for the call
+as if it were hung up at the meter's tick, so it never shows more than the call would cost.
 """
 
 from __future__ import annotations
@@ -42,16 +43,27 @@ def billed_duration(session: Session) -> timedelta:
     return end - session.active_at
 
 
+def billed_seconds(session: Session) -> int:
+    """Whole seconds both were connected, from going active to the end for billing: the time billed."""
+    end = end_for_billing(session)
+    if session.active_at is None or end is None:
+        return 0
+    return both_connected_seconds(
+        session.client_intervals, session.expert_intervals, active_at=session.active_at, until=end
+    )
+
+
 def bill_of_call(session: Session, tariff: Tariff, *, free_minutes: int, commission_bps: int) -> Bill:
     """The bill of an ended call: its time together up to the end for billing, free if that end
     came within 3 minutes of going active."""
-    end = end_for_billing(session)
-    seconds = 0
-    if session.active_at is not None and end is not None:
-        seconds = both_connected_seconds(
-            session.client_intervals, session.expert_intervals, active_at=session.active_at, until=end
-        )
     return bill_for(
-        tariff, free_minutes=free_minutes, billable_seconds=seconds, active_for=billed_duration(session),
-        commission_bps=commission_bps,
+        tariff, free_minutes=free_minutes, billable_seconds=billed_seconds(session),
+        active_for=billed_duration(session), commission_bps=commission_bps,
     )  # fmt: skip
+
+
+def running_bill(session: Session, tariff: Tariff, *, now: datetime, free_minutes: int, commission_bps: int) -> Bill:
+    """The live meter of an active call: its bill if it were hung up ``now``. Only the time both have
+    been connected counts (not a gap while one side is away), and it is free while the last moment
+    both were in is within 3 minutes of going active."""
+    return bill_of_call(session.end(now, "hung_up"), tariff, free_minutes=free_minutes, commission_bps=commission_bps)

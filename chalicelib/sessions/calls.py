@@ -33,7 +33,7 @@ from chalicelib.money.commission import split_charge
 from chalicelib.payments.card_payments import authorise_hold, capture_payment, payment_id_for, release_hold
 from chalicelib.payments.charge import AUTHORISED
 from chalicelib.sessions.billing import Bill, Interval, Tariff, most_the_call_can_cost
-from chalicelib.sessions.billing_end import bill_of_call
+from chalicelib.sessions.billing_end import bill_of_call, end_for_billing
 from chalicelib.sessions.notifier import CallNotifier
 from chalicelib.sessions.session import (
     ACCEPTED,
@@ -554,7 +554,9 @@ def session_view(item: CallSession, viewer: str) -> dict[str, Any]:
         "accepted_at": _iso(item.accepted_at),
         "active_at": _iso(item.active_at),
         "cutoff_at": _iso(session.cutoff),
-        "ended_at": _iso(item.ended_at),
+        "ended_at": _iso(item.ended_at),  # when it ended (the sweep's run, for a dropped call)
         "end_reason": item.end_reason,
+        "billed_seconds": item.billable_seconds if item.state == ENDED else None,  # both connected, as billed
+        "billed_until": _iso(end_for_billing(session)),  # the end for billing: what the receipts' duration runs to
         "bill": bill_view(item, viewer) if item.state == ENDED else None,
     }

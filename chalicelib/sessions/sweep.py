@@ -17,7 +17,8 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from chalicelib.errors import Conflict
 from chalicelib.models.conditions import condition_failed
 from chalicelib.models.session import LIVE_SHARDS, CallSession
-from chalicelib.sessions.billing import WARNINGS_BEFORE_LIMIT, cutoff_at, running_bill
+from chalicelib.sessions.billing import WARNINGS_BEFORE_LIMIT, cutoff_at
+from chalicelib.sessions.billing_end import running_bill
 from chalicelib.sessions.calls import (
     MINUTE,
     NOT_STARTED_AFTER,
@@ -129,10 +130,11 @@ def _warn_and_meter(item: CallSession, now: datetime, notifier: CallNotifier, re
 
 
 def meter_messages(item: CallSession, now: datetime) -> dict[str, dict[str, Any]]:
-    """The live meter: the client sees the running cost, the expert the running earnings."""
+    """The live meter: the client sees the running cost, the expert the running earnings (the bill
+    if the call were hung up now: only the time both have been connected)."""
     assert item.active_at is not None
     bill = running_bill(
-        tariff_of(item), free_minutes=int(item.free_minutes or 0), active_at=item.active_at, now=now,
+        to_session(item), tariff_of(item), now=now, free_minutes=int(item.free_minutes or 0),
         commission_bps=item.commission_bps,
     )  # fmt: skip
     cost, earnings = (bill.amount, bill.earnings) if item.paid else (0, 0)

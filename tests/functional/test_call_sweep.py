@@ -194,3 +194,47 @@ def test_a_call_dropped_after_3_minutes_is_charged_up_to_the_drop_and_the_receip
     )  # fmt: skip
     assert Payment.get(ended["payment_id"]).captured == 1_200
     assert "Duration: 3 min 10 s" in email_to(p.client.email)
+
+
+def test_the_live_meter_of_a_call_whose_client_dropped_at_2_30_shows_nothing_owed_or_earned_before_the_grace_ends(
+    parties: Parties,
+) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0)
+    calls.leave_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=2, seconds=30))
+    assert sweep_calls(t0 + timedelta(minutes=3, seconds=10), p.notifier).metered == 1  # within the grace
+    assert [m["client_cost"] for m in p.notifier.to(p.client.sub, "session.meter")] == [0]
+    assert [m["expert_earnings"] for m in p.notifier.to(p.expert.sub, "session.meter")] == [0]
+    assert sweep_calls(t0 + timedelta(minutes=4, seconds=1), p.notifier).ended == 1
+    assert calls.get_call(session_id, p.client.sub)["bill"]["amount"] == 0  # what the meter said
+
+
+def test_the_live_meter_does_not_count_the_time_one_side_was_away(parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0)
+    calls.leave_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=9, seconds=50))
+    sweep_calls(t0 + timedelta(minutes=10, seconds=1), p.notifier)  # still away: 9:50 together, 10 minutes
+    calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=10, seconds=40))
+    sweep_calls(t0 + timedelta(minutes=11, seconds=1), p.notifier)  # back: 10:11 together, 11 minutes
+    assert [m["client_cost"] for m in p.notifier.to(p.client.sub, "session.meter")] == [3_000, 3_300]
+    assert [m["expert_earnings"] for m in p.notifier.to(p.expert.sub, "session.meter")] == [2_700, 2_970]
+    ended = calls.hang_up(session_id, p.expert.sub, notifier=p.notifier, now=t0 + timedelta(minutes=11, seconds=1))
+    assert ended["bill"]["amount"] == 3_300
+
+
+def test_a_session_read_over_rest_says_how_long_was_billed_and_until_when_not_only_when_the_sweep_ended_it(
+    api: Any, parties: Parties
+) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0)
+    running = api.get(f"/sessions/{session_id}", headers=p.client.auth).json_body
+    assert (running["billed_seconds"], running["billed_until"]) == (None, None)
+    calls.leave_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=4, seconds=30))
+    sweep_calls(t0 + timedelta(minutes=6, seconds=19), p.notifier)
+    for person in (p.client, p.expert):
+        seen = api.get(f"/sessions/{session_id}", headers=person.auth).json_body
+        assert seen["ended_at"] == (t0 + timedelta(minutes=6, seconds=19)).isoformat()
+        assert seen["billed_until"] == (t0 + timedelta(minutes=4, seconds=30)).isoformat()
+        assert seen["billed_seconds"] == seen["bill"]["billable_seconds"] == 270
+        assert seen["bill"]["billed_minutes"] == 5
+    assert "Duration: 4 min 30 s" in email_to(p.client.email)

@@ -13,7 +13,8 @@ the grace period or the sweep notices; the receipt's duration runs to that same 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from chalicelib.models.session import CallSession
 from chalicelib.sessions.billing import Tariff
-from chalicelib.sessions.billing_end import bill_of_call, billed_duration
+from chalicelib.sessions.billing_end import bill_of_call, billed_duration, running_bill
 from chalicelib.sessions.calls import apply_session
 from chalicelib.sessions.receipts import receipt_text
 from chalicelib.sessions.session import REQUEST_TTL, Session
@@ -67,15 +68,16 @@ tariffs = st.one_of(
 # ---------------------------------------------------------------- the call through the real rules
 
 
-def run_call(call: Call) -> Session:
-    """The call as the service runs it: the same rules the handlers and the sweep apply."""
+def run_call(call: Call, at_sweep: Callable[[int, Session, datetime], None] | None = None) -> Session:
+    """The call as the service runs it: the same rules the handlers and the sweep apply.
+    ``at_sweep(step, session, now)`` sees the call at each sweep that leaves it running."""
     session = Session("s1", CLIENT, EXPERT, "video", True, "requested", T0, T0 + REQUEST_TTL)
     session = session.accept(EXPERT, T0).card_held().connect(call.first, T0)
     other = EXPERT if call.first == CLIENT else CLIENT
     now = T0 + timedelta(seconds=call.second_after)
     session = session.connect(other, now)
     connected = {CLIENT: True, EXPERT: True}
-    for pause, action in call.steps:
+    for step, (pause, action) in enumerate(call.steps):
         now += timedelta(seconds=pause)
         if action in (TOGGLE_CLIENT, TOGGLE_EXPERT):
             side = CLIENT if action == TOGGLE_CLIENT else EXPERT
@@ -87,6 +89,8 @@ def run_call(call: Call) -> Session:
             reason = session.due_to_end(now)
             if reason is not None:
                 return session.end(now, reason)
+            if at_sweep is not None:
+                at_sweep(step, session, now)
     return session.hang_up(call.last_hang_up_by, now + timedelta(seconds=call.last_hang_up_after))
 
 
@@ -198,3 +202,27 @@ def test_every_call_is_billed_to_the_last_moment_both_were_in_as_the_rule_states
     receipt = receipt_of(session, tariff, free_minutes, bps)
     assert f"Duration: {minutes} min {seconds:02d} s\n" in receipt
     assert f"Billed minutes: {expected.minutes}\n" in receipt
+
+
+@settings(max_examples=200, deadline=None)
+@given(call=calls, tariff=tariffs, free_minutes=st.integers(0, 10), bps=st.integers(0, 3_000))
+@example(  # the client's socket closed at 2:30 and the sweep ran at 3:10, within the grace: nothing is owed yet
+    call=Call(CLIENT, 0, ((150, TOGGLE_CLIENT), (40, SWEEP)), 0, EXPERT),
+    tariff=Tariff("USD", rate_per_minute=300, hourly_rate=None),
+    free_minutes=0,
+    bps=1_000,
+)
+def test_the_live_meter_at_every_sweep_is_what_the_call_would_cost_if_hung_up_then(
+    call: Call, tariff: Tariff, free_minutes: int, bps: int
+) -> None:
+    def check_meter(step: int, session: Session, now: datetime) -> None:
+        meter = running_bill(session, tariff, now=now, free_minutes=free_minutes, commission_bps=bps)
+        hung_up_then = replace(call, steps=call.steps[:step], last_hang_up_after=call.steps[step][0])
+        expected = expected_bill(
+            hung_up_then, rate=tariff.rate_per_minute, hourly=tariff.hourly_rate, free_minutes=free_minutes, bps=bps
+        )
+        assert meter.billable_seconds == expected.together_seconds
+        assert meter.within_no_charge_window == (expected.duration_seconds < 180)
+        assert (meter.billed_minutes, meter.amount, meter.fee) == (expected.minutes, expected.amount, expected.fee)
+
+    run_call(call, at_sweep=check_meter)

@@ -14,9 +14,10 @@ from chalicelib.sessions.billing import (
     billed_minutes,
     both_connected_seconds,
     most_the_call_can_cost,
-    running_bill,
     warnings_due,
 )
+from chalicelib.sessions.billing_end import running_bill
+from chalicelib.sessions.session import Session
 
 START = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 THREE_DOLLARS = Tariff("USD", rate_per_minute=300, hourly_rate=None)
@@ -70,11 +71,13 @@ def test_both_sides_are_warned_five_minutes_and_one_minute_before_the_cutoff() -
 
 
 def test_the_live_meter_stops_at_the_cutoff() -> None:
-    at_89 = running_bill(THREE_DOLLARS, free_minutes=0, active_at=START, now=START + minutes(89), commission_bps=1_000)
-    at_120 = running_bill(
-        THREE_DOLLARS, free_minutes=0, active_at=START, now=START + minutes(120), commission_bps=1_000
-    )
-    assert (at_89.amount, at_120.amount) == (89 * 300, 90 * 300)
+    call = Session("s1", "grace", "ada", "voice", True, "requested", START, START + minutes(1))
+    call = call.accept("ada", START).card_held().connect("grace", START).connect("ada", START)
+
+    def meter_at(now: datetime) -> int:
+        return running_bill(call, THREE_DOLLARS, now=now, free_minutes=0, commission_bps=1_000).amount
+
+    assert (meter_at(START + minutes(89)), meter_at(START + minutes(120))) == (89 * 300, 90 * 300)
 
 
 @given(
