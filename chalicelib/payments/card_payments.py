@@ -190,7 +190,10 @@ def held_until_accepted(purpose: str) -> bool:
 def release_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> Payment:
     """Let the hold go without charging anything (a free session, a declined booking)."""
     payment = get_payment(payment_id)
-    if payment.status in ("released", FAILED):
+    if payment.status == FAILED:  # Stripe's webhook may have reported the failure first: cancel what is left
+        gateway.cancel_failed(payment.stripe_payment_intent_id, payment_id)
+        return payment
+    if payment.status == "released":
         return payment
     released = (
         charge_of(payment).release_hold()
