@@ -73,7 +73,6 @@ def request_call(
     if client_id == expert_id:
         raise Forbidden("You cannot call yourself.", code="own_call")
     get_account(client_id)  # registered: the card hold and the receipt need the account
-    clients_own_card(client_id, payment_method_id, runtime.stripe_gateway())  # before the request is written
     profile = _expert_profile(expert_id)
     link = _usable_link(link_id, expert_id) if link_id else None
     if profile.presence != "online":
@@ -81,6 +80,8 @@ def request_call(
     if profile.rate_per_minute is None and profile.hourly_rate is None:
         raise Conflict("This expert has no per-minute rate.", code="expert_has_no_rate")
     free_call = link is not None and link.kind == "free"
+    if not free_call:
+        clients_own_card(client_id, payment_method_id, runtime.stripe_gateway())  # before the request is written
     session_id = uuid.uuid4().hex
     expires_at = now + timedelta(seconds=runtime.settings().call_request_seconds)
     item = CallSession(
