@@ -94,6 +94,10 @@ def book(client_id: str, data: BookingInput, *, now: datetime) -> dict[str, Any]
     price = _price(profile, data, service) if data.kind == PAID else None
     if price is not None and not data.payment_method_id:
         raise InvalidInput("A paid booking needs 'payment_method_id' (a saved card).", code="payment_method_required")
+    if price is not None:
+        from chalicelib.payments.card_ownership import clients_own_card
+
+        clients_own_card(client_id, data.payment_method_id, runtime.stripe_gateway())  # before the slot is locked
 
     item = Appointment(
         uuid.uuid4().hex, expert_id=data.expert_id, client_id=client_id, kind=data.kind,

@@ -51,6 +51,21 @@ def accept(request: ApiRequest, session_id: str) -> dict[str, Any]:
     return accept_call(session_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now())
 
 
+@api.route(
+    "/sessions/{session_id}/card", "POST", summary="The client sends another card while the request lasts",
+    body="chalicelib.sessions.schemas:CallCardInput", errors=(400, 401, 402, 403, 404, 409, 503),
+)  # fmt: skip
+def replace_card(request: ApiRequest, session_id: str) -> dict[str, Any]:
+    from chalicelib.sessions.calls import replace_card as replace
+    from chalicelib.sessions.notifier import default_notifier
+    from chalicelib.sessions.schemas import CallCardInput
+
+    data = request.body(CallCardInput)
+    return replace(
+        session_id, request.caller.account_id, data.payment_method_id, notifier=default_notifier(), now=runtime.now()
+    )
+
+
 @api.route("/sessions/{session_id}/decline", "POST", summary="The expert declines a call", errors=(401, 403, 404, 409))
 def decline(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import decline_call

@@ -65,6 +65,10 @@ class CallSession(Model):
     link_id = UnicodeAttribute(null=True)
     payment_method_id = UnicodeAttribute(null=True)
     payment_id = UnicodeAttribute(null=True)
+    # the client's card failed when the expert accepted: the request waits for another card until it expires
+    payment_failed_at = UTCDateTimeAttribute(null=True)
+    payment_failure_code = UnicodeAttribute(null=True)
+    payment_failure_reason = UnicodeAttribute(null=True)
     # the tariff as it was when the call was requested
     currency = UnicodeAttribute()
     rate_per_minute = IntegerAttribute(null=True)

@@ -22,6 +22,7 @@ from chalicelib.ledger.transactions import LedgerTransaction
 from chalicelib.models.account import Account
 from chalicelib.models.conditions import condition_failed
 from chalicelib.models.payment import Payment
+from chalicelib.payments.card_ownership import own_card
 from chalicelib.payments.charge import AUTHORISED, CAPTURED, Charge
 from chalicelib.payments.stripe_gateway import StripeGateway
 
@@ -74,7 +75,10 @@ def authorise_hold(
     existing = find_payment(payment_id)
     if existing is not None and existing.status != FAILED:
         return existing, None  # held, awaiting, captured or released: never a second hold for one purpose
-    customer_id = ensure_customer(get_account(client_id), gateway)
+    account = get_account(client_id)
+    if payment_method_id:
+        own_card(account.stripe_customer_id, payment_method_id, gateway)  # before anything is written or held
+    customer_id = ensure_customer(account, gateway)
     hold = gateway.create_hold(
         payment_id, customer_id, amount, currency, payment_method_id, {"purpose": purpose, "expert_id": expert_id}
     )
@@ -88,6 +92,7 @@ def authorise_hold(
     )  # fmt: skip
     if existing is not None and existing.status == FAILED:
         payment.version = existing.version  # a first attempt whose card failed is replaced by this one
+        gateway.cancel_failed(existing.stripe_payment_intent_id, payment_id)
     try:
         payment.save(condition=Payment.payment_id.does_not_exist() | (Payment.status == FAILED))
     except PutError as error:
@@ -109,6 +114,7 @@ def refresh_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> P
     if hold.status == "requires_capture":
         payment.status = AUTHORISED
     elif hold.status in ("canceled", "requires_payment_method"):
+        gateway.cancel_failed(hold.intent_id, payment_id)  # the cardholder failed it: leave nothing at Stripe
         payment.status = FAILED
     else:
         return payment  # still with the cardholder
@@ -184,7 +190,10 @@ def held_until_accepted(purpose: str) -> bool:
 def release_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> Payment:
     """Let the hold go without charging anything (a free session, a declined booking)."""
     payment = get_payment(payment_id)
-    if payment.status in ("released", FAILED):
+    if payment.status == FAILED:  # Stripe's webhook may have reported the failure first: cancel what is left
+        gateway.cancel_failed(payment.stripe_payment_intent_id, payment_id)
+        return payment
+    if payment.status == "released":
         return payment
     released = (
         charge_of(payment).release_hold()

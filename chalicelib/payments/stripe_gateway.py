@@ -17,6 +17,8 @@ from typing import Any
 
 from chalicelib.errors import Conflict, PaymentRequired, ProviderRefused, ProviderUnavailable
 
+FAILED_STATUSES = ("requires_payment_method",)  # Stripe's state for an intent whose card was declined
+
 
 @dataclass(frozen=True)
 class Hold:
@@ -57,6 +59,23 @@ class StripeGateway:
             )
         return str(customer.id)
 
+    def payment_method_owner(self, payment_method_id: str) -> tuple[bool, str | None]:
+        """Whether Stripe knows this PaymentMethod, and the customer it is attached to (None: nobody yet)."""
+        import stripe
+
+        try:
+            with _stripe_errors():
+                try:
+                    method = self._client.v1.payment_methods.retrieve(payment_method_id)
+                except stripe.InvalidRequestError as error:
+                    if error.code == "resource_missing" or error.http_status == 404:
+                        return False, None
+                    raise
+        except ProviderRefused:
+            return False, None  # a malformed id is as unknown as a missing one
+        customer = method.customer
+        return True, (str(customer if isinstance(customer, str) else customer.id) if customer else None)
+
     def create_setup_intent(self, customer_id: str) -> tuple[str, str]:
         with _stripe_errors():
             intent = self._client.v1.setup_intents.create(
@@ -81,9 +100,37 @@ class StripeGateway:
         if payment_method_id:
             params |= {"payment_method": payment_method_id, "confirm": True}
         key = f"hold:{payment_id}:{payment_method_id or 'client-confirms'}"
+        import stripe
+
         with _stripe_errors():
-            intent = self._client.v1.payment_intents.create(params=params, options={"idempotency_key": key})
-        return Hold(str(intent.id), str(intent.status), intent.client_secret)
+            try:
+                intent = self._client.v1.payment_intents.create(params=params, options={"idempotency_key": key})
+            except stripe.CardError as declined:
+                self._cancel_declined(declined, payment_id)
+                raise
+        hold = Hold(str(intent.id), str(intent.status), intent.client_secret)
+        if payment_method_id and hold.status in FAILED_STATUSES:
+            self.cancel_failed(hold.intent_id, payment_id)
+        return hold
+
+    def _cancel_declined(self, declined: Any, payment_id: str) -> None:
+        """Stripe keeps a declined intent in ``requires_payment_method``: cancel it, so no attempt leaves debris."""
+        detail = declined.error
+        intent = getattr(detail, "payment_intent", None) if detail is not None else None
+        intent_id = intent.get("id") if isinstance(intent, dict) else getattr(intent, "id", None)
+        if intent_id:
+            self.cancel_failed(str(intent_id), payment_id)
+
+    def cancel_failed(self, intent_id: str, payment_id: str) -> None:
+        """Cancel an intent whose card failed (safe twice: a canceled intent is left as it is)."""
+        with _stripe_errors():
+            intent = self._client.v1.payment_intents.retrieve(intent_id)
+            if intent.status in FAILED_STATUSES:
+                self._client.v1.payment_intents.cancel(
+                    intent_id,
+                    params={"cancellation_reason": "abandoned"},
+                    options={"idempotency_key": f"abandon:{payment_id}:{intent_id}"},
+                )
 
     def retrieve_hold(self, intent_id: str) -> Hold:
         with _stripe_errors():

@@ -90,6 +90,16 @@ def session_accept(ctx: CommandContext, body: dict[str, Any]) -> None:
     _session_reply(ctx, "session.accept", session)
 
 
+def session_card(ctx: CommandContext, body: dict[str, Any]) -> None:
+    from chalicelib.sessions import calls
+
+    session = calls.replace_card(
+        _required(body, "session_id"), ctx.account_id, _required(body, "payment_method_id"),
+        notifier=ctx.notifier, now=ctx.now,
+    )  # fmt: skip
+    _session_reply(ctx, "session.card", session)
+
+
 def session_decline(ctx: CommandContext, body: dict[str, Any]) -> None:
     from chalicelib.sessions import calls
 
@@ -158,6 +168,7 @@ COMMANDS: dict[str, Command] = {
     "session.accept": session_accept,
     "session.decline": session_decline,
     "session.cancel": session_cancel,
+    "session.card": session_card,
     "session.join": session_join,
     "session.hang_up": session_hang_up,
     "signal.offer": _signal("signal.offer"),

@@ -68,6 +68,10 @@ def check_out(
             "This service holds an upfront amount: send 'payment_method_id' (a saved card).",
             code="payment_method_required",
         )
+    if service.upfront_hold:
+        from chalicelib.payments.card_ownership import clients_own_card
+
+        clients_own_card(client_id, data.payment_method_id, runtime.stripe_gateway())  # before anything is written
     checkout_id = _checkout_id(client_id, idempotency_key)
     refs = [AttachmentRef(ref.key, ref.file_name) for ref in data.attachments]
     store = attachment_store()

@@ -22,7 +22,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 
 from chalicelib import runtime
 from chalicelib.accounts.account_records import get_account
-from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRequired
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, condition_failed, transaction_conflicted
 from chalicelib.models.expert_profile import ExpertProfile
@@ -30,6 +30,7 @@ from chalicelib.models.payment import Payment
 from chalicelib.models.session import LIVE_SHARDS, CallSession, FirstCall, IntervalAttribute
 from chalicelib.models.session_link import SessionLink
 from chalicelib.money.commission import split_charge
+from chalicelib.payments.card_ownership import clients_own_card
 from chalicelib.payments.card_payments import authorise_hold, capture_payment, payment_id_for, release_hold
 from chalicelib.payments.charge import AUTHORISED
 from chalicelib.sessions.billing import Bill, Interval, Tariff, most_the_call_can_cost
@@ -73,6 +74,8 @@ def request_call(
     if profile.rate_per_minute is None and profile.hourly_rate is None:
         raise Conflict("This expert has no per-minute rate.", code="expert_has_no_rate")
     free_call = link is not None and link.kind == "free"
+    if not free_call:
+        clients_own_card(client_id, payment_method_id, runtime.stripe_gateway())  # before the request is written
     session_id = uuid.uuid4().hex
     expires_at = now + timedelta(seconds=runtime.settings().call_request_seconds)
     item = CallSession(
@@ -92,9 +95,51 @@ def request_call(
 
 
 def accept_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
-    """The expert accepts; for a paid call the client's card is held for the most the call can cost."""
+    """The expert accepts; for a paid call the client's card is held for the most the call can cost.
+
+    If the card fails, the request stays open (``payment_failed``) until it expires: the client is
+    told why at once and may send another card (``replace_card``); the expert is told it failed.
+    """
     item = load_session(session_id)
     session = to_session(item).accept(expert_id, now)
+    try:
+        return _hold_and_accept(item, session, notifier=notifier, now=now, viewer=expert_id)
+    except PaymentRequired as failed:
+        return _payment_failed(session_id, failed, notifier=notifier, now=now, viewer=expert_id)
+
+
+def replace_card(
+    session_id: str, client_id: str, payment_method_id: str, *, notifier: CallNotifier, now: datetime
+) -> dict[str, Any]:  # fmt: skip
+    """The client sends another card while the request lasts. If the expert has accepted already (and the
+    first card failed), the new card is held at once and the call is accepted; a decline answers 402 again."""
+    item = load_session(session_id)
+    session = to_session(item)
+    if session.role_of(client_id) != CLIENT:
+        raise Forbidden("Only the client changes the call's card.", code="not_your_move")
+    if item.state != REQUESTED:
+        raise Conflict(f"This call is {item.state}.", code=f"session_{item.state}")
+    if now >= item.expires_at:
+        raise Conflict("This call request has expired.", code="session_expired")
+    if not item.paid:
+        raise Conflict("This call is free: it needs no card.", code="free_call")
+    clients_own_card(client_id, payment_method_id, runtime.stripe_gateway())  # before anything is written
+    item.payment_method_id = payment_method_id
+    if item.payment_failed_at is None:  # not accepted yet: this card is held when the expert accepts
+        _save_or_conflict(item, now)
+        return session_view(item, client_id)
+    try:
+        return _hold_and_accept(item, session.accept(item.expert_id, now), notifier=notifier, now=now, viewer=client_id)
+    except PaymentRequired as failed:
+        _payment_failed(session_id, failed, notifier=notifier, now=now, viewer=client_id)
+        raise
+
+
+def _hold_and_accept(
+    item: CallSession, session: Session, *, notifier: CallNotifier, now: datetime, viewer: str
+) -> dict[str, Any]:  # fmt: skip
+    """Hold the card (paid calls) and write the accepted call; both sides are told."""
+    session_id = item.session_id
     client_secret: str | None = None
     if item.paid and not item.hold_ready:
         amount = most_the_call_can_cost(tariff_of(item), item.free_minutes)
@@ -110,6 +155,7 @@ def accept_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now:
             if payment.status == AUTHORISED:
                 session = session.card_held()
     apply_session(item, session)
+    item.payment_failed_at = item.payment_failure_code = item.payment_failure_reason = None
     _set_live(item, now)
     try:
         item.save()
@@ -125,7 +171,47 @@ def accept_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now:
         to_client["client_secret"] = client_secret
     notifier.notify(item.client_id, to_client)
     notifier.notify(item.expert_id, {"type": "session.accepted", "session": session_view(item, item.expert_id)})
-    return session_view(item, expert_id)
+    return session_view(item, viewer)
+
+
+def _payment_failed(
+    session_id: str, failed: PaymentRequired, *, notifier: CallNotifier, now: datetime, viewer: str
+) -> dict[str, Any]:  # fmt: skip
+    """Record why the client's card failed (the request stays open), tell the client why and the expert that it did.
+    Stripe keeps nothing of the attempt: the gateway cancelled its intent."""
+
+    def record(session: Session) -> Session:
+        if session.state != REQUESTED:
+            raise Conflict(f"This call is {session.state}.", code=f"session_{session.state}")
+        return session
+
+    item = _change(session_id, now, record, before_save=lambda it: _note_failure(it, failed, now))
+    notifier.notify(
+        item.client_id,
+        {"type": "session.payment_failed", "session_id": session_id, "code": failed.code, "reason": failed.message,
+         "session": session_view(item, item.client_id)},
+    )  # fmt: skip
+    notifier.notify(
+        item.expert_id,
+        {"type": "session.payment_failed", "session_id": session_id, "session": session_view(item, item.expert_id)},
+    )
+    return session_view(item, viewer)
+
+
+def _note_failure(item: CallSession, failed: PaymentRequired, now: datetime) -> None:
+    item.payment_failed_at = now
+    item.payment_failure_code = failed.code
+    item.payment_failure_reason = failed.message
+
+
+def _save_or_conflict(item: CallSession, now: datetime) -> None:
+    _set_live(item, now)
+    try:
+        item.save()
+    except PutError as error:
+        if condition_failed(error):
+            raise Conflict("This call changed meanwhile; load it and retry.", code="changed_concurrently") from None
+        raise
 
 
 def decline_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
@@ -367,11 +453,16 @@ def _set_live(item: CallSession, now: datetime) -> None:
     item.due_at = _iso(due) if due is not None else None
 
 
-def _change(session_id: str, now: datetime, rule: Callable[[Session], Session]) -> CallSession:
+def _change(
+    session_id: str, now: datetime, rule: Callable[[Session], Session],
+    before_save: Callable[[CallSession], None] | None = None,
+) -> CallSession:  # fmt: skip
     """Apply a rule to the stored session and write it if nobody changed it meanwhile (else re-read and retry)."""
     for _ in range(WRITE_ATTEMPTS):
         item = load_session(session_id)
         apply_session(item, rule(to_session(item)))
+        if before_save is not None:
+            before_save(item)
         _set_live(item, now)
         try:
             item.save()
@@ -559,4 +650,16 @@ def session_view(item: CallSession, viewer: str) -> dict[str, Any]:
         "billed_seconds": item.billable_seconds if item.state == ENDED else None,  # both connected, as billed
         "billed_until": _iso(end_for_billing(session)),  # the end for billing: what the receipts' duration runs to
         "bill": bill_view(item, viewer) if item.state == ENDED else None,
+        "payment_failed": payment_failure_view(item, viewer),
     }
+
+
+def payment_failure_view(item: CallSession, viewer: str) -> dict[str, Any] | None:
+    """Why the client's card failed (for the client only) and how to retry while the request lasts."""
+    if item.payment_failed_at is None or item.state != REQUESTED:
+        return None
+    view: dict[str, Any] = {"failed_at": _iso(item.payment_failed_at), "retry_until": _iso(item.expires_at)}
+    if viewer == item.client_id:
+        return view | {"code": item.payment_failure_code, "reason": item.payment_failure_reason,
+                       "retry": f"POST /sessions/{item.session_id}/card"}  # fmt: skip
+    return view | {"message": "The client's payment failed; they have been asked for another card."}

@@ -24,6 +24,22 @@ def card(stripe_client: Any, number: str = GOOD_CARD) -> str:
     return str(method.id)
 
 
+def saved_card(api: Any, stripe_client: Any, user: Any, number: str = GOOD_CARD) -> str:
+    """A card saved to ``user``'s Stripe customer, as the web app saves one: our SetupIntent, confirmed by Stripe.js."""
+    setup = api.post("/payments/card-setup", headers=user.auth)
+    assert setup.status_code in (200, 201), setup.json_body
+    method = card(stripe_client, number)
+    stripe_client.v1.setup_intents.confirm(setup.json_body["setup_intent_id"], params={"payment_method": method})
+    assert stripe_client.v1.payment_methods.retrieve(method).customer == setup.json_body["customer_id"]
+    return method
+
+
+def intents_left_over(stripe_client: Any) -> list[tuple[str, str]]:
+    """Every PaymentIntent at Stripe that is neither succeeded, canceled, nor a live hold: (id, status)."""
+    intents = stripe_client.v1.payment_intents.list(params={"limit": 100}).data
+    return [(i.id, i.status) for i in intents if i.status not in ("succeeded", "canceled", "requires_capture")]
+
+
 def signed(event: dict[str, Any], secret: str, *, at: int | None = None) -> tuple[str, dict[str, str]]:
     """A webhook body and the Stripe-Signature header Stripe would send with it."""
     body = json.dumps(event)

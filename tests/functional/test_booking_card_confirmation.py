@@ -12,6 +12,8 @@ import urllib3
 
 from chalicelib.models.appointment import Appointment
 from tests.functional.booking_cast import MONDAY, NOW, Cast, book, cast, holds, run_agenda, slot_starts
+from tests.functional.conftest import WEBHOOK_SECRET
+from tests.functional.money import event, intents_left_over, signed
 
 __all__ = ["cast"]  # the fixture
 THREE_D_SECURE_CARD = "4000002760003184"
@@ -106,3 +108,19 @@ def test_the_agenda_never_lets_go_of_a_hold_the_client_confirmed_while_it_was_lo
 
     assert Appointment.get(booking["appointment_id"]).status == "confirmed"
     assert [intent.status for intent in holds(cast)] == ["requires_capture"]
+
+
+def test_a_failed_bank_check_leaves_no_payment_intent_even_when_stripes_webhook_reported_it_first(
+    api: Any, cast: Cast, local_stripe_url: str
+) -> None:
+    booking = book(api, cast, cast.client, "10:00", number=THREE_D_SECURE_CARD).json_body
+    authenticate(local_stripe_url, booking, success=False)
+    intent = cast.stripe.v1.payment_intents.retrieve(booking["client_secret"].split("_secret_")[0])
+    body, headers = signed(event("evt_failed", "payment_intent.payment_failed", intent.to_dict()), WEBHOOK_SECRET)
+    assert api.post("/webhooks/stripe", headers=headers, body=body).status_code == 200
+
+    declined = api.post(f"/bookings/{booking['appointment_id']}/confirm-card", headers=cast.client.auth)
+
+    assert (declined.status_code, declined.json_body["error"]["code"]) == (402, "card_declined")
+    assert list(Appointment.scan()) == []
+    assert intents_left_over(cast.stripe) == []

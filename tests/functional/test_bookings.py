@@ -11,7 +11,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.models.appointment import Appointment
 from tests.functional.booking_cast import MONDAY, Cast, book, cast, holds, set_hours, slot_starts
-from tests.functional.money import DECLINED_CARD
+from tests.functional.money import DECLINED_CARD, intents_left_over, saved_card
 
 __all__ = ["cast"]  # the fixture
 
@@ -212,3 +212,25 @@ def test_a_page_size_written_in_other_digits_is_a_clear_400_not_a_crash(api: Any
     response = api.get(f"{path}?limit=%C2%B2", headers=cast.client.auth)  # "²": a digit to str.isdigit, not to int
 
     assert response.status_code == 400, response.json_body
+
+
+def test_a_booking_paid_with_another_clients_saved_card_is_refused_and_nothing_is_written(api: Any, cast: Cast) -> None:
+    others_card = saved_card(api, cast.stripe, cast.other)
+    assert book(api, cast, cast.client, "09:00").status_code == 201  # the client has a Stripe customer of their own
+
+    refused = book(api, cast, cast.client, "10:00", payment_method_id=others_card)
+
+    assert (refused.status_code, refused.json_body["error"]["code"]) == (400, "card_not_yours")
+    assert [a.start.isoformat() for a in Appointment.scan()] == [f"{MONDAY}T09:00:00+00:00"]
+    assert len(holds(cast)) == 1
+    assert f"{MONDAY}T10:00:00Z" in slot_starts(api, cast)
+    assert book(api, cast, cast.other, "10:00", payment_method_id=others_card).status_code == 201  # its owner may
+
+
+def test_a_declined_booking_writes_nothing_and_leaves_no_payment_intent_at_stripe(api: Any, cast: Cast) -> None:
+    declined = book(api, cast, cast.client, "10:00", number=DECLINED_CARD)
+
+    assert (declined.status_code, declined.json_body["error"]["code"]) == (402, "card_declined")
+    assert list(Appointment.scan()) == []
+    assert intents_left_over(cast.stripe) == []
+    assert [i.status for i in holds(cast)] == ["canceled"]

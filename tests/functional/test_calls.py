@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 
 from chalicelib import runtime
-from chalicelib.errors import Conflict, Forbidden, PaymentRequired
+from chalicelib.errors import Conflict, Forbidden
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.ledger import LedgerRecord
 from chalicelib.models.payment import Payment
+from chalicelib.models.session import CallSession
 from chalicelib.sessions import calls
 from tests.functional.builders import become_expert, register
 from tests.functional.conftest import User, Users
-from tests.functional.money import DECLINED_CARD, balance, card, revenue
+from tests.functional.money import DECLINED_CARD, balance, card, intents_left_over, revenue, saved_card
 
 
 @dataclass
@@ -220,16 +221,82 @@ def test_only_an_online_expert_can_be_called(parties: Parties, api: Any) -> None
     assert p.notifier.sent == []
 
 
-def test_a_declined_card_refuses_the_accept_with_402_and_the_call_stays_unheld(parties: Parties) -> None:
+def test_a_declined_card_tells_the_client_why_at_once_tells_the_expert_it_failed_and_leaves_nothing_at_stripe(
+    api: Any, parties: Parties
+) -> None:
     p, t0 = parties, runtime.now()
     session = calls.request_call(
         p.client.sub, p.expert.sub, "voice", payment_method_id=card(p.stripe, DECLINED_CARD), link_id=None,
         notifier=p.notifier, now=t0,
     )  # fmt: skip
-    with pytest.raises(PaymentRequired):
-        calls.accept_call(session["session_id"], p.expert.sub, notifier=p.notifier, now=t0)
-    assert calls.get_call(session["session_id"], p.client.sub)["state"] == "requested"
+    session_id = session["session_id"]
+
+    to_expert = calls.accept_call(session_id, p.expert.sub, notifier=p.notifier, now=t0)
+
+    [told] = p.notifier.to(p.client.sub, "session.payment_failed")
+    assert (told["code"], told["reason"]) == ("card_declined", "Your card was declined. (generic_decline)")
+    assert told["session"]["payment_failed"]["retry"] == f"POST /sessions/{session_id}/card"
+    [expert_told] = p.notifier.to(p.expert.sub, "session.payment_failed")
+    assert "reason" not in expert_told
+    assert "declined" not in json.dumps(expert_told)
+    assert (to_expert["state"], to_expert["payment_failed"]["message"]) == (
+        "requested", "The client's payment failed; they have been asked for another card.",
+    )  # fmt: skip
+    read = api.get(f"/sessions/{session_id}", headers=p.client.auth).json_body
+    assert (read["state"], read["payment_failed"]["reason"]) == (
+        "requested",
+        "Your card was declined. (generic_decline)",
+    )
+    assert read["payment_failed"]["retry_until"] == read["expires_at"]
     assert p.notifier.to(p.client.sub, "session.accepted") == []
+    assert intents_left_over(p.stripe) == []
+    assert [i.status for i in p.stripe.v1.payment_intents.list().data] == ["canceled"]
+
+
+def test_after_a_decline_the_client_retries_with_another_card_and_the_call_is_accepted(
+    api: Any, parties: Parties
+) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = calls.request_call(
+        p.client.sub, p.expert.sub, "voice", payment_method_id=card(p.stripe, DECLINED_CARD), link_id=None,
+        notifier=p.notifier, now=t0,
+    )["session_id"]  # fmt: skip
+    calls.accept_call(session_id, p.expert.sub, notifier=p.notifier, now=t0)
+    url = f"/sessions/{session_id}/card"
+
+    again = api.post(url, headers=p.client.auth, body=json.dumps({"payment_method_id": card(p.stripe, DECLINED_CARD)}))
+    by_expert = api.post(url, headers=p.expert.auth, body=json.dumps({"payment_method_id": card(p.stripe)}))
+    someone_elses = api.post(
+        url, headers=p.client.auth, body=json.dumps({"payment_method_id": saved_card(api, p.stripe, p.stranger)})
+    )
+    retried = api.post(url, headers=p.client.auth, body=json.dumps({"payment_method_id": card(p.stripe)}))
+
+    assert (again.status_code, again.json_body["error"]["code"]) == (402, "card_declined")
+    assert by_expert.status_code == 403
+    assert (someone_elses.status_code, someone_elses.json_body["error"]["code"]) == (400, "card_not_yours")
+    assert retried.status_code == 200, retried.json_body
+    assert (retried.json_body["state"], retried.json_body["payment_failed"]) == ("accepted", None)
+    assert Payment.get(retried.json_body["payment_id"]).status == "authorised"
+    assert sorted(i.status for i in p.stripe.v1.payment_intents.list().data) == [
+        "canceled", "canceled", "requires_capture",
+    ]  # fmt: skip
+    calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=t0)
+    assert calls.join_call(session_id, p.expert.sub, notifier=p.notifier, now=t0)["state"] == "active"
+
+
+def test_no_card_can_be_sent_once_the_request_has_expired(api: Any, parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = calls.request_call(
+        p.client.sub, p.expert.sub, "voice", payment_method_id=card(p.stripe, DECLINED_CARD), link_id=None,
+        notifier=p.notifier, now=t0,
+    )["session_id"]  # fmt: skip
+    calls.accept_call(session_id, p.expert.sub, notifier=p.notifier, now=t0)
+
+    with pytest.raises(Conflict) as refused:
+        calls.replace_card(session_id, p.client.sub, card(p.stripe), notifier=p.notifier, now=t0 + timedelta(minutes=5))
+
+    assert refused.value.code == "session_expired"
+    assert intents_left_over(p.stripe) == []
 
 
 def test_the_expert_declines_and_the_client_cancels(parties: Parties) -> None:
@@ -287,3 +354,15 @@ def test_a_hang_up_after_3_minutes_costs_nothing_when_the_other_side_had_dropped
     assert (ended["bill"]["billable_seconds"], ended["bill"]["amount"]) == (150, 0)
     assert Payment.get(ended["payment_id"]).status == "released"
     assert "Duration: 2 min 30 s" in email_to(p.expert.email)
+
+
+def test_a_call_cannot_be_requested_or_paid_with_another_clients_saved_card(api: Any, parties: Parties) -> None:
+    p = parties
+    others_card = saved_card(api, p.stripe, p.stranger)
+    body = {"expert_id": p.expert.sub, "media": "voice", "payment_method_id": others_card}
+
+    refused = api.post("/sessions", headers=p.client.auth, body=json.dumps(body))
+
+    assert (refused.status_code, refused.json_body["error"]["code"]) == (400, "card_not_yours")
+    assert list(CallSession.scan()) == []
+    assert p.stripe.v1.payment_intents.list(params={"limit": 100}).data == []

@@ -17,7 +17,7 @@ from chalicelib.models.lead import SellerSkill
 from chalicelib.models.payment import Payment
 from chalicelib.payments.earnings_release import release_matured_earnings
 from tests.functional.lead_cast import NOW, LeadCast, accept, at, bid, call, deal, hire, propose
-from tests.functional.money import balance
+from tests.functional.money import balance, saved_card
 
 __all__ = ["deal"]  # the fixture
 
@@ -344,3 +344,18 @@ def test_terms_made_before_the_buyer_changed_the_leads_currency_cannot_be_accept
     assert (refused.status_code, refused.json_body["error"]["code"]) == (409, "currency_changed")
     assert proposed.json_body["currency"] == "GBP"
     assert (accepted.status_code, accepted.json_body["currency"], accepted.json_body["price"]) == (200, "GBP", 40_000)
+
+
+def test_paying_a_lead_with_another_persons_saved_card_is_refused_and_nothing_is_written(
+    api: Any, deal: LeadCast
+) -> None:
+    others_card = saved_card(api, deal.stripe, deal.stranger)
+    bid(api, deal, deal.seller, 50_000, 10)
+    accept(api, deal, deal.buyer, deal.seller)
+
+    refused = call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/pay", {"payment_method_id": others_card})
+
+    assert (refused.status_code, refused.json_body["error"]["code"]) == (400, "card_not_yours")
+    assert list(Payment.scan()) == []
+    assert deal.stripe.v1.payment_intents.list(params={"limit": 100}).data == []
+    assert call(api, deal.buyer, "get", f"/leads/{deal.lead_id}").json_body["status"] == "awaiting_payment"

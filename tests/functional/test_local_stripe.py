@@ -551,6 +551,36 @@ def test_a_payment_intent_can_be_confirmed_again_with_another_card_after_a_decli
     assert confirmed.status == "requires_capture"
 
 
+def saved_card(client: Any, customer_id: str) -> str:
+    """A card saved to a customer as Stripe.js saves one: a SetupIntent confirmed with it."""
+    setup = client.setup_intents.create(params={"customer": customer_id, "usage": "off_session"})
+    card = client.payment_methods.create(
+        params={"type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
+    )
+    client.setup_intents.confirm(setup.id, params={"payment_method": card.id})
+    return str(card.id)
+
+
+def test_a_payment_intent_with_a_card_saved_to_another_customer_is_refused_as_stripe_refuses_it(client: Any) -> None:
+    owner = client.customers.create(params={"email": "owner@parley.example"})
+    other = client.customers.create(params={"email": "other@parley.example"})
+    card = saved_card(client, owner.id)
+    hold = {"amount": 5000, "currency": "usd", "capture_method": "manual", "payment_method": card, "confirm": True}
+
+    with pytest.raises(stripe.InvalidRequestError) as on_create:
+        client.payment_intents.create(params=hold | {"customer": other.id})
+    intent = client.payment_intents.create(params={"amount": 5000, "currency": "usd", "customer": other.id})
+    with pytest.raises(stripe.InvalidRequestError) as on_confirm:
+        client.payment_intents.confirm(intent.id, params={"payment_method": card})
+
+    for refused in (on_create.value, on_confirm.value):
+        assert (refused.http_status, refused.code, refused.param) == (400, "resource_missing", "payment_method")
+        assert refused.json_body["error"]["type"] == "invalid_request_error"
+        assert refused.user_message.startswith(f"The customer does not have a payment method with the ID {card}.")
+    assert client.payment_intents.retrieve(intent.id).status == "requires_payment_method"
+    assert client.payment_intents.create(params=hold | {"customer": owner.id}).status == "requires_capture"
+
+
 def test_cancelling_an_uncaptured_payment_intent_releases_the_authorisation(client: Any) -> None:
     before = available(client, "usd")
     intent = authorised_payment(client, 6000)

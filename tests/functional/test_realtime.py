@@ -452,3 +452,38 @@ def test_a_person_with_no_profile_going_offline_on_disconnect_is_left_alone(
 
     assert WsConnection.count(connection_id) == 0
     assert find_own_profile(client.sub) is None
+
+
+def test_over_the_websocket_a_declined_card_reaches_the_client_at_once_and_another_card_gets_the_call_accepted(
+    api: Any, gateway: Gateway, users: Users, sender: FakeSender, stripe_api: Any
+) -> None:
+    from tests.functional.money import DECLINED_CARD, card, intents_left_over
+
+    client, expert = users.sign_up("cleo.client@example.com"), users.sign_up("ada.expert@example.com")
+    assert register(api, client).status_code == 201
+    become_expert(api, expert)
+    client_conn, expert_conn = gateway.open(client), gateway.open(expert)
+    gateway.send(expert_conn, {"action": "presence", "status": "online"})
+    request = {"action": "session.request", "expert_id": expert.sub, "media": "voice"}
+    gateway.send(client_conn, request | {"payment_method_id": card(stripe_api, DECLINED_CARD)})
+    session_id = sender.received(client_conn)[-1]["session"]["session_id"]
+
+    gateway.send(expert_conn, {"action": "session.accept", "session_id": session_id})
+
+    [failed] = [m for m in sender.received(client_conn) if m["type"] == "session.payment_failed"]
+    assert (failed["session_id"], failed["code"]) == (session_id, "card_declined")
+    assert failed["reason"] == "Your card was declined. (generic_decline)"
+    [notice] = [m for m in sender.received(expert_conn) if m["type"] == "session.payment_failed"]
+    assert "reason" not in notice
+    assert notice["session"]["payment_failed"]["message"].startswith("The client's payment failed")
+    assert sender.errors(expert_conn) == []
+    assert intents_left_over(stripe_api) == []
+
+    gateway.send(
+        client_conn, {"action": "session.card", "session_id": session_id, "payment_method_id": card(stripe_api)}
+    )
+
+    for connection in (client_conn, expert_conn):
+        accepted = [m for m in sender.received(connection) if m["type"] == "session.accepted"]
+        assert [m["session"]["state"] for m in accepted] == ["accepted"]
+    assert sender.errors(client_conn) == []

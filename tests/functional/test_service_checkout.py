@@ -17,7 +17,7 @@ from chalicelib.services.checkout import release_unaccepted_holds
 from tests.functional.builders import become_expert, register
 from tests.functional.clock import Clock
 from tests.functional.conftest import User, Users
-from tests.functional.money import DECLINED_CARD, card
+from tests.functional.money import DECLINED_CARD, card, intents_left_over, saved_card
 
 
 @dataclass
@@ -218,3 +218,25 @@ def test_an_accepted_checkout_is_left_alone_by_the_hold_release_job(api: Any, ca
 
     assert (run.due, run.released) == (0, 0)
     assert payment_of(checkout_id).status == "captured"
+
+
+def test_a_checkout_paid_with_another_clients_saved_card_is_refused_and_nothing_is_written(
+    api: Any, cast: Cast
+) -> None:
+    others_card = saved_card(api, cast.stripe, cast.stranger)
+    url = f"/experts/{cast.expert.sub}/services/{cast.service_id}/checkout"
+    body = {"message": "Please review my pipeline.", "payment_method_id": others_card}
+
+    refused = api.post(url, headers=cast.client.auth, body=json.dumps(body))
+
+    assert (refused.status_code, refused.json_body["error"]["code"]) == (400, "card_not_yours")
+    assert list(ServiceCheckout.scan()) == []  # test-only check of the whole table
+    assert list(Conversation.scan()) == []
+    assert list(Payment.scan()) == []
+    assert cast.stripe.v1.payment_intents.list(params={"limit": 100}).data == []
+
+
+def test_a_declined_checkout_leaves_no_payment_intent_at_stripe(api: Any, cast: Cast) -> None:
+    assert check_out(api, cast, number=DECLINED_CARD).status_code == 402
+
+    assert intents_left_over(cast.stripe) == []

@@ -216,3 +216,44 @@ def test_a_call_whose_client_drops_at_2_30_costs_nothing_though_the_sweep_ends_i
         assert f"Duration: {minutes} min {seconds:02d} s\n" in receipt
         assert "Billed minutes: 0\n" in receipt
         assert "Amount: USD 0.00\n" in receipt
+
+
+def test_a_declined_card_is_told_to_the_client_at_once_and_another_card_gets_the_call_going(
+    local_stack: LocalStack, clock: Path
+) -> None:
+    import stripe
+
+    expert, client, _ = _cast(local_stack)
+    api = local_stack.info["api_url"]
+
+    async def journey() -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+        expert_socket, client_socket = await _open(local_stack, expert), await _open(local_stack, client)
+        await expert_socket.send({"action": "presence", "status": "online"})
+        await expert_socket.expect("presence")
+        await client_socket.send({"action": "session.request", "expert_id": expert.sub, "media": "voice",
+                                  "payment_method_id": "pm_card_chargeDeclined"})  # fmt: skip
+        session_id = (await expert_socket.expect("session.requested"))["session"]["session_id"]
+        await expert_socket.send({"action": "session.accept", "session_id": session_id})
+        told = await client_socket.expect("session.payment_failed")
+        notice = await expert_socket.expect("session.payment_failed")
+        read = requests.get(f"{api}/sessions/{session_id}", headers=client.auth, timeout=30).json()
+        await client_socket.send(
+            {"action": "session.card", "session_id": session_id, "payment_method_id": "pm_card_visa"}
+        )
+        await client_socket.expect("session.accepted")
+        await expert_socket.expect("session.accepted")
+        for socket in (client_socket, expert_socket):
+            await socket.send({"action": "session.join", "session_id": session_id})
+        await client_socket.expect("session.active")
+        return session_id, told, notice, read
+
+    session_id, told, notice, read = asyncio.run(journey())
+    assert (told["code"], told["reason"]) == ("card_declined", "Your card was declined. (generic_decline)")
+    assert "reason" not in notice
+    assert (read["state"], read["payment_failed"]["code"]) == ("requested", "card_declined")
+    base = local_stack.info["app_environment"]["PARLEY_STRIPE_API_BASE"]
+    intents = stripe.StripeClient("sk_test_local", base_addresses={"api": base}).v1.payment_intents.list(
+        params={"limit": 100}
+    )
+    ours = [i.status for i in intents.data if i.metadata.to_dict().get("purpose") == f"session:{session_id}"]
+    assert sorted(ours) == ["canceled", "requires_capture"]

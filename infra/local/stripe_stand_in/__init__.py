@@ -7,7 +7,8 @@
 * the platform balance, with a top-up helper (``balance``);
 * Stripe's idempotency (``idempotency``) and refund limits (``refund_limits``);
 * PaymentIntents that accept ``application_fee_amount``/``transfer_group``, confirm with a
-  payment method, and decline test cards as Stripe does (``payment_intents``, ``card_declines``);
+  payment method, refuse a card attached to another customer, and decline test cards as Stripe
+  does (``payment_intents``, ``card_declines``);
 * disputes (``disputes``), and the events Stripe sends for all of these (``events``).
 
 New objects are built from Stripe's own example objects (``fixtures``). The ``stripe``

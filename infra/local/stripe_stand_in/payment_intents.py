@@ -4,6 +4,8 @@
   ``statement_descriptor(_suffix)``, ``receipt_email``, ``setup_future_usage``,
   ``transfer_data``, ``on_behalf_of`` are accepted, stored and echoed (localstripe refuses them).
 * ``confirm`` takes a ``payment_method`` (localstripe answers 500), also after a decline.
+* A ``payment_method`` attached to a customer other than the intent's is refused, on create and
+  confirm, with Stripe's 400 ``resource_missing`` (localstripe charges it).
 * ``capture`` and ``cancel`` check the status first and answer Stripe's
   ``payment_intent_unexpected_state``; ``cancel`` takes a ``cancellation_reason``
   and releases an uncaptured authorisation.
@@ -81,6 +83,19 @@ def resolve_payment_method(payment_method_id: str | None, *, param: str = "payme
     return str(payment_method.id)
 
 
+def require_customers_card(payment_method_id: str | None, customer: str | None) -> None:
+    """Stripe refuses a PaymentMethod attached to one customer on another customer's intent."""
+    payment_method = payment_method_of(payment_method_id)
+    owner = getattr(payment_method, "customer", None) if payment_method is not None else None
+    if owner is not None and owner != customer:
+        raise invalid(
+            f"The customer does not have a payment method with the ID {payment_method_id}. "
+            "The payment method must be attached to the customer.",
+            param="payment_method",
+            code="resource_missing",
+        )
+
+
 def _create(cls: Any, **data: Any) -> Any:
     params = Params(data)
     extras = _extras(params)
@@ -90,6 +105,7 @@ def _create(cls: Any, **data: Any) -> Any:
     customer = params.text("customer")
     if customer is not None and f"customer:{customer}" not in resources.store:
         raise no_such("customer", customer, param="customer")
+    require_customers_card(payment_method, customer)
     rest = params.rest()
     amount = resources.try_convert_to_int(rest.get("amount"))
     fee = extras["application_fee_amount"]
@@ -189,6 +205,7 @@ async def confirm(request: web.Request) -> web.Response:
             f"Only a PaymentIntent with one of the following statuses may be confirmed: {', '.join(CONFIRMABLE)}."
         )
     if payment_method is not None:
+        require_customers_card(payment_method, intent.customer)
         intent.payment_method = payment_method
         if intent.latest_charge is not None and intent.latest_charge.status == "failed":
             intent.latest_charge = None  # a new attempt; the failed charge stays on record
