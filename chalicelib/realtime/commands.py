@@ -120,7 +120,7 @@ def session_join(ctx: CommandContext, body: dict[str, Any]) -> None:
     join_session(ctx.connection_id, session_id)
     try:
         session = calls.join_call(session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
-    except Exception:
+    except DomainError:  # refused (before anything was written): this device is in no call
         join_session(ctx.connection_id, None)
         raise
     ctx.reply({"type": "session", "action": "session.join", "session": session,
