@@ -2,14 +2,16 @@
 
 Every outcome the sender should know of comes back to that connection as a message;
 refusals are ``{"type": "error", "code": ..., "message": ...}`` and never close
-the connection.
+the connection. A message may carry an ``id`` (the client's own): its reply, its
+error and, for relayed signalling, its ``ack`` echo it, and errors also name the
+``action`` and ``session_id`` they refuse. docs/websocket-protocol.md lists every message.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +24,7 @@ from chalicelib.realtime.sender import MessageSender
 from chalicelib.web.logs import log_error
 
 MEDIA_KINDS = ("audio", "video")
+MAX_ID_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,14 @@ class CommandContext:
     sender: MessageSender
     media_base_url: str
     now: datetime
+    message_id: dict[str, Any] = field(default_factory=dict)  # {"id": ...} if the message had one
 
     @property
     def notifier(self) -> AccountNotifier:
         return AccountNotifier(self.sender, self.now)
 
     def reply(self, message: dict[str, Any]) -> None:
-        deliver(self.sender, [self.connection_id], message)
+        deliver(self.sender, [self.connection_id], {**message, **self.message_id})
 
 
 Command = Callable[[CommandContext, dict[str, Any]], None]
@@ -115,13 +119,22 @@ def session_cancel(ctx: CommandContext, body: dict[str, Any]) -> None:
 
 
 def session_join(ctx: CommandContext, body: dict[str, Any]) -> None:
-    """This device joins the call: signalling for the call is relayed to it from now on."""
+    """This device joins the call: signalling for the call is relayed to it from now on.
+
+    The device is recorded in the call before the call learns of the join, so that the other
+    side, told at once, can signal to it. The reply says whether the other side is there and
+    who offers: ``you_offer`` is true for the side that joins while the other is present."""
     from chalicelib.sessions import calls
 
     session_id = _required(body, "session_id")
-    session = calls.join_call(session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
     join_session(ctx.connection_id, session_id)
-    _session_reply(ctx, "session.join", session)
+    try:
+        session = calls.join_call(session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
+    except DomainError:  # refused (before anything was written): this device is in no call
+        join_session(ctx.connection_id, None)
+        raise
+    ctx.reply({"type": "session", "action": "session.join", "session": session,
+               "peer_present": session["peer_present"], "you_offer": session["peer_present"]})  # fmt: skip
 
 
 def session_hang_up(ctx: CommandContext, body: dict[str, Any]) -> None:
@@ -133,6 +146,7 @@ def session_hang_up(ctx: CommandContext, body: dict[str, Any]) -> None:
 
 
 def _relay(ctx: CommandContext, session_id: str, message: dict[str, Any]) -> None:
+    """Relay to the other side; a message with an ``id`` is acknowledged once the other side has it."""
     relay_to_peer(
         ctx.sender,
         session_id=session_id,
@@ -140,14 +154,18 @@ def _relay(ctx: CommandContext, session_id: str, message: dict[str, Any]) -> Non
         message={**message, "session_id": session_id, "from": ctx.account_id},
         now=ctx.now,
     )
+    if ctx.message_id:
+        ctx.reply({"type": "ack", "action": message["type"], "session_id": session_id})
 
 
 def _signal(kind: str) -> Command:
-    """offer / answer / ice: an opaque JSON object passed to the other participant as it is."""
+    """offer / answer / ice: an opaque JSON object passed to the other participant as it is
+    (for ``signal.ice`` also ``null``, the end of candidates)."""
 
     def relay_signal(ctx: CommandContext, body: dict[str, Any]) -> None:
         payload = body.get("payload")
-        if not isinstance(payload, dict):
+        end_of_candidates = kind == "signal.ice" and "payload" in body and payload is None
+        if not isinstance(payload, dict) and not end_of_candidates:
             raise InvalidInput("'payload' must be a JSON object.", code="invalid_message")
         check_signal_payload_size(payload)
         _relay(ctx, _required(body, "session_id"), {"type": kind, "payload": payload})
@@ -178,7 +196,7 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-def parse_message(raw: str) -> tuple[Command, dict[str, Any]]:
+def parse_message(raw: str) -> dict[str, Any]:
     check_message_size(raw)
     try:
         body = json.loads(raw)
@@ -186,25 +204,50 @@ def parse_message(raw: str) -> tuple[Command, dict[str, Any]]:
         raise InvalidInput("A message must be a JSON object.", code="invalid_json") from None
     if not isinstance(body, dict):
         raise InvalidInput("A message must be a JSON object.", code="invalid_json")
+    return body
+
+
+def command_of(body: dict[str, Any]) -> Command:
     action = body.get("action")
     command = COMMANDS.get(action) if isinstance(action, str) else None
     if command is None:
         raise InvalidInput(f"Unknown action {action!r}; known: {', '.join(COMMANDS)}.", code="unknown_action")
-    return command, body
+    if "id" in body and not _valid_id(body["id"]):
+        raise InvalidInput(
+            f"'id' must be a string of 1 to {MAX_ID_LENGTH} characters or an integer.", code="invalid_message"
+        )
+    return command
+
+
+def _valid_id(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH)
+
+
+def echo_of(body: dict[str, Any]) -> dict[str, Any]:
+    """What an error names of the message it refuses: its action, session and id, where it gave them."""
+    echo = {name: body[name] for name in ("action", "session_id") if isinstance(body.get(name), str)}
+    if "id" in body and _valid_id(body["id"]):
+        echo["id"] = body["id"]
+    return echo
 
 
 def handle_message(connection_id: str, raw: str, *, sender: MessageSender, media_base_url: str, now: datetime) -> None:
     """Run one message; any refusal, and any fault of ours, goes back to the sender as an error message."""
+    echo: dict[str, Any] = {}
     try:
-        command, body = parse_message(raw)
-        ctx = CommandContext(connection_id, account_of(connection_id), sender, media_base_url, now)
-        command(ctx, body)
+        body = parse_message(raw)
+        echo = echo_of(body)
+        command = command_of(body)
+        message_id = {"id": echo["id"]} if "id" in echo else {}
+        command(CommandContext(connection_id, account_of(connection_id), sender, media_base_url, now, message_id), body)
     except DomainError as error:
-        deliver(sender, [connection_id], error_message(error.code, error.message))
+        deliver(sender, [connection_id], error_message(error.code, error.message, echo))
     except Exception:
         log_error("websocket message failed", connection_id=connection_id)
-        deliver(sender, [connection_id], error_message("internal_error", "Something went wrong on our side."))
+        deliver(sender, [connection_id], error_message("internal_error", "Something went wrong on our side.", echo))
 
 
-def error_message(code: str, message: str) -> dict[str, Any]:
-    return {"type": "error", "code": code, "message": message}
+def error_message(code: str, message: str, echo: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"type": "error", "code": code, "message": message, **(echo or {})}

@@ -243,7 +243,10 @@ def expire_call(item: CallSession, *, notifier: CallNotifier, now: datetime) -> 
 
 
 def join_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
-    """A participant's device joined; when both are in, the call goes active and the expert shows busy."""
+    """A participant's device joined; when both are in, the call goes active and the expert shows busy.
+
+    Whoever joins while the other side is present offers (``you_offer``; the view's ``peer_present``):
+    the joins are serialised by the item's version, so exactly one of two joins sees the other."""
 
     def connect(session: Session) -> Session:
         if not session.hold_ready and session.state == ACCEPTED and _hold_confirmed(session_id):
@@ -259,11 +262,12 @@ def join_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: 
             notifier.notify(
                 person,
                 {"type": "session.active", "session_id": session_id, "cutoff_at": _iso(cutoff),
-                 "session": session_view(item, person)},
+                 "session": session_view(item, person), "you_offer": person == account_id},
             )  # fmt: skip
     else:
         other = _other(item, account_id)
-        notifier.notify(other, {"type": "session.joined", "session_id": session_id, "role": _role(item, account_id)})
+        notifier.notify(other, {"type": "session.joined", "session_id": session_id, "role": _role(item, account_id),
+                                "you_offer": False})  # fmt: skip
     return session_view(item, account_id)
 
 
@@ -651,6 +655,9 @@ def session_view(item: CallSession, viewer: str) -> dict[str, Any]:
         "billed_until": _iso(end_for_billing(session)),  # the end for billing: what the receipts' duration runs to
         "bill": bill_view(item, viewer) if item.state == ENDED else None,
         "payment_failed": payment_failure_view(item, viewer),
+        # the other participant has a device in the call now (joined and not left)
+        "peer_present": (item.expert_connected_since if viewer == item.client_id else item.client_connected_since)
+        is not None,
     }
 
 

@@ -22,9 +22,13 @@ Two servers on 127.0.0.1, one process:
 
 API Gateway's limits hold as in AWS: a frame over 32 KB or a message over 128 KB
 closes the connection with 1009 (the message is not delivered); a binary frame
-closes it with 1003. A function that raises while handling a message gets the
-client the JSON API Gateway sends then (``{"message": "Internal server error",
-"connectionId": ..., "requestId": ...}``). Messages of one connection reach the
+closes it with 1003. Unlike AWS, which closes without a word, the gateway first sends
+the client ``{"type": "error", "code": "message_too_large", ...}`` (the app's error
+format, see docs/websocket-protocol.md), so that a developer sees why locally; clients
+must still keep every message within 32 KB, as AWS gives them no such warning.
+A function that raises while handling a message gets the client the JSON API
+Gateway sends then (``{"message": "Internal server error", "connectionId": ...,
+"requestId": ...}``). Messages of one connection reach the
 app one after another; different connections run concurrently in a thread pool,
 so a slow handler never holds up other sockets nor the management API, which the
 handlers call back into (it is served on the event loop, the handlers run off it).
@@ -80,6 +84,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 from websockets.protocol import State
+from websockets.server import ServerProtocol
 
 from infra.local.jobs import JobsError, JsonLog, LambdaHandler, function_settings, load_app, prepare_environment
 
@@ -293,6 +298,33 @@ def frames(data: bytes) -> list[str] | list[bytes]:
     return [piece.decode("utf-8") for piece in pieces] if text else pieces
 
 
+# --------------------------------------------------------------------------- oversized messages
+
+TOO_LARGE = {
+    "type": "error",
+    "code": "message_too_large",
+    "message": f"A WebSocket frame may be at most {MAX_FRAME_BYTES} bytes and a message at most "
+    f"{MAX_MESSAGE_BYTES}; this connection is closed (1009). API Gateway closes it without this message.",
+}
+
+
+class TellingProtocol(ServerProtocol):
+    """A server protocol that, before failing a connection for an oversized message (1009), says why."""
+
+    def fail(self, code: CloseCode | int, reason: str = "") -> None:
+        if code == CloseCode.MESSAGE_TOO_BIG and self.state is State.OPEN and not self.expect_continuation_frame:
+            self.send_text(json.dumps(TOO_LARGE).encode("utf-8"))
+        super().fail(code, reason)
+
+
+class TellingConnection(ServerConnection):
+    """``serve()`` builds a plain ``ServerProtocol``; this connection gives it ``TellingProtocol``'s ``fail``."""
+
+    def __init__(self, protocol: ServerProtocol, *args: Any, **kwargs: Any) -> None:
+        protocol.__class__ = TellingProtocol  # the same class plus one method: no state to convert
+        super().__init__(protocol, *args, **kwargs)
+
+
 # --------------------------------------------------------------------------- invoking as Lambda does
 
 
@@ -398,6 +430,7 @@ class WebsocketGateway:
             process_request=self._handshake,
             process_response=self._handshake_response,
             max_size=(MAX_MESSAGE_BYTES, MAX_FRAME_BYTES),
+            create_connection=TellingConnection,
             compression=None,  # API Gateway does not negotiate permessage-deflate
             open_timeout=self._timeout + 5,
             close_timeout=CLOSE_TIMEOUT_SECONDS,

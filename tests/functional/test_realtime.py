@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -51,18 +51,27 @@ def ws_event(
     }
 
 
+Reaction = Callable[[str, dict[str, Any]], None]
+
+
 @dataclass
 class FakeSender:
-    """Records every post; connections in ``gone`` answer as API Gateway does for a closed one (410)."""
+    """Records every post; connections in ``gone`` answer as API Gateway does for a closed one (410).
+
+    ``reactions`` play a client that answers the moment a message reaches it: each is called
+    with every post, inside the handler that posted it, so a race is forced, not hoped for."""
 
     posts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     gone: set[str] = field(default_factory=set)
     endpoints: list[str] = field(default_factory=list)
+    reactions: list[Reaction] = field(default_factory=list)
 
     def send(self, connection_id: str, message: dict[str, Any]) -> bool:
         if connection_id in self.gone:
             return False
         self.posts.setdefault(connection_id, []).append(message)
+        for react in list(self.reactions):
+            react(connection_id, message)
         return True
 
     def received(self, connection_id: str) -> list[dict[str, Any]]:
@@ -296,7 +305,11 @@ def test_unknown_actions_bad_json_and_bad_fields_get_an_error_back_not_a_crash(
         "invalid_json", "invalid_json", "unknown_action", "unknown_action",
         "invalid_message", "invalid_message", "invalid_message",
     ]  # fmt: skip
-    assert all(set(m) == {"type", "code", "message"} for m in sender.received(connection_id))
+    echoed = [
+        {k: v for k, v in m.items() if k not in ("type", "code", "message")} for m in sender.received(connection_id)
+    ]
+    assert echoed == [{}, {}, {"action": "teleport"}, {}, {"action": "presence"}, {"action": "signal.offer"},
+                      {"action": "media.toggle", "session_id": "ses_x"}]  # fmt: skip
 
 
 def test_a_message_from_a_connection_that_never_signed_in_is_refused(gateway: Gateway, sender: FakeSender) -> None:
@@ -487,3 +500,136 @@ def test_over_the_websocket_a_declined_card_reaches_the_client_at_once_and_anoth
         accepted = [m for m in sender.received(connection) if m["type"] == "session.accepted"]
         assert [m["session"]["state"] for m in accepted] == ["accepted"]
     assert sender.errors(client_conn) == []
+
+
+def test_an_offer_sent_the_moment_session_active_arrives_reaches_the_second_joiner(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = gateway.open(client), gateway.open(expert)
+    gateway.send(client_conn, {"action": "session.join", "session_id": call.session_id})
+
+    def offer_at_once(connection_id: str, message: dict[str, Any]) -> None:
+        if connection_id == client_conn and message.get("type") == "session.active":
+            gateway.send(client_conn, offer(call.session_id))  # while the expert's join is still being handled
+
+    sender.reactions.append(offer_at_once)
+    gateway.send(expert_conn, {"action": "session.join", "session_id": call.session_id})
+
+    assert sender.errors(client_conn) == []
+    assert [m["type"] for m in sender.received(expert_conn)].count("signal.offer") == 1
+
+
+def test_an_offer_sent_on_the_join_reply_reaches_a_first_joiner_whose_join_is_still_being_handled(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = gateway.open(client), gateway.open(expert)
+
+    def join_then_offer_at_once(connection_id: str, message: dict[str, Any]) -> None:
+        if connection_id != expert_conn:
+            return
+        if message.get("type") == "session.joined":  # the client's join has not returned yet
+            gateway.send(expert_conn, {"action": "session.join", "session_id": call.session_id})
+        if message.get("action") == "session.join":
+            gateway.send(expert_conn, offer(call.session_id))
+
+    sender.reactions.append(join_then_offer_at_once)
+    gateway.send(client_conn, {"action": "session.join", "session_id": call.session_id})
+
+    assert sender.errors(expert_conn) == []
+    assert [m["type"] for m in sender.received(client_conn)].count("signal.offer") == 1
+
+
+def test_every_reply_error_and_relayed_message_is_matched_to_the_client_message_id_it_answers(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = gateway.open(client), gateway.open(expert)
+    gateway.send(client_conn, {"action": "session.join", "session_id": call.session_id, "id": "join-1"})
+    for n in range(3):  # before the expert joined: refused, each error naming its message
+        gateway.send(client_conn, {**offer(call.session_id), "id": f"early-{n}"})
+    gateway.send(expert_conn, {"action": "session.join", "session_id": call.session_id, "id": 7})
+    sender.posts.clear()
+
+    gateway.send(client_conn, {**offer(call.session_id), "id": "offer-2"})
+    gateway.send(client_conn, offer(call.session_id))  # no id: no ack
+    gateway.send(client_conn, {"action": "presence", "status": "online", "id": "p"})
+    gateway.send(client_conn, {"action": "session.join", "session_id": call.session_id, "id": True})
+
+    assert sender.received(client_conn)[:1] == [
+        {"type": "ack", "action": "signal.offer", "session_id": call.session_id, "id": "offer-2"}
+    ]
+    assert sender.received(client_conn)[1]["id"] == "p"
+    assert sender.errors(client_conn)[-1] == "invalid_message"
+    assert all("id" not in m for m in sender.received(expert_conn))  # the client's ids are its own
+
+
+def test_nine_identical_refusals_each_say_which_message_they_refuse(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    client_conn = gateway.open(client)
+    gateway.send(client_conn, {"action": "session.join", "session_id": call.session_id, "id": "join"})
+    join_reply = sender.received(client_conn)[-1]
+    sender.posts.clear()
+
+    gateway.send(client_conn, {**offer(call.session_id), "id": "offer"})
+    for n in range(8):
+        ice = {"action": "signal.ice", "session_id": call.session_id, "payload": {"candidate": f"c{n}"}, "id": n}
+        gateway.send(client_conn, ice)
+
+    assert (join_reply["action"], join_reply["id"]) == ("session.join", "join")
+    errors = sender.received(client_conn)
+    assert [(e["code"], e["action"], e["session_id"], e["id"]) for e in errors] == [
+        ("peer_not_connected", "signal.offer", call.session_id, "offer"),
+        *[("peer_not_connected", "signal.ice", call.session_id, n) for n in range(8)],
+    ]
+
+
+def test_the_end_of_candidates_null_reaches_the_peer(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = both_joined(gateway, call)
+    sender.posts.clear()
+
+    gateway.send(client_conn, {"action": "signal.ice", "session_id": call.session_id, "payload": None})
+    gateway.send(client_conn, {"action": "signal.offer", "session_id": call.session_id, "payload": None})
+
+    assert sender.received(expert_conn) == [
+        {"type": "signal.ice", "session_id": call.session_id, "from": client.sub, "payload": None}
+    ]
+    assert sender.errors(client_conn) == ["invalid_message"]  # only ICE has an end
+
+
+def test_a_join_reply_says_whether_the_peer_is_there_and_tells_exactly_one_side_to_offer(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = gateway.open(client), gateway.open(expert)
+    join = {"action": "session.join", "session_id": call.session_id}
+
+    def join_reply(connection_id: str) -> tuple[bool, bool]:
+        reply = [m for m in sender.received(connection_id) if m.get("action") == "session.join"][-1]
+        return reply["peer_present"], reply["you_offer"]
+
+    gateway.send(expert_conn, join)
+    gateway.send(client_conn, join)
+    first, second = join_reply(expert_conn), join_reply(client_conn)
+    told = next(m for m in sender.received(expert_conn) if m["type"] == "session.active")
+    gateway.close(client_conn)  # the client reloads the page
+    reloaded = gateway.open(client)
+    gateway.send(reloaded, join)
+
+    assert (first, second) == ((False, False), (True, True))
+    assert told["you_offer"] is False
+    assert join_reply(reloaded) == (True, True)
+    rejoined = [m for m in sender.received(expert_conn) if m["type"] == "session.joined"][-1]
+    assert (rejoined["role"], rejoined["you_offer"]) == ("client", False)

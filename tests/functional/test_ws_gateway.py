@@ -10,6 +10,7 @@ own event loop, except in the last test, which runs the command as the stack doe
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
 import json
@@ -319,31 +320,44 @@ def test_unknown_and_disconnected_connection_ids_are_gone(gateway: Gateway) -> N
         gateway.app.app.websocket_api.send(connection_id, "hello?")
 
 
-def test_a_frame_over_32_kb_closes_the_connection_with_1009_undelivered(gateway: Gateway) -> None:
+def read_until_closed(client: ClientConnection) -> tuple[list[str | bytes], ConnectionClosed]:
+    """Every message the gateway sent before it closed the connection, and how it closed it."""
+    received: list[str | bytes] = []
+    try:
+        while True:
+            received.append(client.recv(timeout=WAIT_SECONDS))
+    except ConnectionClosed as closed:
+        return received, closed
+
+
+def test_a_frame_over_32_kb_is_answered_message_too_large_then_closed_with_1009_undelivered(gateway: Gateway) -> None:
     client, connection_id = gateway.connect_with_id()
     with client:
         client.send("x" * (MAX_FRAME_BYTES + 1))
-        with pytest.raises(ConnectionClosed) as closed:
-            client.recv(timeout=WAIT_SECONDS)
+        received, closed = read_until_closed(client)
 
-    assert received_close_code(closed.value) == 1009
+    assert [json.loads(m)["code"] for m in received] == ["message_too_large"]
+    assert json.loads(received[0])["type"] == "error"
+    assert received_close_code(closed) == 1009
     assert gateway.records("message") == []
     (disconnect,) = gateway.disconnects(connection_id)
     assert disconnect["event"]["requestContext"]["disconnectStatusCode"] == 1009
 
 
-def test_a_message_over_128_kb_is_refused_even_in_small_frames(gateway: Gateway) -> None:
+def test_a_message_over_128_kb_in_small_frames_is_answered_message_too_large_then_closed(gateway: Gateway) -> None:
     client, _ = gateway.connect_with_id()
 
-    def send_then_read() -> None:
+    def send_then_read() -> tuple[list[str | bytes], ConnectionClosed]:
         # Five 30 KB frames of one 150 KB message; the gateway may close while the last is sent.
-        client.send(["y" * 30_000] * 5)
-        client.recv(timeout=WAIT_SECONDS)
+        with contextlib.suppress(ConnectionClosed):
+            client.send(["y" * 30_000] * 5)
+        return read_until_closed(client)
 
-    with client, pytest.raises(ConnectionClosed) as closed:
-        send_then_read()
+    with client:
+        received, closed = send_then_read()
 
-    assert received_close_code(closed.value) == 1009
+    assert [json.loads(m)["code"] for m in received] == ["message_too_large"]
+    assert received_close_code(closed) == 1009
     assert gateway.records("message") == []
 
 
