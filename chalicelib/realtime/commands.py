@@ -111,7 +111,17 @@ def session_join(ctx: CommandContext, body: dict[str, Any]) -> None:
     session_id = _required(body, "session_id")
     session = calls.join_call(session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
     join_session(ctx.connection_id, session_id)
-    _session_reply(ctx, "session.join", session)
+    ctx.reply({"type": "session", "action": "session.join", "session": session} | _ice_servers(ctx, session_id))
+
+
+def _ice_servers(ctx: CommandContext, session_id: str) -> dict[str, Any]:
+    """The join reply carries the call's ICE servers (as ``GET /sessions/{id}/ice-servers``) while it is live."""
+    from chalicelib.sessions.ice_servers import ice_servers_for_call
+
+    try:
+        return {"ice": ice_servers_for_call(session_id, ctx.account_id, ctx.now)}
+    except DomainError:
+        return {}
 
 
 def session_hang_up(ctx: CommandContext, body: dict[str, Any]) -> None:
