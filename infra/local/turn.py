@@ -71,15 +71,21 @@ def turnserver_binary(log_path: Path) -> str:
             f"run 'sudo apt-get install -y {PACKAGE}' and start again"
         )
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"Installing Debian's {PACKAGE} (the local TURN server) with apt-get; log {log_path}", flush=True)
     with log_path.open("wb") as log:
-        env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-        installed = subprocess.run(
-            ["apt-get", "install", "-y", "--no-install-recommends", PACKAGE],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, timeout=INSTALL_TIMEOUT,
-            check=False,
-        )  # fmt: skip
+
+        def apt_get(*args: str) -> bool:
+            env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
+            done = subprocess.run(
+                ["apt-get", *args], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+                timeout=INSTALL_TIMEOUT, check=False,
+            )  # fmt: skip
+            return done.returncode == 0
+
+        install = ("install", "-y", "--no-install-recommends", PACKAGE)
+        installed = apt_get(*install) or (apt_get("update") and apt_get(*install))  # a fresh image has no lists
     found = shutil.which("turnserver")
-    if installed.returncode != 0 or not found:
+    if not installed or not found:
         raise TurnUnavailableError(
             f"'apt-get install -y {PACKAGE}' failed (log {log_path}); install Debian's '{PACKAGE}' package "
             "(the turnserver binary) and start again"
