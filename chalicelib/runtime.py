@@ -68,6 +68,7 @@ def set_clock(clock: Callable[[], datetime]) -> None:
 def reset() -> None:
     """Forget every cached collaborator (tests that change the environment call this)."""
     from chalicelib.payments.secrets import stripe_secret_key, stripe_webhook_secret
+    from chalicelib.sessions.ice_servers import turn_secret
     from chalicelib.web.api import token_verifier
 
     get_settings.cache_clear()
@@ -75,5 +76,6 @@ def reset() -> None:
     stripe_gateway.cache_clear()
     stripe_secret_key.cache_clear()
     stripe_webhook_secret.cache_clear()
+    turn_secret.cache_clear()
     token_verifier.cache_clear()
     set_clock(_real_time)

@@ -25,6 +25,8 @@ class Settings:
     commission_bps: int
     earnings_hold_days: int
     call_request_seconds: int
+    stun_urls: tuple[str, ...] = ()
+    turn_urls: tuple[str, ...] = ()
 
     @property
     def token_issuer(self) -> str:
@@ -58,7 +60,14 @@ def get_settings() -> Settings:
         commission_bps=int(os.environ.get("PARLEY_COMMISSION_BPS", "1000")),
         earnings_hold_days=int(os.environ.get("PARLEY_EARNINGS_HOLD_DAYS", "7")),
         call_request_seconds=int(os.environ.get("PARLEY_CALL_REQUEST_SECONDS", "60")),
+        stun_urls=_url_list("PARLEY_STUN_URLS"),
+        turn_urls=_url_list("PARLEY_TURN_URLS"),
     )
+
+
+def _url_list(name: str) -> tuple[str, ...]:
+    """A comma-separated list of URIs, e.g. the stage's STUN or TURN servers."""
+    return tuple(url.strip() for url in os.environ.get(name, "").split(",") if url.strip())
 
 
 def table_prefix() -> str:

@@ -13,8 +13,9 @@
 5. checks that every function of the merged template ends up with the environment the
    app needs: the stage's variables from ``config.json`` and the resource references
    (pool, clients, bucket, queues) from the template's ``Globals``;
-6. runs ``cfn-lint`` on ``build/<stage>/sam.json``; any finding, informational
-   included, fails the build.
+6. runs ``cfn-lint`` on ``build/<stage>/sam.json`` and on ``infra/turn/coturn.json`` (the
+   TURN server an operator may run for the stage); any finding, informational included,
+   fails the build.
 
 Exits non-zero if any step fails. Deploy the result as the stack ``parley-<stage>``
 (the IAM policy grants log writing to ``/aws/lambda/parley-<stage>-*`` only), e.g.::
@@ -41,6 +42,7 @@ from typing import Any
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 RESOURCES = PROJECT_DIR / "infra" / "resources.json"
 CHALICE_CONFIG = PROJECT_DIR / ".chalice" / "config.json"
+TURN_TEMPLATE = PROJECT_DIR / "infra" / "turn" / "coturn.json"
 BUILD_DIR = PROJECT_DIR / "build"
 
 # Variables whose values only exist once the stack does; Globals.Function sets them.
@@ -247,6 +249,7 @@ def build(stage: str) -> Path:
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
     run_cfn_lint(sam_json, region)
+    run_cfn_lint(TURN_TEMPLATE, region)
     finished = time.monotonic()
     print(f"cfn-lint: no findings ({finished - packaged:.1f} s); total {finished - started:.1f} s")
     return sam_json

@@ -41,6 +41,16 @@ def read_call(request: ApiRequest, session_id: str) -> dict[str, Any]:
 
 
 @api.route(
+    "/sessions/{session_id}/ice-servers", "GET",
+    summary="STUN and TURN servers for a live call, with TURN credentials that end with it", errors=(401, 404, 409),
+)  # fmt: skip
+def ice_servers(request: ApiRequest, session_id: str) -> dict[str, Any]:
+    from chalicelib.sessions.ice_servers import ice_servers_for_call
+
+    return ice_servers_for_call(session_id, request.caller.account_id, runtime.now())
+
+
+@api.route(
     "/sessions/{session_id}/accept", "POST", summary="The expert accepts a call (the client's card is held)",
     errors=(401, 402, 403, 404, 409, 503),
 )  # fmt: skip

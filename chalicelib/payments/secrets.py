@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
-
-def _from_ssm(name: str) -> str:
-    import boto3
-
-    value = boto3.client("ssm").get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
-    return str(value)
-
-
-def _secret(parameter_variable: str, local_variable: str) -> str:
-    parameter = os.environ.get(parameter_variable)
-    if parameter:
-        return _from_ssm(parameter)
-    if os.environ.get("PARLEY_STAGE", "local") == "local" and os.environ.get(local_variable):
-        return os.environ[local_variable]
-    raise RuntimeError(
-        f"set {parameter_variable} to the SSM parameter holding it ({local_variable} on the local stack)"
-    )
+from chalicelib.stage_secrets import stage_secret
 
 
 @lru_cache(maxsize=1)
 def stripe_secret_key() -> str:
-    return _secret("PARLEY_STRIPE_SECRET_PARAMETER", "PARLEY_STRIPE_SECRET_KEY")
+    return stage_secret("PARLEY_STRIPE_SECRET_PARAMETER", "PARLEY_STRIPE_SECRET_KEY")
 
 
 @lru_cache(maxsize=1)
 def stripe_webhook_secret() -> str:
-    return _secret("PARLEY_STRIPE_WEBHOOK_SECRET_PARAMETER", "PARLEY_STRIPE_WEBHOOK_SECRET")
+    return stage_secret("PARLEY_STRIPE_WEBHOOK_SECRET_PARAMETER", "PARLEY_STRIPE_WEBHOOK_SECRET")

@@ -133,8 +133,19 @@ def session_join(ctx: CommandContext, body: dict[str, Any]) -> None:
     except DomainError:  # refused (before anything was written): this device is in no call
         join_session(ctx.connection_id, None)
         raise
-    ctx.reply({"type": "session", "action": "session.join", "session": session,
-               "peer_present": session["peer_present"], "you_offer": session["peer_present"]})  # fmt: skip
+    reply = {"type": "session", "action": "session.join", "session": session,
+             "peer_present": session["peer_present"], "you_offer": session["peer_present"]}  # fmt: skip
+    ctx.reply(reply | _ice_servers(ctx, session_id))
+
+
+def _ice_servers(ctx: CommandContext, session_id: str) -> dict[str, Any]:
+    """The join reply carries the call's ICE servers (as ``GET /sessions/{id}/ice-servers``) while it is live."""
+    from chalicelib.sessions.ice_servers import ice_servers_for_call
+
+    try:
+        return {"ice": ice_servers_for_call(session_id, ctx.account_id, ctx.now)}
+    except DomainError:
+        return {}
 
 
 def session_hang_up(ctx: CommandContext, body: dict[str, Any]) -> None:

@@ -16,6 +16,9 @@ Starts, each on a free loopback port unless told otherwise:
   ones just created;
 * the jobs runner (``python -m infra.local.jobs``), the stand-in for EventBridge
   schedules and Lambda's SQS polling, with the same environment as the API;
+* coturn (Debian's ``turnserver``; ``infra/local/turn.py``), the TURN and STUN server of
+  the calls, on loopback with a secret made for this stack, which the API signs the TURN
+  credentials it hands out with (installed with apt-get if missing and we are root);
 * the WebSocket gateway (``python -m infra.local.ws_gateway``), the stand-in for API
   Gateway's WebSocket API and its ``@connections`` management API, with the same
   environment again. The app environment of all three carries the management API's
@@ -42,9 +45,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from infra.local.turn import LocalTurn
 
 REPO = Path(__file__).resolve().parents[2]
 LOOPBACK = "127.0.0.1"
@@ -108,6 +115,7 @@ class Service:
     ready_path: str = "/"
     needs_ok: bool = False  # readiness needs a 2xx (else any HTTP answer will do)
     ready_log_text: str | None = None  # for a service without HTTP: ready once its log shows this
+    ready_check: Callable[[], bool] | None = None  # for a service without HTTP or log line: ready once True
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -147,6 +155,8 @@ class Supervisor:
         url = service.url + service.ready_path
         if service.ready_log_text is not None:
             url = f"{service.log_path} (waiting for {service.ready_log_text})"
+        if service.ready_check is not None:
+            url = f"port {service.port} (waiting for an answer)"
         while True:
             assert service.process is not None
             code = service.process.poll()
@@ -158,7 +168,11 @@ class Supervisor:
                 raise StackError(
                     f"{service.name} exited with code {code} while starting (log {service.log_path}):\n{tail}{hint}"
                 )
-            if service.ready_log_text is not None:
+            if service.ready_check is not None:
+                status = None
+                if service.ready_check():
+                    return
+            elif service.ready_log_text is not None:
                 status = None
                 if service.ready_log_text in log_tail(service.log_path):
                     return
@@ -351,6 +365,7 @@ def run(args: argparse.Namespace) -> int:
         from infra.local.ws_gateway import MANAGEMENT_URL_VARIABLE
 
         local = provision(moto.url, TABLE_PREFIX)
+        turn = _start_turn(supervisor, state_dir)
         ws_port, ws_management_port = args.port_ws or free_port(), free_port()
         ws_management_url = f"http://{LOOPBACK}:{ws_management_port}/{WS_STAGE}"
         app_env = local.app_environment() | {
@@ -362,6 +377,7 @@ def run(args: argparse.Namespace) -> int:
             "PARLEY_CLOCK_OFFSET_FILE": str(state_dir / "clock-offset"),
             MANAGEMENT_URL_VARIABLE: ws_management_url,
         }
+        app_env |= turn.app_environment()
         api_env = _base_env() | app_env | {"PARLEY_LAUNCHER_PINNED": ",".join(sorted(app_env))}
         api = Service(
             name="chalice local (API)",
@@ -398,6 +414,7 @@ def run(args: argparse.Namespace) -> int:
         supervisor.wait_ready_or_move(api, deadline, port_chosen=bool(args.port_api))
         supervisor.wait_ready(jobs, deadline)
         supervisor.wait_ready(gateway, deadline)
+        supervisor.wait_ready(next(s for s in supervisor.services if s.name == TURN_NAME), deadline)
         register_stripe_webhook(stripe.url, f"{api.url}/webhooks/stripe")
 
         logins: list[dict[str, Any]] = []
@@ -430,6 +447,7 @@ def run(args: argparse.Namespace) -> int:
             "ws_management_url": ws_management_url,
             "moto_url": moto.url,
             "localstripe_url": stripe.url,
+            "turn": turn.info(),
             "region": local.region,
             "user_pool_id": local.user_pool_id,
             "web_client_id": local.web_client_id,
@@ -477,6 +495,31 @@ def run(args: argparse.Namespace) -> int:
         print("Local stack stopped.", file=sys.stderr, flush=True)
 
 
+TURN_NAME = "coturn (TURN)"
+
+
+def _start_turn(supervisor: Supervisor, state_dir: Path) -> LocalTurn:
+    """Configure and start this stack's coturn (readiness is awaited with the others)."""
+    from infra.local import turn
+
+    logs = state_dir / "logs"
+    try:
+        binary = turn.turnserver_binary(logs / "coturn-install.log")
+    except turn.TurnUnavailableError as error:
+        raise StackError(str(error)) from None
+    local = turn.configure(state_dir)
+    service = Service(
+        name=TURN_NAME,
+        port=local.port,
+        argv=[binary, "-c", str(local.config_path)],
+        env=_base_env(),
+        log_path=logs / "coturn.log",
+        ready_check=lambda: turn.answers_stun(local.port),
+    )
+    supervisor.start(service)
+    return local
+
+
 def _jobs_ready_entry(log_path: Path) -> dict[str, Any]:
     """What the jobs runner said it runs, from its "ready" log line."""
     for line in log_path.read_text(errors="replace").splitlines():
@@ -517,6 +560,7 @@ def banner(info: dict[str, Any], stack_file: Path) -> str:
         f"  AWS (moto)    {info['moto_url']}   DynamoDB, Cognito, S3, SES, SQS",
         f"  Email outbox  {info['moto_url']}/_parley/outbox   (every email SES accepted; scripts/outbox)",
         f"  Stripe        {info['localstripe_url']}   (localstripe, key {info['stripe_secret_key']})",
+        f"  TURN / STUN   {', '.join(info['turn']['turn_urls'])}   (coturn, realm {info['turn']['realm']})",
         f"  User pool     {info['user_pool_id']}   web client {info['web_client_id']}",
         f"                mobile client {info['mobile_client_id']}",
         f"  JWKS          {info['jwks_url']}",
