@@ -1,9 +1,9 @@
 """How instants are written: in the API (ISO 8601 UTC with a ``Z``), in index keys (fixed width, so they
-sort as time), as the UTC days sparse "due" indexes are partitioned by, and as ISO weeks (pure)."""
+sort as time), and as ISO weeks (pure)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 
 def utc_text(instant: datetime) -> str:
@@ -28,13 +28,3 @@ def iso_week(moment: datetime) -> str:
 def sortable_utc(instant: datetime) -> str:
     """An index key that sorts as time: fixed width, microseconds included, ``2026-03-02T10:00:00.000000Z``."""
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def utc_day(instant: datetime) -> str:
-    """The UTC day, ``2026-03-02``: the partition of the sparse indexes of things due."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%d")
-
-
-def utc_days_back(now: datetime, days: int) -> list[str]:
-    """The UTC day of ``now`` and the ``days`` days before it, oldest first: what a due-job queries."""
-    return [utc_day(now - timedelta(days=back)) for back in range(days, -1, -1)]

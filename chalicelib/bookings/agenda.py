@@ -1,11 +1,12 @@
 """The booking agenda: a scheduled job that does what is due for each appointment.
 
-Every few minutes it reads the sparse ``agenda`` index for entries whose time has come (a
-Query per UTC day over the last week, never a Scan) and, for each, does the step the rules in
-``agenda_rules`` name: recover a stuck booking, remind the expert of a waiting request, expire
-it, send the reminders, capture a hold before the card network drops it, complete an
-appointment after it ended (charging it), or finish settling a card. Each step is a
-revision-checked write, so running the job twice, or two at once, does each step once.
+Every few minutes it reads the sparse ``agenda-by-shard`` index for entries whose time has come
+(a Query per shard: everything due up to now, however long it was down; never a Scan) and, for
+each, does the step the rules in ``agenda_rules`` name: recover a stuck booking, remind the
+expert of a waiting request, expire it, send the reminders, capture a hold before the card
+network drops it, complete an appointment after it ended (charging it), or finish settling a
+card. Each step is a revision-checked write, so running the job twice, or two at once, does each
+step once.
 """
 
 from __future__ import annotations
@@ -30,12 +31,10 @@ from chalicelib.bookings.agenda_rules import (
 from chalicelib.bookings.announce import announce
 from chalicelib.bookings.card_settlement import capture_before_hold_lapses, settle
 from chalicelib.bookings.records import agenda_state, load, save_change
+from chalicelib.due_index import due_entries
 from chalicelib.errors import Conflict
 from chalicelib.models.appointment import Appointment
-from chalicelib.timestamps import sortable_utc, utc_days_back
 from chalicelib.web.logs import log_error
-
-LOOK_BACK_DAYS = 7  # entries missed by this many days of downtime are still found
 
 
 @dataclass
@@ -61,11 +60,8 @@ def run_booking_agenda(now: datetime) -> AgendaOutcome:
 
 
 def due_appointments(now: datetime) -> list[str]:
-    found: list[str] = []
-    for day in utc_days_back(now, LOOK_BACK_DAYS):
-        entries = Appointment.agenda.query(day, Appointment.agenda_at <= sortable_utc(now))
-        found += [entry.appointment_id for entry in entries]
-    return found
+    entries = due_entries(lambda shard, until: Appointment.agenda.query(shard, Appointment.agenda_at <= until), now)
+    return [entry.appointment_id for entry in entries]
 
 
 def advance(item: Appointment, now: datetime) -> None:

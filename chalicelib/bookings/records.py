@@ -23,10 +23,11 @@ from chalicelib.bookings.agenda_rules import (
 )
 from chalicelib.bookings.cancellation_policy import CancellationPolicy
 from chalicelib.bookings.time_locks import granules, lock_key, occupied_span
+from chalicelib.due_index import due_key
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.appointment import Appointment, AppointmentLock, FreeConsultation
 from chalicelib.models.base import write_transaction
-from chalicelib.timestamps import sortable_utc, utc_day, utc_text
+from chalicelib.timestamps import sortable_utc, utc_text
 
 
 def load(appointment_id: str) -> Appointment:
@@ -61,9 +62,9 @@ def set_agenda(item: Appointment) -> None:
     """Point the agenda entry at the next due time of ``item`` as it now stands (in memory)."""
     due = next_due(agenda_state(item))
     if due is None:
-        item.agenda_day = item.agenda_at = None
+        item.agenda_shard = item.agenda_at = None
     else:
-        item.agenda_day, item.agenda_at = utc_day(due), sortable_utc(due)
+        item.agenda_shard, item.agenda_at = due_key(item.appointment_id, due)
 
 
 def set_busy(item: Appointment) -> None:

@@ -1,7 +1,8 @@
 """Scheduled (hourly): remind experts of clients' messages that have waited 20 hours, before 24 pass.
 
-Reads only the threads that are due, through the sparse ``remind-due`` index (one Query per
-UTC day for the last few days: never a Scan). Each waiting stretch is reminded once: the
+Reads only the threads that are due, through the sparse ``remind-due-by-shard`` index (one Query per
+shard, for everything due up to now however long the job was down: never a Scan). Each
+waiting stretch is reminded once: the
 "reminded" mark is written, on condition that the thread still waits for that same stretch,
 before the email is sent, so a second run, or two at once, send nothing more.
 """
@@ -16,11 +17,9 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.accounts.account_records import get_account
 from chalicelib.conversations.rules import ANSWER_WITHIN, waiting_seconds
+from chalicelib.due_index import due_entries
 from chalicelib.models.conditions import condition_failed
 from chalicelib.models.conversation import Conversation
-from chalicelib.timestamps import sortable_utc, utc_days_back
-
-LOOKBACK_DAYS = 3  # runs that were missed for up to three days are caught up
 
 SendEmail = Callable[[str, str, str], object]
 
@@ -34,29 +33,30 @@ class ReminderRun:
 def remind_waiting_experts(now: datetime, send: SendEmail | None = None) -> ReminderRun:
     deliver = send or _ses_sender()
     due = reminded = 0
-    for day in utc_days_back(now, LOOKBACK_DAYS):
-        for key in Conversation.remind_due.query(day, Conversation.remind_at <= sortable_utc(now)):
-            due += 1
-            thread = Conversation(key.thread_id)
-            try:
-                thread.update(
-                    actions=[
-                        Conversation.remind_day.remove(),
-                        Conversation.remind_at.remove(),
-                        Conversation.reminded_at.set(now),
-                    ],
-                    condition=Conversation.remind_at == key.remind_at,
-                )
-            except UpdateError as error:
-                if condition_failed(error):
-                    continue  # answered, or reminded by another run, meanwhile
-                raise
-            if thread.waiting_on is None or thread.waiting_since is None:
-                continue
-            expert = get_account(thread.waiting_on)
-            subject, text = reminder_email(thread.title, thread.thread_id, thread.waiting_since, now)
-            deliver(expert.email, subject, text)
-            reminded += 1
+    due_threads = lambda shard, until: Conversation.remind_due.query(shard, Conversation.remind_at <= until)  # noqa: E731
+    entries = due_entries(due_threads, now)
+    for key in entries:
+        due += 1
+        thread = Conversation(key.thread_id)
+        try:
+            thread.update(
+                actions=[
+                    Conversation.remind_shard.remove(),
+                    Conversation.remind_at.remove(),
+                    Conversation.reminded_at.set(now),
+                ],
+                condition=Conversation.remind_at == key.remind_at,
+            )
+        except UpdateError as error:
+            if condition_failed(error):
+                continue  # answered, or reminded by another run, meanwhile
+            raise
+        if thread.waiting_on is None or thread.waiting_since is None:
+            continue
+        expert = get_account(thread.waiting_on)
+        subject, text = reminder_email(thread.title, thread.thread_id, thread.waiting_since, now)
+        deliver(expert.email, subject, text)
+        reminded += 1
     return ReminderRun(due=due, reminded=reminded)
 
 

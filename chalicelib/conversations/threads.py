@@ -31,11 +31,12 @@ from chalicelib.conversations.rules import (
     thread_id_for,
     waiting_seconds,
 )
+from chalicelib.due_index import due_shard
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.conversation import Conversation, ConversationMember, ConversationMessage
-from chalicelib.timestamps import sortable_utc, utc_day, utc_text
+from chalicelib.timestamps import sortable_utc, utc_text
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 
 __all__ = ["open_thread", "record_event", "thread_id_for"]
@@ -135,13 +136,13 @@ def _waiting_actions(thread: Conversation, sender_id: str, now: datetime) -> tup
         return [
             Conversation.waiting_on.remove(),
             Conversation.waiting_since.remove(),
-            Conversation.remind_day.remove(),
+            Conversation.remind_shard.remove(),
             Conversation.remind_at.remove(),
         ], unchanged
     return [
         Conversation.waiting_on.set(after.on),
         Conversation.waiting_since.set(after.since),
-        Conversation.remind_day.set(utc_day(after.remind_at)),
+        Conversation.remind_shard.set(due_shard(thread.thread_id)),
         Conversation.remind_at.set(sortable_utc(after.remind_at)),
     ], unchanged
 

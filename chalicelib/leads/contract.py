@@ -20,6 +20,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import runtime
+from chalicelib.due_index import due_key
 from chalicelib.errors import Conflict, FieldProblem, Forbidden, InvalidInput, PaymentRequired
 from chalicelib.leads.bids import record_lead_event, set_seller_stage
 from chalicelib.leads.ratings import MAX_STARS, MIN_STARS, write_stars
@@ -35,7 +36,7 @@ from chalicelib.leads.states import (
 from chalicelib.models.base import write_transaction
 from chalicelib.models.lead import Lead
 from chalicelib.money.currency import format_money
-from chalicelib.timestamps import sortable_utc, utc_day, utc_text
+from chalicelib.timestamps import utc_text
 
 AUTO_ACCEPT_AFTER = timedelta(days=14)  # a buyer silent this long after delivery has accepted
 RELEASE_RETRY_AFTER = timedelta(minutes=5)
@@ -151,7 +152,7 @@ def release_held_earnings(lead: Lead, now: datetime) -> None:
         payment = get_payment(lead.payment_id)
         if payment.status == "captured" and payment.earnings_bucket == PENDING and payment.dispute_id is None:
             release_earnings(payment, now)
-    lead.update(actions=[Lead.agenda_day.remove(), Lead.agenda_at.remove()], condition=Lead.status == COMPLETED)
+    lead.update(actions=[Lead.agenda_shard.remove(), Lead.agenda_at.remove()], condition=Lead.status == COMPLETED)
 
 
 def cancel(lead_id: str, buyer_id: str, *, now: datetime) -> dict[str, Any]:
@@ -274,9 +275,10 @@ def _write_change(transaction: Any, lead: Lead, status: str, now: datetime, **fi
     for name, value in fields.items():
         actions.append(getattr(Lead, name).set(value))
     if agenda is not None:
-        actions += [Lead.agenda_day.set(utc_day(agenda)), Lead.agenda_at.set(sortable_utc(agenda))]
+        shard, due_at = due_key(lead.lead_id, agenda)
+        actions += [Lead.agenda_shard.set(shard), Lead.agenda_at.set(due_at)]
     else:
-        actions += [Lead.agenda_day.remove(), Lead.agenda_at.remove()]
+        actions += [Lead.agenda_shard.remove(), Lead.agenda_at.remove()]
     transaction.update(lead, actions=actions)  # on condition that its version is the one read (VersionAttribute)
     lead.status, lead.updated_at = status, now
     for name, value in fields.items():

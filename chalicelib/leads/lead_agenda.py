@@ -1,9 +1,10 @@
 """The leads' scheduled job: a buyer silent for 14 days after delivery has accepted the work.
 
-Reads the sparse ``agenda`` index of leads (a Query per UTC day over the last week, never a
-Scan): a delivered lead whose 14 days are up is completed automatically (no stars) and its
-earnings released; a completed lead whose release did not happen yet is released. Completing
-is conditioned on the lead's version, so however often the job runs, each lead completes once.
+Reads the sparse ``agenda-by-shard`` index of leads (a Query per shard for everything due up to
+now, however long the job was down; never a Scan): a delivered lead whose 14 days are up is
+completed automatically (no stars) and its earnings released; a completed lead whose release did
+not happen yet is released. Completing is conditioned on the lead's version, so however often
+the job runs, each lead completes once.
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from chalicelib.due_index import due_entries
 from chalicelib.errors import Conflict
 from chalicelib.leads.contract import AUTO, complete, release_held_earnings
 from chalicelib.leads.states import COMPLETED, DELIVERED
 from chalicelib.models.lead import Lead
-from chalicelib.timestamps import sortable_utc, utc_days_back
 from chalicelib.web.logs import log_error
-
-LOOK_BACK_DAYS = 7
 
 
 @dataclass
@@ -31,16 +30,15 @@ class LeadAgendaOutcome:
 
 def run_lead_agenda(now: datetime) -> LeadAgendaOutcome:
     outcome = LeadAgendaOutcome()
-    for day in utc_days_back(now, LOOK_BACK_DAYS):
-        for entry in Lead.agenda.query(day, Lead.agenda_at <= sortable_utc(now)):
-            outcome.due += 1
-            try:
-                _advance(Lead.get(entry.lead_id, consistent_read=True), now, outcome)
-            except Conflict:
-                continue  # the buyer acted just now, or another run did: theirs stands
-            except Exception as error:  # one lead's failure must not stop the others
-                outcome.failed += 1
-                log_error("lead agenda step failed", lead_id=entry.lead_id, error=repr(error))
+    for entry in due_entries(lambda shard, until: Lead.agenda.query(shard, Lead.agenda_at <= until), now):
+        outcome.due += 1
+        try:
+            _advance(Lead.get(entry.lead_id, consistent_read=True), now, outcome)
+        except Conflict:
+            continue  # the buyer acted just now, or another run did: theirs stands
+        except Exception as error:  # one lead's failure must not stop the others
+            outcome.failed += 1
+            log_error("lead agenda step failed", lead_id=entry.lead_id, error=repr(error))
     return outcome
 
 

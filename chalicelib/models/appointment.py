@@ -8,7 +8,7 @@ sparse ``busy`` index the slots endpoint queries; cancelling removes them.
 
 While something is still to be done about an appointment (its approval runs out, a reminder is
 due, its card hold nears the network's limit, it has ended and is to be charged) it carries
-``agenda_day``/``agenda_at``: the sparse ``agenda`` index the scheduled job reads
+``agenda_shard``/``agenda_at``: the sparse ``agenda-by-shard`` index the scheduled job reads
 (``chalicelib.bookings.agenda``). Every write bumps ``revision`` on condition that it is
 unchanged, so two writers never both act on the same state.
 """
@@ -34,13 +34,13 @@ class BusyIndex(GlobalSecondaryIndex["Appointment"]):
 
 
 class AgendaIndex(GlobalSecondaryIndex["Appointment"]):
-    """Appointments with something due, by the UTC day and time it is due (sparse)."""
+    """Appointments with something due, by shard and the time it is due (sparse; ``chalicelib.due_index``)."""
 
     class Meta:
-        index_name = "agenda"
+        index_name = "agenda-by-shard"
         projection = KeysOnlyProjection()
 
-    agenda_day = UnicodeAttribute(hash_key=True)  # YYYY-MM-DD (UTC)
+    agenda_shard = UnicodeAttribute(hash_key=True)  # chalicelib.due_index.due_shard
     agenda_at = UnicodeAttribute(range_key=True)  # ISO 8601 UTC, sorts as time
 
 
@@ -113,7 +113,7 @@ class Appointment(Model):
     busy_expert_id = UnicodeAttribute(null=True)
     busy_start = UnicodeAttribute(null=True)
     busy_end = UnicodeAttribute(null=True)
-    agenda_day = UnicodeAttribute(null=True)
+    agenda_shard = UnicodeAttribute(null=True)
     agenda_at = UnicodeAttribute(null=True)
 
     busy = BusyIndex()

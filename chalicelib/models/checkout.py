@@ -1,7 +1,7 @@
 """A client's checkout of an expert's service (as Otechie has it): the hold, and the expert's answer.
 
-While the card hold awaits the expert's answer the checkout carries ``hold_expiry_day``/
-``hold_expires_at``: the sparse ``hold-expiry`` index the scheduled job reads to release
+While the card hold awaits the expert's answer the checkout carries ``hold_expiry_shard``/
+``hold_expires_at``: the sparse ``hold-expiry-by-shard`` index the scheduled job reads to release
 holds nobody accepted in time (card networks drop them after 7 days).
 """
 
@@ -15,13 +15,13 @@ from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName
 
 
 class HoldExpiryIndex(GlobalSecondaryIndex["ServiceCheckout"]):
-    """Checkouts whose hold awaits the expert, by the UTC day and time it is to be released (sparse)."""
+    """Checkouts whose hold awaits the expert, by shard and the time it is to be released (sparse)."""
 
     class Meta:
-        index_name = "hold-expiry"
+        index_name = "hold-expiry-by-shard"
         projection = KeysOnlyProjection()
 
-    hold_expiry_day = UnicodeAttribute(hash_key=True)  # YYYY-MM-DD (UTC)
+    hold_expiry_shard = UnicodeAttribute(hash_key=True)  # chalicelib.due_index.due_shard
     hold_expires_at = UnicodeAttribute(range_key=True)  # ISO 8601 UTC, sorts as time
 
 
@@ -43,7 +43,7 @@ class ServiceCheckout(Model):
     status = UnicodeAttribute()  # awaiting_expert | accepted | declined | expired
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
-    hold_expiry_day = UnicodeAttribute(null=True)
+    hold_expiry_shard = UnicodeAttribute(null=True)
     hold_expires_at = UnicodeAttribute(null=True)
 
     hold_expiry = HoldExpiryIndex()

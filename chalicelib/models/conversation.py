@@ -6,8 +6,8 @@ are written once, on condition that their id is new, and never updated: there is
 path that changes a sent message. ``ConversationMember`` holds one item per participant,
 so "my threads, newest activity first" is one Query of the ``by-activity`` index.
 
-While a client waits on the expert's answer, the thread carries ``remind_day``/``remind_at``
-(the UTC day and time the expert is due a reminder): the sparse ``remind-due`` index the
+While a client waits on the expert's answer, the thread carries ``remind_shard``/``remind_at``
+(a shard and the time the expert is due a reminder): the sparse ``remind-due-by-shard`` index the
 hourly reminder job reads. The job removes them when it reminds, an answer removes them too.
 """
 
@@ -21,13 +21,13 @@ from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName
 
 
 class RemindDueIndex(GlobalSecondaryIndex["Conversation"]):
-    """Threads whose expert is due a reminder, by the UTC day and time it is due (sparse)."""
+    """Threads whose expert is due a reminder, by shard and the time it is due (sparse)."""
 
     class Meta:
-        index_name = "remind-due"
+        index_name = "remind-due-by-shard"
         projection = KeysOnlyProjection()
 
-    remind_day = UnicodeAttribute(hash_key=True)  # YYYY-MM-DD (UTC)
+    remind_shard = UnicodeAttribute(hash_key=True)  # chalicelib.due_index.due_shard
     remind_at = UnicodeAttribute(range_key=True)  # ISO 8601 UTC, sorts as time
 
 
@@ -49,7 +49,7 @@ class Conversation(Model):
     last_sender_id = UnicodeAttribute(null=True)  # "system" for a state change
     waiting_on = UnicodeAttribute(null=True)  # the account whose answer is awaited
     waiting_since = UTCDateTimeAttribute(null=True)
-    remind_day = UnicodeAttribute(null=True)
+    remind_shard = UnicodeAttribute(null=True)
     remind_at = UnicodeAttribute(null=True)
     reminded_at = UTCDateTimeAttribute(null=True)
     payment_ids = UnicodeSetAttribute(null=True)  # payments the evidence export includes

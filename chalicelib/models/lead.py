@@ -46,13 +46,13 @@ class ByBuyerIndex(GlobalSecondaryIndex["Lead"]):
 
 
 class LeadAgendaIndex(GlobalSecondaryIndex["Lead"]):
-    """Leads with something due (a delivery to accept automatically), by UTC day (sparse)."""
+    """Leads with something due (a delivery to accept automatically), by shard and time (sparse)."""
 
     class Meta:
-        index_name = "agenda"
+        index_name = "agenda-by-shard"
         projection = KeysOnlyProjection()
 
-    agenda_day = UnicodeAttribute(hash_key=True)  # YYYY-MM-DD
+    agenda_shard = UnicodeAttribute(hash_key=True)  # chalicelib.due_index.due_shard
     agenda_at = UnicodeAttribute(range_key=True)  # ISO 8601 UTC
 
 
@@ -88,7 +88,7 @@ class Lead(Model):
     disputed_at = UTCDateTimeAttribute(null=True)
     disputed_by = UnicodeAttribute(null=True)
     stars = MapAttribute[str, int](null=True)  # {skill: 1..5}, the buyer's rating on closing (raw map)
-    agenda_day = UnicodeAttribute(null=True)
+    agenda_shard = UnicodeAttribute(null=True)
     agenda_at = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

@@ -24,6 +24,7 @@ from chalicelib.models.conditions import condition_failed
 from chalicelib.models.payment import Payment
 from chalicelib.payments.card_ownership import own_card
 from chalicelib.payments.charge import AUTHORISED, CAPTURED, Charge
+from chalicelib.payments.hold_expiry import card_hold_expires_at, hold_expired_error, hold_has_expired
 from chalicelib.payments.stripe_gateway import StripeGateway
 
 AWAITING_CONFIRMATION = "awaiting_confirmation"  # the client confirms the card with Stripe.js
@@ -130,13 +131,18 @@ def capture_payment(
     """Capture ``amount`` (at most what was held); Stripe releases the rest of the hold.
 
     The earnings wait ``hold_days`` from now, or from ``earnings_not_before`` when that is
-    later (an appointment charged before it took place pays its expert only after it).
+    later (an appointment charged before it took place pays its expert only after it). A hold
+    past its expiry (``hold_expiry``) is released instead, and 409 ``hold_expired`` raised.
     """
     payment = get_payment(payment_id)
     if payment.status == CAPTURED:
         return payment
     if amount == 0:
         return release_hold(payment_id, gateway=gateway, now=now)
+    expires_at = card_hold_expires_at(payment.created_at)
+    if payment.status == AUTHORISED and hold_has_expired(expires_at, now):
+        release_hold(payment_id, gateway=gateway, now=now)
+        raise hold_expired_error(expires_at)
     captured, posting = charge_of(payment).capture(amount)
     payment = _note_capture_started(payment, now, earnings_not_before)
     gateway.capture(payment.stripe_payment_intent_id, amount, payment_id)

@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib import runtime
+from chalicelib.due_index import due_entries, due_key
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRequired
 from chalicelib.models.checkout import ServiceCheckout
 from chalicelib.models.conditions import condition_failed
 from chalicelib.models.service import ExpertService
-from chalicelib.timestamps import sortable_utc, utc_day, utc_days_back
+from chalicelib.payments.hold_expiry import hold_expired_error, hold_has_expired
 from chalicelib.web.logs import log_error
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ DECLINED = "declined"
 EXPIRED = "expired"
 HOLD_KEPT_FOR = timedelta(days=6)
 SUBJECT = "service_checkout"
-_LOOKBACK_DAYS = 3
 
 
 def check_out(
@@ -100,8 +100,18 @@ def read_checkout(checkout_id: str, caller_id: str) -> dict[str, Any]:
 
 
 def accept_checkout(checkout_id: str, caller_id: str, *, now: datetime) -> dict[str, Any]:
-    """The expert takes the work on: the hold is captured."""
-    return checkout_view(_answer(_experts_checkout(checkout_id, caller_id), ACCEPTED, now))
+    """The expert takes the work on: the hold is captured, unless it has expired (then it is
+    released, the checkout expires and the expert gets 409 ``hold_expired``)."""
+    checkout = _experts_checkout(checkout_id, caller_id)
+    expires_at = _hold_expires_at(checkout)
+    if checkout.status == AWAITING_EXPERT and expires_at is not None and hold_has_expired(expires_at, now):
+        _expire(checkout_id, now)
+        raise hold_expired_error(expires_at)
+    return checkout_view(_answer(checkout, ACCEPTED, now))
+
+
+def _hold_expires_at(checkout: ServiceCheckout) -> datetime | None:
+    return datetime.fromisoformat(checkout.hold_expires_at) if checkout.hold_expires_at else None
 
 
 def decline_checkout(checkout_id: str, caller_id: str, *, now: datetime) -> dict[str, Any]:
@@ -117,15 +127,16 @@ class ExpiryRun:
 
 def release_unaccepted_holds(now: datetime) -> ExpiryRun:
     """Scheduled: holds the expert has not accepted in ``HOLD_KEPT_FOR`` are released. Reads only
-    the checkouts that are due (the sparse ``hold-expiry`` index, one Query per day); safe to rerun."""
+    the checkouts that are due (the sparse ``hold-expiry-by-shard`` index: everything due up to
+    ``now``, however long the job was down); safe to rerun."""
     due = released = 0
-    for day in utc_days_back(now, _LOOKBACK_DAYS):
-        for key in ServiceCheckout.hold_expiry.query(day, ServiceCheckout.hold_expires_at <= sortable_utc(now)):
-            due += 1
-            try:
-                released += _expire(key.checkout_id, now)
-            except Exception as error:  # one checkout's failure must not stop the others; the next run retries
-                log_error("checkout hold expiry failed", checkout_id=key.checkout_id, error=repr(error))
+    for key in due_entries(lambda shard, until: ServiceCheckout.hold_expiry.query(
+            shard, ServiceCheckout.hold_expires_at <= until), now):  # fmt: skip
+        due += 1
+        try:
+            released += _expire(key.checkout_id, now)
+        except Exception as error:  # one checkout's failure must not stop the others; the next run retries
+            log_error("checkout hold expiry failed", checkout_id=key.checkout_id, error=repr(error))
     return ExpiryRun(due=due, released=released)
 
 
@@ -204,8 +215,8 @@ def _finish(checkout: ServiceCheckout, now: datetime) -> ServiceCheckout:
         capture_payment(checkout.payment_id, checkout.upfront_hold or 0, gateway=gateway, hold_days=hold_days, now=now)
     elif checkout.payment_id:
         release_hold(checkout.payment_id, gateway=gateway, now=now)
-    if checkout.hold_expiry_day is not None:
-        checkout.update(actions=[ServiceCheckout.hold_expiry_day.remove(), ServiceCheckout.hold_expires_at.remove()])
+    if checkout.hold_expiry_shard is not None:
+        checkout.update(actions=[ServiceCheckout.hold_expiry_shard.remove(), ServiceCheckout.hold_expires_at.remove()])
     text = _EVENT_TEXTS[checkout.status][1 if checkout.payment_id else 0].format(name=checkout.service_name)
     record_event(
         checkout.thread_id, event_key=f"checkout:{checkout.checkout_id}:{checkout.status}", text=text, now=now,
@@ -233,7 +244,7 @@ def _create(
     )  # fmt: skip
     if payment_id:
         expires = now + HOLD_KEPT_FOR
-        checkout.hold_expiry_day, checkout.hold_expires_at = utc_day(expires), sortable_utc(expires)
+        checkout.hold_expiry_shard, checkout.hold_expires_at = due_key(checkout_id, expires)
     try:
         checkout.save(condition=ServiceCheckout.checkout_id.does_not_exist())
     except PutError as error:

@@ -9,8 +9,12 @@ blueprints included): each ``@schedule`` runs on its schedule and each
 ``@on_sqs_message`` consumer gets the messages of its queue, both invoked as Lambda
 invokes them: the function Chalice registered under its name is called with the
 event Lambda would build (a CloudWatch "Scheduled Event", or SQS ``Records``) and a
-Lambda context. Schedules are evaluated in UTC, as EventBridge does; a ``rate(...)``
-first fires one period after the runner starts (``--run NAME`` runs it at once).
+Lambda context. Schedules are evaluated in UTC, as EventBridge does, on the stack's clock:
+the wall clock plus ``.local/clock-offset`` (re-read every second), as every local process
+of the stack has it. A ``rate(...)`` first fires one period after the runner starts
+(``--run NAME`` runs it at once). Moving the clock forward fires each schedule that fell due
+once, on the moved time (a cron skipped by the jump is caught up once); moving it back
+starts the schedules afresh from the new time.
 
 Queues behave as they do under Lambda's poller: a batch is deleted only when the
 function returns; when it raises, the messages stay and reappear after the queue's
@@ -455,12 +459,30 @@ class Scheduler:
         self._schedules = {f.name: parse_schedule(f.expression, start=start) for f in functions}
         self._due = {f.name: self._schedules[f.name].next_after(start) for f in functions}
         self._run = run
+        self._last_tick: datetime | None = None
+
+    def _restart(self, start: datetime) -> None:
+        """After the clock moved back, nothing says what fell due: every rate fires at once (every job is
+        safe to run twice) and then counts from ``start``; a cron waits for its next time. Without this,
+        a clock reset and moved forward again within one tick would look like one step back, and the
+        schedules would wait a whole period of wall time."""
+        self._schedules = {f.name: parse_schedule(f.expression, start=start) for f in self._functions}
+        self._due = {
+            f.name: start
+            if isinstance(self._schedules[f.name], RateSchedule)
+            else self._schedules[f.name].next_after(start)
+            for f in self._functions
+        }
 
     def next_runs(self) -> dict[str, datetime]:
         return dict(self._due)
 
     def tick(self, now: datetime) -> list[str]:
-        """Run every function due at ``now`` (once, however many runs it missed); returns their names."""
+        """Run every function due at ``now`` (once, however many runs it missed); returns their names.
+        A clock moved back (below the last tick) restarts every schedule from ``now`` (rates fire at once)."""
+        if self._last_tick is not None and now < self._last_tick:
+            self._restart(now)
+        self._last_tick = now
         ran = []
         for function in self._functions:
             due = self._due[function.name]
@@ -582,8 +604,12 @@ def _region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+def stack_now() -> datetime:
+    """The stack's clock, the one the app's handlers use (``chalicelib.runtime``): the wall clock
+    plus the seconds in ``PARLEY_CLOCK_OFFSET_FILE`` (local stage only), read afresh each call."""
+    from chalicelib import runtime
+
+    return runtime.now()
 
 
 # --------------------------------------------------------------------------- commands
@@ -639,7 +665,7 @@ def serve(
     *,
     sqs: Any,
     stop: threading.Event,
-    clock: Callable[[], datetime] = _utc_now,
+    clock: Callable[[], datetime] = stack_now,
     poll_seconds: int = POLL_WAIT_SECONDS,
 ) -> None:
     """Run the schedules in this thread and one poller thread per consumer until ``stop`` is set."""
@@ -686,11 +712,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prepare_environment(config, args.stage, Path(args.stack_file), need_aws=not args.list)
         sources = event_sources(load_app(args.app))
         if args.list:
-            list_sources(sources, _utc_now(), sys.stdout)
+            list_sources(sources, stack_now(), sys.stdout)
             return 0
         invoke = Invoker(log, stage=args.stage, config=config, app_name=str(config.get("app_name", "parley")))
         if args.run:
-            return run_once(sources, args.run, invoke, _utc_now())
+            return run_once(sources, args.run, invoke, stack_now())
         return _serve_until_signalled(sources, invoke)
     except (JobsError, CronError) as error:
         log("cannot run", level="error", error=str(error))

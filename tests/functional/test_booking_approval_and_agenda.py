@@ -193,3 +193,18 @@ def test_the_agenda_reads_an_index_and_never_scans(api: Any, cast: Cast, monkeyp
     outcome = run_agenda(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
 
     assert (outcome.due, outcome.done, outcome.failed, scans) == (1, 1, 0, [])
+
+
+def test_after_a_30_day_outage_the_agenda_still_expires_an_unanswered_request_and_frees_the_card(
+    api: Any, approving: Cast
+) -> None:
+    at(datetime(2026, 2, 28, 12, 0, tzinfo=UTC))
+    booking = book(api, approving, approving.client, "10:00").json_body  # to be answered by 1 March 12:00
+
+    run = run_agenda(datetime(2026, 3, 31, 12, 0, tzinfo=UTC))  # the first run in 30 days
+    print(f"after a 30-day outage the booking agenda found {run}")
+
+    assert (run.due, run.done, run.failed) == (1, 1, 0)
+    assert read(api, approving.client, booking)["status"] == "expired"
+    assert [intent.status for intent in holds(approving)] == ["canceled"]
+    assert run_agenda(datetime(2026, 3, 31, 12, 5, tzinfo=UTC)).due == 0  # handled: it left the agenda

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from chalicelib import runtime
-from chalicelib.errors import InvalidInput, PaymentRequired
+from chalicelib.errors import Conflict, InvalidInput, PaymentRequired
 from chalicelib.models.ledger import LedgerRecord
 from chalicelib.models.payment import Payment
 from chalicelib.payments.card_payments import authorise_hold, capture_payment, refund_payment, release_hold
@@ -130,3 +131,19 @@ def test_saving_a_card_returns_a_setup_intent_secret_for_stripe_js(api: Any, cli
     assert response.status_code == 201
     assert response.json_body["client_secret"]
     assert response.json_body["customer_id"].startswith("cus_")
+
+
+def test_a_capture_of_a_hold_older_than_7_days_is_refused_with_hold_expired_and_the_hold_is_released(
+    client: Any, stripe_api: Any
+) -> None:
+    payment = _hold(client, stripe_api, 9_000)
+    later = payment.created_at + timedelta(days=7)
+
+    with pytest.raises(Conflict) as refused:
+        capture_payment(payment.payment_id, 9_000, gateway=runtime.stripe_gateway(), hold_days=7, now=later)
+    print("capturing a 7-day-old hold:", refused.value.code, refused.value.message)
+
+    assert refused.value.code == "hold_expired"
+    assert Payment.get(payment.payment_id, consistent_read=True).status == "released"
+    assert stripe_api.v1.payment_intents.retrieve(payment.stripe_payment_intent_id).status == "canceled"
+    assert (balance(EXPERT, "pending"), revenue()) == (0, 0)

@@ -15,6 +15,7 @@ import urllib3
 from chalicelib import runtime
 from chalicelib.conversations.reminders import remind_waiting_experts
 from chalicelib.conversations.threads import open_thread, record_event
+from chalicelib.due_index import DUE_SHARDS
 from chalicelib.payments.card_payments import authorise_hold
 from tests.functional.builders import become_expert, register
 from tests.functional.clock import Clock
@@ -320,3 +321,21 @@ def test_opening_a_thread_and_recording_an_event_twice_changes_nothing(api: Any,
     assert again == cast.thread_id
     assert thread(api, cast, cast.client)["title"] == "Architecture review"
     assert [m["text"] for m in messages(api, cast, cast.client).json_body["items"]] == ["Booking confirmed"]
+
+
+def test_after_a_30_day_outage_the_reminder_job_still_reminds_the_expert_once_at_a_cost_of_a_few_queries(
+    api: Any, cast: Cast, dynamo_reads: DynamoReads
+) -> None:
+    send(api, cast, cast.client, "Can we talk tomorrow?")
+    dynamo_reads.calls.clear()
+
+    run = remind_waiting_experts(cast.clock.advance(days=30))
+    queries = [call for call in dynamo_reads.calls if call[0] == "Query"]
+    print(
+        f"after a 30-day outage the reminder job found due={run.due}, reminded={run.reminded} in {len(queries)} Queries"
+    )
+
+    assert (run.due, run.reminded) == (1, 1)
+    assert [email.destinations["ToAddresses"] for email in sent_emails()] == [[cast.expert.email]]
+    assert len(queries) == DUE_SHARDS  # one per shard, whatever the length of the outage
+    assert remind_waiting_experts(cast.clock.advance(hours=1)).due == 0

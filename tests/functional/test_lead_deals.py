@@ -359,3 +359,22 @@ def test_paying_a_lead_with_another_persons_saved_card_is_refused_and_nothing_is
     assert list(Payment.scan()) == []
     assert deal.stripe.v1.payment_intents.list(params={"limit": 100}).data == []
     assert call(api, deal.buyer, "get", f"/leads/{deal.lead_id}").json_body["status"] == "awaiting_payment"
+
+
+def test_after_a_30_day_outage_the_lead_agenda_still_accepts_a_delivery_left_silent_and_releases_the_money(
+    api: Any, deal: LeadCast
+) -> None:
+    from chalicelib.leads.lead_agenda import run_lead_agenda
+
+    hire(api, deal, price=50_000)
+    at(NOW + timedelta(days=3))
+    call(api, deal.seller, "post", f"/leads/{deal.lead_id}/deliver", {})
+
+    run = run_lead_agenda(NOW + timedelta(days=3 + 14 + 30))  # the 14 silent days passed 30 days ago
+    print(f"after a 30-day outage the lead agenda found {run}")
+
+    assert (run.due, run.completed, run.failed) == (1, 1, 0)
+    lead = call(api, deal.buyer, "get", f"/leads/{deal.lead_id}").json_body
+    assert (lead["status"], lead["completed_by"]) == ("completed", "auto")
+    assert balance(deal.seller.sub, AVAILABLE) == 45_000
+    assert run_lead_agenda(NOW + timedelta(days=48)).due == 0  # handled: it left the agenda

@@ -392,3 +392,53 @@ def test_run_by_hand_the_runner_takes_the_running_stacks_environment_over_the_st
     assert os.environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5999"
     assert os.environ["PARLEY_WEB_ORIGIN"] == "http://localhost"
     assert "AWS_PROFILE" not in os.environ
+
+
+def test_after_the_clock_offset_moves_the_runner_fires_the_hourly_jobs_and_the_monday_payout_on_the_moved_time(
+    aws: LocalAws,
+    sqs: Any,
+    sources: EventSources,
+    recorded: Recorded,
+    invoke: Invoker,
+    log_stream: io.StringIO,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    offset = tmp_path / "clock-offset"
+    offset.write_text("0")
+    monkeypatch.setenv("PARLEY_STAGE", "local")
+    monkeypatch.setenv("PARLEY_CLOCK_OFFSET_FILE", str(offset))
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=serve, args=(sources, invoke), kwargs={"sqs": sqs, "stop": stop, "poll_seconds": 1}
+    )
+    thread.start()
+    try:
+        wait_for(lambda: '"ready"' in log_stream.getvalue())
+        moved = datetime.now(UTC) + timedelta(days=8)  # a Monday 06:00 is always within 8 days
+        offset.write_text(str(8 * 24 * 3600))
+        wait_for(lambda: {"sweep", "weekly_payouts"} <= {name for name, _ in recorded.scheduled})
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+    fired = {name: datetime.fromisoformat(event["time"]) for name, event in recorded.scheduled}
+    print("fired on the moved clock:", {name: at.isoformat() for name, at in fired.items()})
+    assert [name for name, _ in recorded.scheduled].count("weekly_payouts") == 1  # a skipped cron is caught up once
+    assert [name for name, _ in recorded.scheduled].count("sweep") == 1
+    assert (fired["weekly_payouts"].weekday(), fired["weekly_payouts"].hour) == (0, 6)
+    assert moved - timedelta(days=7) <= fired["weekly_payouts"] <= moved
+
+
+def test_a_clock_moved_back_fires_each_rate_at_once_and_restarts_the_schedules_from_the_new_time(
+    sources: EventSources, recorded: Recorded, invoke: Invoker
+) -> None:
+    sweep = [f for f in sources.schedules if f.name == "sweep"]
+    scheduler = Scheduler(sweep, start=SUNDAY_NOON, run=lambda function, due: fire(invoke, function, due))
+    assert scheduler.tick(SUNDAY_NOON + timedelta(days=30)) == ["sweep"]  # the clock was moved forward
+
+    back = SUNDAY_NOON + timedelta(minutes=1)  # and then back (a test resets the offset)
+
+    assert scheduler.tick(back) == ["sweep"]  # what fell due is unknown: a rate fires at once
+    assert scheduler.tick(back + timedelta(seconds=30)) == []
+    assert scheduler.tick(back + timedelta(minutes=5)) == ["sweep"]

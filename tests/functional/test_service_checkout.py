@@ -240,3 +240,38 @@ def test_a_declined_checkout_leaves_no_payment_intent_at_stripe(api: Any, cast: 
     assert check_out(api, cast, number=DECLINED_CARD).status_code == 402
 
     assert intents_left_over(cast.stripe) == []
+
+
+def test_after_a_30_day_outage_the_hold_job_still_releases_a_checkout_left_unanswered_10_days_ago(
+    api: Any, cast: Cast
+) -> None:
+    made = check_out(api, cast).json_body
+    checkout_id = made["checkout"]["checkout_id"]
+    cast.clock.advance(days=4)  # the hold expires 6 days after the checkout: 10 days before the job's return
+
+    run = release_unaccepted_holds(cast.clock.advance(days=30))
+    print(f"after a 30-day outage the hold job found due={run.due}, released={run.released}")
+
+    assert (run.due, run.released) == (1, 1)
+    payment = payment_of(checkout_id)
+    assert payment.status == "released"
+    assert cast.stripe.v1.payment_intents.retrieve(payment.stripe_payment_intent_id).status == "canceled"
+    assert api.get(f"/checkouts/{checkout_id}", headers=cast.client.auth).json_body["status"] == "expired"
+    assert release_unaccepted_holds(cast.clock.now).due == 0  # handled: it left the index
+
+
+def test_accepting_a_checkout_whose_hold_has_expired_is_a_409_that_releases_the_hold_and_charges_nothing(
+    api: Any, cast: Cast
+) -> None:
+    made = check_out(api, cast).json_body
+    checkout_id = made["checkout"]["checkout_id"]
+    cast.clock.advance(days=10)  # the job never ran
+
+    accepted = answer(api, cast.expert, checkout_id, "accept")
+    print("accept after the hold expired answered", accepted.status_code, accepted.json_body)
+
+    assert (accepted.status_code, accepted.json_body["error"]["code"]) == (409, "hold_expired")
+    payment = payment_of(checkout_id)
+    assert (payment.status, payment.captured) == ("released", 0)
+    assert cast.stripe.v1.payment_intents.retrieve(payment.stripe_payment_intent_id).status == "canceled"
+    assert api.get(f"/checkouts/{checkout_id}", headers=cast.client.auth).json_body["status"] == "expired"

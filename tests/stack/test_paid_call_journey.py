@@ -1,16 +1,14 @@
 """Paid calls on the running local stack, with real WebSocket clients: two people and an intruder.
 
 Time is made to pass by writing seconds into the stack's clock-offset file, which every
-process of the stack adds to its clock (local stage only), instead of waiting.
+process of the stack adds to its clock (local stage only), instead of waiting. The jobs runner
+schedules on that clock too: the every-minute call sweep fires on the moved time by itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -71,15 +69,6 @@ class Socket:
 
 async def _open(stack: LocalStack, person: Person) -> Socket:
     return Socket(await websockets.connect(f"{stack.info['ws_url']}?token={person.token}"))
-
-
-def _sweep(stack: LocalStack) -> None:
-    stack_file = stack.state_dir / "stack.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "infra.local.jobs", "--run", "sweep_calls", "--stack-file", str(stack_file)],
-        capture_output=True, text=True, timeout=60, env=dict(os.environ), check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def _emails_sent(stack: LocalStack) -> int:
@@ -161,12 +150,10 @@ def test_a_call_reaching_90_minutes_is_warned_cut_off_and_charged_for_90(local_s
         expert_socket, client_socket, session_id = await _call_goes_active(local_stack, expert, client)
         warned = []
         for minute in (85, 89):
-            clock.write_text(str(minute * 60 + 5))
-            await asyncio.to_thread(_sweep, local_stack)
+            clock.write_text(str(minute * 60 + 5))  # the jobs runner's every-minute sweep fires on the moved time
             warned.append((await client_socket.expect("session.warning"))["minutes_left"])
             await expert_socket.expect("session.warning")
         clock.write_text(str(95 * 60))
-        await asyncio.to_thread(_sweep, local_stack)
         ended = await client_socket.expect("session.ended")
         await expert_socket.send({"action": "signal.ice", "session_id": session_id, "payload": {"candidate": "late"}})
         late = await expert_socket.expect("error")
@@ -188,8 +175,7 @@ def test_a_call_whose_client_drops_at_2_30_costs_nothing_though_the_sweep_ends_i
         clock.write_text(str(2 * 60 + 30))
         await client_socket.connection.close()  # the client's socket just goes: no hang-up
         assert (await expert_socket.expect("session.left"))["role"] == "client"
-        clock.write_text(str(4 * 60 + 19))  # long after the 60-second grace
-        await asyncio.to_thread(_sweep, local_stack)
+        clock.write_text(str(4 * 60 + 19))  # long after the 60-second grace: the every-minute sweep fires
         return session_id, await expert_socket.expect("session.ended")
 
     session_id, ended = asyncio.run(dropped_call())

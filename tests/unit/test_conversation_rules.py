@@ -18,7 +18,6 @@ from chalicelib.conversations.rules import (
     waiting_seconds,
 )
 from chalicelib.timestamps import sortable_utc as time_key
-from chalicelib.timestamps import utc_days_back as days_up_to
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PARTIES = {"client_id": "grace", "expert_id": "ada"}
@@ -66,10 +65,6 @@ def test_time_keys_sort_as_time_whatever_the_microseconds() -> None:
     moments = [T0, T0 + timedelta(microseconds=1), T0 + timedelta(seconds=1), T0 + timedelta(days=1)]
 
     assert sorted(time_key(m) for m in reversed(moments)) == [time_key(m) for m in moments]
-
-
-def test_the_reminder_job_reads_today_and_the_days_before() -> None:
-    assert days_up_to(T0, 2) == ["2026-02-28", "2026-03-01", "2026-03-02"]
 
 
 def test_a_preview_is_one_line_of_at_most_140_characters() -> None:
