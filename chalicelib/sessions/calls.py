@@ -100,6 +100,8 @@ def request_call(
 def accept_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
     """The expert accepts; for a paid call the client's card is held for the most the call can cost."""
     item = load_session(session_id)
+    if item.state == ACCEPTED and item.expert_id == expert_id and item.hold_ready:
+        return session_view(item, expert_id)  # a repeat of the accept: the call is accepted
     session = to_session(item).accept(expert_id, now)
     client_secret: str | None = None
     if item.paid and not item.hold_ready:
@@ -123,7 +125,9 @@ def accept_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now:
         if not condition_failed(error):
             raise
         current = load_session(session_id)
-        if current.state != ACCEPTED and item.payment_id:  # cancelled or expired meanwhile: let the hold go
+        if current.state == ACCEPTED:  # a concurrent repeat of this accept saved first (with the same hold)
+            return session_view(current, expert_id)
+        if item.payment_id:  # cancelled or expired meanwhile: let the hold go
             release_hold(item.payment_id, gateway=runtime.stripe_gateway(), now=now)
         raise Conflict(f"This call is {current.state}.", code=f"session_{current.state}") from None
     to_client: dict[str, Any] = {"type": "session.accepted", "session": session_view(item, item.client_id)}

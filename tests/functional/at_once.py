@@ -37,10 +37,10 @@ def at_once(request: Callable[[], Any], times: int = TIMES, clicks: int = CLICKS
 
 
 def outcomes(responses: list[Any]) -> dict[tuple[int, str], int]:
-    """How many answers were each (status, error code or the body's status): what a client acts on."""
+    """How many answers were each (HTTP status, error code or the body's status or state): what a client acts on."""
     seen: Counter[tuple[int, str]] = Counter()
     for response in responses:
         body = response.json_body or {}
-        code = body["error"]["code"] if "error" in body else str(body.get("status", ""))
+        code = body["error"]["code"] if "error" in body else str(body.get("status", body.get("state", "")))
         seen[(response.status_code, code)] += 1
     return dict(sorted(seen.items()))
