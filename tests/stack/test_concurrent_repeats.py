@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 import requests
 
-from tests.stack.test_lead_journey import _call, _card, _seller, _stripe
+from tests.stack.test_lead_journey import _admin, _call, _card, _seller, _stripe
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -99,3 +99,45 @@ def test_ten_experts_clicks_on_start_payout_onboarding_answer_one_link_and_make_
     accounts = [a.id for a in _stripe(local_stack).v1.accounts.list(params={"limit": 100}).auto_paging_iter()
                 if a.to_dict().get("metadata", {}).get("expert_id") == expert.sub]  # fmt: skip
     assert len(accounts) == 1, accounts
+
+
+def test_an_admins_refund_clicked_by_ten_at_once_with_one_idempotency_key_refunds_once_even_when_sent_again(
+    local_stack: LocalStack,
+) -> None:
+    from tests.stack.conftest import new_person
+
+    api = local_stack.info["api_url"]
+    run = uuid.uuid4().hex[:8]
+    buyer, seller, operator = (
+        new_person(local_stack, f"refund-buyer-{run}@example.com"),
+        _seller(local_stack, "rhea", run),
+        _admin(local_stack, run),
+    )
+    lead_id = _call(api, buyer, "post", "/leads", {
+        "title": f"Refunded work {run}", "description": "A lead paid for, then partly refunded by an operator.",
+        "skills": ["python", "aws"], "budget": 50_000, "currency": "USD", "wished_deadline": "2027-01-31",
+    })["lead_id"]  # fmt: skip
+    _call(api, seller, "post", f"/leads/{lead_id}/bids", {"price": 30_000, "days": 5})
+    _call(api, buyer, "post", f"/leads/{lead_id}/bids/{seller.sub}/accept", {})
+    payment_id = _call(api, buyer, "post", f"/leads/{lead_id}/pay", {"payment_method_id": _card(local_stack)})[
+        "payment_id"
+    ]
+    url = f"{api}/admin/payments/{payment_id}/refunds"
+    headers = operator.auth | {"Idempotency-Key": f"ticket-{run}"}
+
+    def refund(session: requests.Session) -> requests.Response:
+        return session.post(url, json={"amount": 5_000}, headers=headers, timeout=120)
+
+    seen = at_once(refund)
+    again = requests.post(url, json={"amount": 5_000}, headers=headers, timeout=60)
+
+    print("admin refund:", seen, "then", again.status_code, again.json().get("refunded"))
+    assert set(seen) <= {(201, "captured"), (201, "partly_refunded"), RACED}, seen
+    assert len({status for status, _ in seen if _ != "changed_concurrently"}) == 1, seen
+    assert (again.status_code, again.json()["refunded"]) == (201, 5_000)
+    intent_id = _call(api, operator, "get", f"/payments/{payment_id}")
+    client = _stripe(local_stack)
+    [intent] = [i for i in client.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
+                if i.metadata and i.metadata.to_dict().get("purpose") == f"lead:{lead_id}"]  # fmt: skip
+    assert [r.amount for r in client.v1.refunds.list(params={"payment_intent": intent.id}).data] == [5_000]
+    assert intent_id["refunded"] == 5_000
