@@ -1,6 +1,7 @@
-"""The same state-changing request sent several times at once (a double click, a retrying client):
-every answer is the first outcome or 409 ``changed_concurrently``, never a 5xx or a misleading 4xx,
-and the money moves once."""
+"""A lead's contract steps sent several times at once (a double click, a retrying client): every
+answer is the first outcome or 409 ``changed_concurrently``, never a 5xx or a misleading 4xx, and
+the money moves once. (The late cancel with Stripe's webhooks arriving meanwhile is in
+``tests/stack/test_concurrent_repeats.py``.)"""
 
 from __future__ import annotations
 
