@@ -31,7 +31,8 @@ def read_payment(request: ApiRequest, payment_id: str) -> dict[str, Any]:
 
 
 @api.route(
-    "/admin/payments/{payment_id}/refunds", "POST", summary="Refund part or all of a captured payment (admins)",
+    "/admin/payments/{payment_id}/refunds", "POST",
+    summary="Refund part or all of a captured payment (admins; with an Idempotency-Key a repeat is the same refund)",
     status=201, body="chalicelib.payments.schemas:RefundInput", errors=(400, 401, 403, 404, 409, 503),
 )  # fmt: skip
 def refund(request: ApiRequest, payment_id: str) -> dict[str, Any]:
@@ -41,7 +42,10 @@ def refund(request: ApiRequest, payment_id: str) -> dict[str, Any]:
 
     request.caller.require_admin("refund payments")
     amount = request.body(RefundInput).amount
-    return payment_view(refund_payment(payment_id, amount, gateway=runtime.stripe_gateway(), now=runtime.now()))
+    key = request.raw.headers.get("idempotency-key")
+    refunded = refund_payment(payment_id, amount, gateway=runtime.stripe_gateway(), now=runtime.now(),
+                              idempotency_key=key)  # fmt: skip
+    return payment_view(refunded)
 
 
 @api.route("/webhooks/stripe", "POST", summary="Stripe's events (signed)", public=True, errors=(400,))

@@ -17,6 +17,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
+from chalicelib.concurrent_repeats import lost_a_race
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.leads import bid_rules as rules
 from chalicelib.leads.open_entries import delete_entries
@@ -212,11 +213,16 @@ def set_seller_stage(lead: Lead, stage: str, now: datetime) -> None:
     bid = LeadBid.get(lead.lead_id, lead.seller_id, consistent_read=True)
     if bid.seller_stage.startswith(f"{stage}#"):
         return
-    bid.update(
-        actions=[LeadBid.seller_stage.set(stage_key(stage, bid.created_at, lead.lead_id)),
-                 LeadBid.updated_at.set(now)],
-        condition=LeadBid.status == rules.ACCEPTED,  # and its version, as read
-    )  # fmt: skip
+    try:
+        bid.update(
+            actions=[LeadBid.seller_stage.set(stage_key(stage, bid.created_at, lead.lead_id)),
+                     LeadBid.updated_at.set(now)],
+            condition=LeadBid.status == rules.ACCEPTED,  # and its version, as read
+        )  # fmt: skip
+    except UpdateError as error:
+        bid = LeadBid.get(lead.lead_id, lead.seller_id, consistent_read=True)
+        if not (lost_a_race(error) and bid.seller_stage.startswith(f"{stage}#")):
+            raise  # a concurrent repeat set this stage first: done; otherwise the API answers 409
 
 
 # ---------------------------------------------------------------- reading

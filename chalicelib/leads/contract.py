@@ -250,9 +250,21 @@ def _give_everything_back(lead_id: str, now: datetime) -> int:
         return 0
     owed = payment.captured - payment.refunded
     if payment.status == CAPTURED and owed > 0:
-        refund_payment(payment.payment_id, owed, gateway=runtime.stripe_gateway(), now=now)
+        try:
+            refund_payment(payment.payment_id, owed, gateway=runtime.stripe_gateway(), now=now)
+        except InvalidInput as error:
+            if error.code != "refund_exceeds_captured" or not _refunded_in_full(payment.payment_id):
+                raise
+            return 0  # a concurrent repeat of the cancellation refunded it meanwhile
         return owed
     return 0
+
+
+def _refunded_in_full(payment_id: str) -> bool:
+    from chalicelib.payments.card_payments import get_payment
+
+    payment = get_payment(payment_id)
+    return payment.refunded >= payment.captured
 
 
 # ---------------------------------------------------------------- writing

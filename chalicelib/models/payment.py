@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute, VersionAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
@@ -47,6 +47,7 @@ class Payment(Model):
     captured = IntegerAttribute(default=0)
     refunded = IntegerAttribute(default=0)
     refund_count = IntegerAttribute(default=0)
+    refund_keys = UnicodeSetAttribute(null=True)  # the refunds asked for with an Idempotency-Key (hashed)
     earnings_bucket = UnicodeAttribute(default="pending")
     dispute_id = UnicodeAttribute(null=True)
     bucket_before_dispute = UnicodeAttribute(null=True)

@@ -8,6 +8,7 @@ writes what is missing; a retry after both finds the posting and changes nothing
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -212,12 +213,23 @@ def release_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> P
     return payment
 
 
-def refund_payment(payment_id: str, amount: int, *, gateway: StripeGateway, now: datetime) -> Payment:
-    """Give ``amount`` back to the client: never more than was captured and not yet refunded."""
+def refund_payment(
+    payment_id: str, amount: int, *, gateway: StripeGateway, now: datetime, idempotency_key: str | None = None
+) -> Payment:
+    """Give ``amount`` back to the client: never more than was captured and not yet refunded.
+
+    With an ``idempotency_key`` a repeat (also one running at the same time) is the same refund:
+    it finds the key recorded with the payment, or makes the same numbered refund, which Stripe
+    replays and the ledger already holds."""
     payment = get_payment(payment_id)
+    key = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32] if idempotency_key else None
+    if key is not None and key in (payment.refund_keys or set()):
+        return payment  # this refund was made already
     refunded, posting = charge_of(payment).refund(amount)
     gateway.refund(payment.stripe_payment_intent_id, amount, posting.txn_id)
     apply_charge(payment, refunded, now)
+    if key is not None:
+        payment.refund_keys = (payment.refund_keys or set()) | {key}
     return commit_payment(payment, posting, now, floor_zero=(expert_account(payment.expert_id, PENDING),))
 
 

@@ -101,6 +101,8 @@ def accept_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now:
     told why at once and may send another card (``replace_card``); the expert is told it failed.
     """
     item = load_session(session_id)
+    if item.state == ACCEPTED and item.expert_id == expert_id and item.hold_ready:
+        return session_view(item, expert_id)  # a repeat of the accept: the call is accepted
     session = to_session(item).accept(expert_id, now)
     try:
         return _hold_and_accept(item, session, notifier=notifier, now=now, viewer=expert_id)
@@ -163,7 +165,9 @@ def _hold_and_accept(
         if not condition_failed(error):
             raise
         current = load_session(session_id)
-        if current.state != ACCEPTED and item.payment_id:  # cancelled or expired meanwhile: let the hold go
+        if current.state == ACCEPTED:  # a concurrent repeat of this accept saved first (with the same hold)
+            return session_view(current, viewer)
+        if item.payment_id:  # cancelled or expired meanwhile: let the hold go
             release_hold(item.payment_id, gateway=runtime.stripe_gateway(), now=now)
         raise Conflict(f"This call is {current.state}.", code=f"session_{current.state}") from None
     to_client: dict[str, Any] = {"type": "session.accepted", "session": session_view(item, item.client_id)}

@@ -154,11 +154,13 @@ def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], p
         response = Response(body=_dump(result), status_code=status, headers={"Content-Type": "application/json"})
     except DomainError as error:
         response = error_response(error, request_id)
-    except Exception:
-        log_error("unhandled error", path=request.path, method=request.method)
-        response = error_response(
-            DomainError("Something went wrong on our side.", code="internal_error"), request_id, 500
-        )
+    except Exception as error:
+        from chalicelib.concurrent_repeats import changed_concurrently, lost_a_race
+
+        if lost_a_race(error):  # a concurrent repeat of this request (or another writer) got there first
+            response = error_response(changed_concurrently(), request_id)
+        else:
+            response = _internal_error(request, request_id)
     response.headers["X-Request-Id"] = request_id
     log_info(
         "request",
@@ -169,6 +171,11 @@ def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], p
         account_id=caller.account_id if caller else None,
     )
     return response
+
+
+def _internal_error(request: Request, request_id: str) -> Response:
+    log_error("unhandled error", path=request.path, method=request.method)
+    return error_response(DomainError("Something went wrong on our side.", code="internal_error"), request_id, 500)
 
 
 def _authenticate(request: Request, *, required: bool) -> Caller | None:

@@ -208,3 +208,58 @@ def test_after_a_30_day_outage_the_agenda_still_expires_an_unanswered_request_an
     assert read(api, approving.client, booking)["status"] == "expired"
     assert [intent.status for intent in holds(approving)] == ["canceled"]
     assert run_agenda(datetime(2026, 3, 31, 12, 5, tzinfo=UTC)).due == 0  # handled: it left the agenda
+
+
+@pytest.mark.parametrize(("action", "status", "hold"), [("approve", "confirmed", "requires_capture"),
+                                                         ("decline", "declined", "canceled")])  # fmt: skip
+def test_an_experts_answer_to_a_request_sent_many_times_at_once_is_that_answer_or_409(
+    api: Any, approving: Cast, action: str, status: str, hold: str
+) -> None:
+    from tests.functional.at_once import at_once, outcomes
+
+    booking = book(api, approving, approving.client, "10:00").json_body
+
+    seen = outcomes(at_once(lambda: post(api, approving.expert, booking, action)))
+
+    print(f"booking {action}:", seen)
+    assert (200, status) in seen, seen
+    assert set(seen) <= {(200, status), (409, "changed_concurrently")}, seen
+    assert read(api, approving.client, booking)["status"] == status
+    assert [intent.status for intent in holds(approving)] == [hold]
+
+
+def test_a_booking_cancelled_many_times_at_once_is_cancelled_once_and_its_hold_released(api: Any, cast: Cast) -> None:
+    from tests.functional.at_once import at_once, outcomes
+
+    set_hours(api, cast.expert, cancel_cutoff_hours=12)  # the booking is 22 hours away: nothing is charged
+    booking = book(api, cast, cast.client, "10:00").json_body
+
+    seen = outcomes(at_once(lambda: post(api, cast.client, booking, "cancel")))
+
+    print("booking cancel:", seen)
+    assert (200, "cancelled") in seen, seen
+    assert set(seen) <= {(200, "cancelled"), (409, "changed_concurrently")}, seen
+    assert [intent.status for intent in holds(cast)] == ["canceled"]
+    assert f"{MONDAY}T10:00:00Z" in slot_starts(api, cast)
+
+
+def test_a_booking_moved_many_times_at_once_to_one_slot_is_moved_once(api: Any, cast: Cast) -> None:
+    import json
+
+    from tests.functional.at_once import at_once, outcomes
+
+    set_hours(api, cast.expert, cancel_cutoff_hours=12)  # the booking is 22 hours away: it may move
+    booking = book(api, cast, cast.client, "10:00").json_body
+    url = f"/bookings/{booking['appointment_id']}/reschedule"
+    body = json.dumps({"start": f"{MONDAY}T14:00:00Z"})
+
+    seen = outcomes(at_once(lambda: api.post(url, headers=cast.client.auth, body=body)))
+
+    print("booking reschedule:", seen)
+    assert (200, "confirmed") in seen, seen
+    assert set(seen) <= {(200, "confirmed"), (409, "changed_concurrently")}, seen
+    moved = read(api, cast.client, booking)
+    assert moved["start"] == f"{MONDAY}T14:00:00Z"
+    starts = slot_starts(api, cast)
+    assert f"{MONDAY}T10:00:00Z" in starts
+    assert f"{MONDAY}T14:00:00Z" not in starts

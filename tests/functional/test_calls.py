@@ -366,3 +366,45 @@ def test_a_call_cannot_be_requested_or_paid_with_another_clients_saved_card(api:
     assert (refused.status_code, refused.json_body["error"]["code"]) == (400, "card_not_yours")
     assert list(CallSession.scan()) == []
     assert p.stripe.v1.payment_intents.list(params={"limit": 100}).data == []
+
+
+def test_an_expert_accepting_a_call_many_times_at_once_holds_the_card_once_and_is_told_accepted(
+    api: Any, parties: Parties
+) -> None:
+    from tests.functional.at_once import at_once, outcomes
+
+    p = parties
+    body = {"expert_id": p.expert.sub, "media": "voice", "payment_method_id": card(p.stripe)}
+    session_id = api.post("/sessions", headers=p.client.auth, body=json.dumps(body)).json_body["session_id"]
+
+    seen = outcomes(at_once(lambda: api.post(f"/sessions/{session_id}/accept", headers=p.expert.auth)))
+
+    print("call accept:", seen)
+    assert (200, "accepted") in seen, seen
+    assert set(seen) <= {(200, "accepted"), (409, "changed_concurrently")}, seen
+    assert calls.get_call(session_id, p.client.sub)["state"] == "accepted"
+    intents = list(p.stripe.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter())
+    assert [i.status for i in intents] == ["requires_capture"]
+
+
+def test_both_sides_hanging_up_many_times_at_once_are_billed_once_and_all_get_the_same_bill(
+    api: Any, parties: Parties
+) -> None:
+    from tests.functional.at_once import at_once
+
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0)
+    runtime.set_clock(lambda: t0 + timedelta(minutes=10))
+    people = iter([p.client, p.expert] * 100)
+
+    answers = at_once(lambda: api.post(f"/sessions/{session_id}/hang-up", headers=next(people).auth))
+
+    seen = sorted(
+        {(a.status_code, str(a.json_body.get("bill", {}).get("amount", a.json_body.get("error")))) for a in answers}
+    )
+    print("hang-up:", seen)
+    assert seen[0] == (200, "3000"), seen
+    assert {status for status, _ in seen[1:]} <= {409}, seen
+    payment = Payment.get(f"pay:session:{session_id}")
+    assert (payment.status, payment.captured) == ("captured", 3_000)
+    assert LedgerRecord.count(f"capture:{payment.payment_id}") == 1

@@ -147,3 +147,27 @@ def test_a_capture_of_a_hold_older_than_7_days_is_refused_with_hold_expired_and_
     assert Payment.get(payment.payment_id, consistent_read=True).status == "released"
     assert stripe_api.v1.payment_intents.retrieve(payment.stripe_payment_intent_id).status == "canceled"
     assert (balance(EXPERT, "pending"), revenue()) == (0, 0)
+
+
+def test_an_admins_refund_sent_many_times_at_once_with_one_idempotency_key_refunds_once_and_all_answers_agree(
+    api: Any, users: Users, client: Any, stripe_api: Any
+) -> None:
+    from tests.functional.at_once import at_once
+
+    payment = _hold(client, stripe_api, 5_000)
+    _capture(payment.payment_id, 5_000)
+    admin = users.sign_up("ops@parley.example", admin=True)
+    url = f"/admin/payments/{payment.payment_id}/refunds"
+    headers = admin.auth | {"Idempotency-Key": "refund-ticket-4711"}
+
+    answers = at_once(lambda: api.post(url, headers=headers, body=json.dumps({"amount": 1_000})))
+
+    seen = sorted({(a.status_code, json.dumps(a.json_body | {"created_at": None}, sort_keys=True)) for a in answers})
+    print("refund:", [(status, body[:120]) for status, body in seen])
+    assert [status for status, _ in seen] == [201], seen
+    assert json.loads(seen[0][1])["refunded"] == 1_000
+    refunds = stripe_api.v1.refunds.list(params={"payment_intent": payment.stripe_payment_intent_id}).data
+    assert [r.amount for r in refunds] == [1_000]
+    assert Payment.get(payment.payment_id).refunded == 1_000
+    shown = api.get(f"/payments/{payment.payment_id}", headers=admin.auth).json_body
+    assert (shown["status"], shown["refunded"]) == (json.loads(seen[0][1])["status"], 1_000)

@@ -275,3 +275,25 @@ def test_accepting_a_checkout_whose_hold_has_expired_is_a_409_that_releases_the_
     assert (payment.status, payment.captured) == ("released", 0)
     assert cast.stripe.v1.payment_intents.retrieve(payment.stripe_payment_intent_id).status == "canceled"
     assert api.get(f"/checkouts/{checkout_id}", headers=cast.client.auth).json_body["status"] == "expired"
+
+
+@pytest.mark.parametrize(("action", "status", "held"), [("accept", "captured", 25_000), ("decline", "released", 0)])
+def test_an_experts_answer_sent_many_times_at_once_is_that_answer_or_409_and_moves_the_hold_once(
+    api: Any, cast: Cast, action: str, status: str, held: int
+) -> None:
+    from tests.functional.at_once import at_once, outcomes
+
+    made = check_out(api, cast).json_body
+    checkout_id = made["checkout"]["checkout_id"]
+
+    seen = outcomes(at_once(lambda: answer(api, cast.expert, checkout_id, action)))
+
+    print(f"checkout {action}:", seen)
+    assert (200, f"{action}ed".replace("eed", "ed")) in seen, seen
+    assert set(seen) <= {(200, f"{action}ed".replace("eed", "ed")), (409, "changed_concurrently")}, seen
+    payment = payment_of(checkout_id)
+    assert (payment.status, payment.captured) == (status, held)
+    intent = cast.stripe.v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
+    assert (intent.status, intent.amount_received) == ("succeeded" if held else "canceled", held)
+    texts = thread_texts(api, cast.client, made["thread_id"])
+    assert len([t for t in texts if t.startswith(f"The expert {action}")]) == 1
