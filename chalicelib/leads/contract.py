@@ -107,8 +107,12 @@ def accept_work(lead_id: str, buyer_id: str, stars: dict[str, int], *, now: date
     from chalicelib.leads.views import lead_view
 
     lead = _lead_of_buyer(lead_id, buyer_id)
+    if lead.status == COMPLETED and lead.completed_by != buyer_id:
+        how = "automatically, 14 days after delivery" if lead.completed_by == AUTO else "by an operator's decision"
+        raise Conflict(f"This work was accepted {how}, without stars; it can no longer be rated.",
+                       code="accepted_without_stars")  # fmt: skip
     if lead.status == COMPLETED:
-        return lead_view(lead, viewer_id=buyer_id, now=now)
+        return lead_view(lead, viewer_id=buyer_id, now=now)  # a retry of the buyer's own acceptance
     if lead.status not in (IN_PROGRESS, DELIVERED):  # a disputed lead is decided by an operator
         raise Conflict(f"This lead is {lead.status}; there is no work to accept.", code="nothing_to_accept")
     _check_stars(lead, stars)

@@ -166,6 +166,23 @@ def test_a_silent_buyer_accepts_14_days_after_delivery_once_however_often_the_jo
     assert balance(deal.seller.sub, AVAILABLE) == 45_000  # released once: 50,000 less 10%
 
 
+def test_stars_sent_after_the_work_was_accepted_automatically_are_refused_not_dropped(
+    api: Any, deal: LeadCast
+) -> None:
+    from chalicelib.leads.lead_agenda import run_lead_agenda
+
+    hire(api, deal, price=50_000)
+    call(api, deal.seller, "post", f"/leads/{deal.lead_id}/deliver", {})
+    run_lead_agenda(NOW + timedelta(days=15))
+    at(NOW + timedelta(days=15, minutes=5))
+
+    late = call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/accept-work", {"stars": {"python": 5, "aws": 4}})
+
+    assert late.status_code == 409, late.json_body
+    assert late.json_body["error"]["code"] == "accepted_without_stars"
+    assert SellerSkill.get("python", deal.seller.sub).stars_count == 0
+
+
 def test_a_dispute_freezes_the_funds_and_returns_the_leads_evidence(api: Any, deal: LeadCast) -> None:
     from urllib.parse import quote
 
