@@ -170,15 +170,40 @@ def record_capture(
     captured_at = payment.capture_started_at or now
     apply_charge(payment, captured, captured_at)
     if not held_until_accepted(payment.purpose):
-        due = max(captured_at, payment.earnings_not_before or captured_at) + timedelta(days=hold_days)
-        payment.release_shard = str(shard_of(payment.payment_id))
-        payment.release_due_at = due.isoformat()
+        start_earnings_hold(payment, hold_days=hold_days)
     return commit_payment(payment, posting, captured_at)
 
 
+def start_earnings_hold(payment: Payment, *, hold_days: int) -> None:
+    """The one earnings-hold rule, for every kind of earnings: they wait in pending ``hold_days``
+    (for chargebacks) from the capture, or from the ``earnings_not_before`` noted with it when that
+    is later, and the hourly job (``earnings_release``) then makes them available."""
+    captured_at = payment.capture_started_at or payment.created_at
+    due = max(captured_at, payment.earnings_not_before or captured_at) + timedelta(days=hold_days)
+    payment.release_shard = str(shard_of(payment.payment_id))
+    payment.release_due_at = due.isoformat()
+
+
 def held_until_accepted(purpose: str) -> bool:
-    """A lead's contract: paid up front, paid out only once the buyer accepts the work."""
+    """A lead's contract: paid up front, paid out only once the buyer accepts the work (and then,
+    like all earnings, after the earnings hold counted from the capture: ``hold_accepted_earnings``)."""
     return purpose.startswith("lead:")
+
+
+def hold_accepted_earnings(payment_id: str, *, hold_days: int, now: datetime) -> Payment:
+    """The buyer accepted the work paid by ``payment_id``: its earnings now follow the earnings hold
+    from the capture. Hold days already over are not waited again: those earnings are released now.
+    Idempotent: a payment already scheduled, released, refunded or disputed is left as it is."""
+    payment = get_payment(payment_id)
+    if payment.status != CAPTURED or payment.earnings_bucket != PENDING or payment.dispute_id is not None:
+        return payment
+    if payment.release_due_at is None:
+        start_earnings_hold(payment, hold_days=hold_days)
+        payment.updated_at = now
+        _save(payment)
+    if datetime.fromisoformat(str(payment.release_due_at)) <= now:
+        return release_earnings(payment, now)
+    return payment
 
 
 def release_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> Payment:
