@@ -72,6 +72,9 @@ def authorise_hold(
     client must still confirm the card in the browser or app, the client secret to do it with."""
     payment_id = payment_id_for(purpose)
     existing = find_payment(payment_id)
+    if _another_card_for_an_unconfirmed_hold(existing, payment_method_id):
+        assert existing is not None
+        existing = _drop_unconfirmed_hold(existing, gateway=gateway, now=now)
     if existing is not None and existing.status != FAILED:
         return existing, None  # held, awaiting, captured or released: never a second hold for one purpose
     customer_id = ensure_customer(get_account(client_id), gateway)
@@ -84,10 +87,10 @@ def authorise_hold(
     payment = Payment(
         payment_id, purpose=purpose, client_id=client_id, expert_id=expert_id, currency=currency,
         commission_bps=commission_bps, authorised=amount, status=status,
-        stripe_payment_intent_id=hold.intent_id, created_at=now, updated_at=now,
+        stripe_payment_intent_id=hold.intent_id, payment_method_id=payment_method_id, created_at=now, updated_at=now,
     )  # fmt: skip
     if existing is not None and existing.status == FAILED:
-        payment.version = existing.version  # a first attempt whose card failed is replaced by this one
+        payment.version = existing.version  # a first attempt whose card failed (or was dropped) is replaced
     try:
         payment.save(condition=Payment.payment_id.does_not_exist() | (Payment.status == FAILED))
     except PutError as error:
@@ -98,6 +101,30 @@ def authorise_hold(
             gateway.cancel_hold(hold.intent_id, payment_id)  # ours would be held on the card, owned by nothing
         return kept, None
     return payment, hold.client_secret if status == AWAITING_CONFIRMATION else None
+
+
+def _another_card_for_an_unconfirmed_hold(existing: Payment | None, payment_method_id: str | None) -> bool:
+    return (
+        existing is not None
+        and existing.status == AWAITING_CONFIRMATION
+        and payment_method_id is not None
+        and payment_method_id != existing.payment_method_id
+    )
+
+
+def _drop_unconfirmed_hold(payment: Payment, *, gateway: StripeGateway, now: datetime) -> Payment:
+    """The client gives another card while the first still awaits its holder (3-D Secure): the
+    first hold is cancelled and the payment marked failed, so the new card replaces it. A first
+    card confirmed meanwhile stands (it is held already) and the new one is not used."""
+    hold = gateway.retrieve_hold(payment.stripe_payment_intent_id)
+    if hold.status == "requires_capture":
+        return refresh_hold(payment.payment_id, gateway=gateway, now=now)
+    if hold.status != "canceled":
+        gateway.cancel_hold(payment.stripe_payment_intent_id, payment.payment_id)
+    payment.status = FAILED
+    payment.updated_at = now
+    _save(payment)
+    return payment
 
 
 def refresh_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> Payment:

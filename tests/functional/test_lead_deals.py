@@ -285,10 +285,11 @@ def test_a_card_needing_its_holder_is_confirmed_and_a_failed_one_can_be_replaced
     accept(api, deal, deal.buyer, deal.seller)
     pay = f"/leads/{deal.lead_id}/pay"
 
-    first = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
+    first_card = card(deal.stripe, THREE_D_SECURE_CARD)
+    first = call(api, deal.buyer, "post", pay, {"payment_method_id": first_card})
     assert (first.json_body["status"], first.json_body["next_action"]) == ("awaiting_payment", "confirm_card")
     authenticate(local_stripe_url, first.json_body, success=False)
-    failed = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
+    failed = call(api, deal.buyer, "post", pay, {"payment_method_id": first_card})
     assert (failed.status_code, failed.json_body["error"]["code"]) == (402, "card_declined")
 
     second = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
@@ -298,6 +299,30 @@ def test_a_card_needing_its_holder_is_confirmed_and_a_failed_one_can_be_replaced
 
     assert (paid.status_code, paid.json_body["status"]) == (200, "in_progress")
     assert Payment.get(paid.json_body["payment_id"]).captured == 50_000
+    assert balance(deal.seller.sub, PENDING) == 45_000
+
+
+def test_another_card_given_while_the_first_awaits_3d_secure_replaces_it_and_the_first_hold_is_cancelled(
+    api: Any, deal: LeadCast
+) -> None:
+    from tests.functional.money import card
+    from tests.functional.test_booking_card_confirmation import THREE_D_SECURE_CARD
+
+    bid(api, deal, deal.seller, 50_000, 10)
+    accept(api, deal, deal.buyer, deal.seller)
+    pay = f"/leads/{deal.lead_id}/pay"
+    first = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
+    first_intent = str(first.json_body["client_secret"]).split("_secret_")[0]
+
+    second_card = card(deal.stripe)
+    paid = call(api, deal.buyer, "post", pay, {"payment_method_id": second_card})
+
+    assert (paid.status_code, paid.json_body["status"]) == (200, "in_progress"), paid.json_body
+    assert "client_secret" not in paid.json_body
+    payment = Payment.get(paid.json_body["payment_id"])
+    assert (payment.captured, payment.payment_method_id) == (50_000, second_card)
+    assert payment.stripe_payment_intent_id != first_intent
+    assert deal.stripe.v1.payment_intents.retrieve(first_intent).status == "canceled"
     assert balance(deal.seller.sub, PENDING) == 45_000
 
 
