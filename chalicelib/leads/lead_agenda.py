@@ -2,7 +2,8 @@
 
 Reads the sparse ``agenda`` index of leads (a Query per UTC day over the last week, never a
 Scan): a delivered lead whose 14 days are up is completed automatically (no stars) and its
-earnings released; a completed lead whose release did not happen yet is released. Completing
+earnings hold started (released at once if already over); a completed lead whose hold did not
+start yet gets it started. Completing
 is conditioned on the lead's version, so however often the job runs, each lead completes once.
 """
 

@@ -197,15 +197,14 @@ def record_capture(
     captured_at = payment.capture_started_at or now
     apply_charge(payment, captured, captured_at)
     if not held_until_accepted(payment.purpose):
-        start_earnings_hold(payment, hold_days=hold_days)
+        start_earnings_hold(payment, captured_at=captured_at, hold_days=hold_days)
     return commit_payment(payment, posting, captured_at)
 
 
-def start_earnings_hold(payment: Payment, *, hold_days: int) -> None:
+def start_earnings_hold(payment: Payment, *, captured_at: datetime, hold_days: int) -> None:
     """The one earnings-hold rule, for every kind of earnings: they wait in pending ``hold_days``
     (for chargebacks) from the capture, or from the ``earnings_not_before`` noted with it when that
     is later, and the hourly job (``earnings_release``) then makes them available."""
-    captured_at = payment.capture_started_at or payment.created_at
     due = max(captured_at, payment.earnings_not_before or captured_at) + timedelta(days=hold_days)
     payment.release_shard = str(shard_of(payment.payment_id))
     payment.release_due_at = due.isoformat()
@@ -225,7 +224,8 @@ def hold_accepted_earnings(payment_id: str, *, hold_days: int, now: datetime) ->
     if payment.status != CAPTURED or payment.earnings_bucket != PENDING or payment.dispute_id is not None:
         return payment
     if payment.release_due_at is None:
-        start_earnings_hold(payment, hold_days=hold_days)
+        # A lead is captured as it is paid; one captured outside our API is dated by its hold.
+        start_earnings_hold(payment, captured_at=payment.capture_started_at or payment.created_at, hold_days=hold_days)
         payment.updated_at = now
         _save(payment)
     if datetime.fromisoformat(str(payment.release_due_at)) <= now:
