@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -15,16 +15,19 @@ class AccountInput(BaseModel):
 
     kind: Literal["individual", "organisation"]
     display_name: Name
-    organisation_name: Name | None = None
+    organisation_name: Name | None = Field(default=None, validate_default=True)
 
-    @model_validator(mode="after")
-    def _organisation_has_a_name(self) -> AccountInput:
-        if self.kind == "organisation" and not self.organisation_name:
+    @field_validator("organisation_name")
+    @classmethod
+    def _organisation_has_a_name(cls, name: str | None, info: ValidationInfo) -> str | None:
+        """Reported on ``organisation_name`` itself, so a form shows it by that input."""
+        kind = info.data.get("kind")
+        if kind == "organisation" and not name:
             raise PydanticCustomError(
                 "organisation_name_required", "An organisation account needs its organisation's name."
             )
-        if self.kind == "individual" and self.organisation_name:
+        if kind == "individual" and name:
             raise PydanticCustomError(
                 "organisation_name_not_allowed", "Only organisation accounts have an organisation name."
             )
-        return self
+        return name

@@ -57,6 +57,8 @@ def save_availability(expert_id: str, data: AvailabilityInput, now: datetime) ->
     item.requires_approval = data.requires_approval
     item.cancel_cutoff_hours = data.cancel_cutoff_hours
     item.late_cancel_share_bps = data.late_cancel_share_bps
+    item.free_consultation_enabled = data.free_consultation.enabled
+    item.free_consultation_minutes = data.free_consultation.minutes
     item.updated_at = now
     try:
         item.save()
@@ -89,10 +91,13 @@ def availability_view(item: ExpertAvailability) -> dict[str, Any]:
 
 
 def booking_policy_view(item: ExpertAvailability) -> dict[str, Any]:
+    from chalicelib.availability.free_consultation import offer_of
+
     return {
         "requires_approval": bool(item.requires_approval),
         "cancel_cutoff_hours": item.cancel_cutoff_hours,
         "late_cancel_share_bps": item.late_cancel_share_bps,
+        "free_consultation": offer_of(item).as_dict(),
     }
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from chalicelib.availability.free_consultation import FreeConsultationInput
 from chalicelib.availability.rules import RANGE_PATTERN, format_range, parse_range
 
 MAX_RANGES_PER_DAY = 12
@@ -121,4 +122,7 @@ class AvailabilityInput(BaseModel):
     )
     late_cancel_share_bps: int = Field(
         default=5000, ge=0, le=10_000, description="Share of the amount a client's late cancellation costs, in bps"
+    )
+    free_consultation: FreeConsultationInput = Field(
+        default_factory=FreeConsultationInput, description="One free first consultation per client: on, and how long"
     )

@@ -13,8 +13,9 @@ transaction (the slot is free again) and the client gets the card's 402. A card 
 its holder to confirm (3-D Secure) leaves the booking ``awaiting_card`` with the time held:
 the client confirms with Stripe.js and calls ``confirm_card``; unconfirmed after 15 minutes,
 the agenda job undoes it. A free initial
-consultation needs no card; its marker (one per client and expert) is written in the same
-transaction as the locks.
+consultation needs no card, only the expert's offer of one, no longer than they set
+(``availability.free_consultation``); its marker (one per client and expert) is written in
+the same transaction as the locks.
 
 The booking is then ``confirmed``, or ``requested`` when the expert approves bookings
 (``chalicelib.bookings.approval``); the expert's cancellation policy is copied onto it.
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib import runtime
+from chalicelib.availability.free_consultation import require_offered_free_consultation
 from chalicelib.availability.manage import rules_of
 from chalicelib.availability.rules import available_slots
 from chalicelib.bookings.agenda_rules import AWAITING_CARD, CONFIRMED, HOLDING, REQUESTED, reminders_already_past
@@ -86,6 +88,8 @@ def book(client_id: str, data: BookingInput, *, now: datetime) -> dict[str, Any]
     if len(locked) > MAX_GRANULES:
         message = f"A booking with the expert's buffers may span at most {MAX_GRANULES * 5} minutes."
         raise InvalidInput(message, code="booking_too_long")
+    if data.kind == FREE_CONSULTATION:
+        require_offered_free_consultation(availability, data.minutes)
     require_offered(availability, start, data.minutes, now)
     service = _service(data.expert_id, data.service_id) if data.service_id else None
     if service is not None and service.meeting and service.meeting.duration_minutes != data.minutes:

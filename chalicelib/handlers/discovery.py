@@ -37,9 +37,15 @@ def search(request: ApiRequest) -> dict[str, Any]:
 
 @api.route("/experts/{expert_id}", "GET", summary="An expert's public profile", public=True, errors=(404,))
 def by_id(request: ApiRequest, expert_id: str) -> dict[str, Any]:
-    return public_profile(profile_by_id(expert_id), runtime.settings().media_base_url)
+    return _with_free_consultation(public_profile(profile_by_id(expert_id), runtime.settings().media_base_url))
 
 
 @api.route("/experts/by-slug/{slug}", "GET", summary="An expert's public profile by link", public=True, errors=(404,))
 def by_slug(request: ApiRequest, slug: str) -> dict[str, Any]:
-    return public_profile(profile_by_slug(slug), runtime.settings().media_base_url)
+    return _with_free_consultation(public_profile(profile_by_slug(slug), runtime.settings().media_base_url))
+
+
+def _with_free_consultation(profile: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.availability.free_consultation import public_free_consultation
+
+    return profile | {"free_consultation": public_free_consultation(str(profile["expert_id"]))}

@@ -139,7 +139,7 @@ def deliver_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
 @api.route(
     "/leads/{lead_id}/accept-work", "POST",
     summary="Accept the work, rate the seller 1-5 in each skill, and close the lead (the buyer): the seller is "
-    "paid at the next weekly payout",
+    "paid once the earnings hold from the payment is over",
     body="chalicelib.leads.deal_schemas:AcceptWorkInput", errors=(400, 401, 403, 404, 409),
 )  # fmt: skip
 def accept_lead_work(request: ApiRequest, lead_id: str) -> dict[str, Any]:

@@ -3,13 +3,14 @@ or cancels after a missed deadline, or either side disputes.
 
 Money (through the money backbone, purpose ``lead:<id>``): paying authorises and captures the
 agreed price at once; the seller's earnings (less commission) then wait in *pending*, held by the
-platform, until the work is accepted (``card_payments.held_until_accepted``): accepting releases
-them to *available* for the next weekly payout. A missed deadline lets the buyer cancel for a full
-refund; a dispute freezes them.
+platform, until the work is accepted (``card_payments.held_until_accepted``); from then on they
+follow the earnings hold that all earnings follow, counted from the payment
+(``card_payments.start_earnings_hold``), and are paid at the first weekly payout after it. A missed
+deadline lets the buyer cancel for a full refund; a dispute freezes them.
 
 Every state change is one conditional write on the lead's version; the money step after it is
-idempotent, and an accepted lead whose release did not happen yet stays on the agenda until it
-has (``chalicelib.leads.lead_agenda``).
+idempotent, and an accepted lead whose earnings hold did not start yet stays on the agenda until
+it has (``chalicelib.leads.lead_agenda``).
 """
 
 from __future__ import annotations
@@ -104,12 +105,16 @@ def deliver(lead_id: str, seller_id: str, *, note: str | None, now: datetime) ->
 
 def accept_work(lead_id: str, buyer_id: str, stars: dict[str, int], *, now: datetime) -> dict[str, Any]:
     """The buyer accepts the work, rates the seller 1-5 in each of the lead's skills, and closes the lead:
-    the seller's earnings become payable at the next weekly payout."""
+    the seller's earnings become payable once the earnings hold from the payment is over."""
     from chalicelib.leads.views import lead_view
 
     lead = _lead_of_buyer(lead_id, buyer_id)
+    if lead.status == COMPLETED and lead.completed_by != buyer_id:
+        how = "automatically, 14 days after delivery" if lead.completed_by == AUTO else "by an operator's decision"
+        raise Conflict(f"This work was accepted {how}, without stars; it can no longer be rated.",
+                       code="accepted_without_stars")  # fmt: skip
     if lead.status == COMPLETED:
-        return lead_view(lead, viewer_id=buyer_id, now=now)
+        return lead_view(lead, viewer_id=buyer_id, now=now)  # a retry of the buyer's own acceptance
     if lead.status not in (IN_PROGRESS, DELIVERED):  # a disputed lead is decided by an operator
         raise Conflict(f"This lead is {lead.status}; there is no work to accept.", code="nothing_to_accept")
     _check_stars(lead, stars)
@@ -144,14 +149,13 @@ def complete(lead: Lead, *, by: str, stars: dict[str, int] | None, now: datetime
 
 
 def release_held_earnings(lead: Lead, now: datetime) -> None:
-    """Move the seller's held earnings to available (idempotent), then take the lead off the agenda."""
-    from chalicelib.ledger.accounts import PENDING
-    from chalicelib.payments.card_payments import get_payment, release_earnings
+    """The work is accepted: the seller's earnings follow the earnings hold counted from the payment, as
+    every kind of earnings does (released now if it is over, else by the hourly release job), then the
+    lead leaves the agenda. Idempotent."""
+    from chalicelib.payments.card_payments import hold_accepted_earnings
 
     if lead.payment_id is not None:
-        payment = get_payment(lead.payment_id)
-        if payment.status == "captured" and payment.earnings_bucket == PENDING and payment.dispute_id is None:
-            release_earnings(payment, now)
+        hold_accepted_earnings(lead.payment_id, hold_days=runtime.settings().earnings_hold_days, now=now)
     lead.update(actions=[Lead.agenda_shard.remove(), Lead.agenda_at.remove()], condition=Lead.status == COMPLETED)
 
 

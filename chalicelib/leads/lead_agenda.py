@@ -2,9 +2,9 @@
 
 Reads the sparse ``agenda-by-shard`` index of leads (a Query per shard for everything due up to
 now, however long the job was down; never a Scan): a delivered lead whose 14 days are up is
-completed automatically (no stars) and its earnings released; a completed lead whose release did
-not happen yet is released. Completing is conditioned on the lead's version, so however often
-the job runs, each lead completes once.
+completed automatically (no stars) and its earnings hold started (released at once if already
+over); a completed lead whose hold did not start yet gets it started. Completing is conditioned
+on the lead's version, so however often the job runs, each lead completes once.
 """
 
 from __future__ import annotations

@@ -53,5 +53,8 @@ class ExpertAvailability(Model):
     requires_approval = BooleanAttribute(default=False)
     cancel_cutoff_hours = IntegerAttribute(default=24)
     late_cancel_share_bps = IntegerAttribute(default=5000)
+    # The free initial consultation (chalicelib.availability.free_consultation); absent: the defaults.
+    free_consultation_enabled = BooleanAttribute(null=True)
+    free_consultation_minutes = IntegerAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()

@@ -52,6 +52,7 @@ class Payment(Model):
     dispute_id = UnicodeAttribute(null=True)
     bucket_before_dispute = UnicodeAttribute(null=True)
     stripe_payment_intent_id = UnicodeAttribute()
+    payment_method_id = UnicodeAttribute(null=True)  # the card the hold was made with, when we were given one
     release_shard = UnicodeAttribute(null=True)
     release_due_at = UnicodeAttribute(null=True)
     capture_started_at = UTCDateTimeAttribute(null=True)  # the terms a capture started on, for its webhook

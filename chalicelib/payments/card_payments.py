@@ -75,6 +75,9 @@ def authorise_hold(
     client must still confirm the card in the browser or app, the client secret to do it with."""
     payment_id = payment_id_for(purpose)
     existing = find_payment(payment_id)
+    if _another_card_for_an_unconfirmed_hold(existing, payment_method_id):
+        assert existing is not None
+        existing = _drop_unconfirmed_hold(existing, gateway=gateway, now=now)
     if existing is not None and existing.status != FAILED:
         return existing, None  # held, awaiting, captured or released: never a second hold for one purpose
     account = get_account(client_id)
@@ -90,10 +93,10 @@ def authorise_hold(
     payment = Payment(
         payment_id, purpose=purpose, client_id=client_id, expert_id=expert_id, currency=currency,
         commission_bps=commission_bps, authorised=amount, status=status,
-        stripe_payment_intent_id=hold.intent_id, created_at=now, updated_at=now,
+        stripe_payment_intent_id=hold.intent_id, payment_method_id=payment_method_id, created_at=now, updated_at=now,
     )  # fmt: skip
     if existing is not None and existing.status == FAILED:
-        payment.version = existing.version  # a first attempt whose card failed is replaced by this one
+        payment.version = existing.version  # a first attempt whose card failed (or was dropped) is replaced
         gateway.cancel_failed(existing.stripe_payment_intent_id, payment_id)
     try:
         payment.save(condition=Payment.payment_id.does_not_exist() | (Payment.status == FAILED))
@@ -105,6 +108,30 @@ def authorise_hold(
             gateway.cancel_hold(hold.intent_id, payment_id)  # ours would be held on the card, owned by nothing
         return kept, None
     return payment, hold.client_secret if status == AWAITING_CONFIRMATION else None
+
+
+def _another_card_for_an_unconfirmed_hold(existing: Payment | None, payment_method_id: str | None) -> bool:
+    return (
+        existing is not None
+        and existing.status == AWAITING_CONFIRMATION
+        and payment_method_id is not None
+        and payment_method_id != existing.payment_method_id
+    )
+
+
+def _drop_unconfirmed_hold(payment: Payment, *, gateway: StripeGateway, now: datetime) -> Payment:
+    """The client gives another card while the first still awaits its holder (3-D Secure): the
+    first hold is cancelled and the payment marked failed, so the new card replaces it. A first
+    card confirmed meanwhile stands (it is held already) and the new one is not used."""
+    hold = gateway.retrieve_hold(payment.stripe_payment_intent_id)
+    if hold.status == "requires_capture":
+        return refresh_hold(payment.payment_id, gateway=gateway, now=now)
+    if hold.status != "canceled":
+        gateway.cancel_hold(payment.stripe_payment_intent_id, payment.payment_id)
+    payment.status = FAILED
+    payment.updated_at = now
+    _save(payment)
+    return payment
 
 
 def refresh_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> Payment:
@@ -183,15 +210,40 @@ def record_capture(
     captured_at = payment.capture_started_at or now
     apply_charge(payment, captured, captured_at)
     if not held_until_accepted(payment.purpose):
-        due = max(captured_at, payment.earnings_not_before or captured_at) + timedelta(days=hold_days)
-        payment.release_shard = str(shard_of(payment.payment_id))
-        payment.release_due_at = due.isoformat()
+        start_earnings_hold(payment, captured_at=captured_at, hold_days=hold_days)
     return commit_payment(payment, posting, captured_at)
 
 
+def start_earnings_hold(payment: Payment, *, captured_at: datetime, hold_days: int) -> None:
+    """The one earnings-hold rule, for every kind of earnings: they wait in pending ``hold_days``
+    (for chargebacks) from the capture, or from the ``earnings_not_before`` noted with it when that
+    is later, and the hourly job (``earnings_release``) then makes them available."""
+    due = max(captured_at, payment.earnings_not_before or captured_at) + timedelta(days=hold_days)
+    payment.release_shard = str(shard_of(payment.payment_id))
+    payment.release_due_at = due.isoformat()
+
+
 def held_until_accepted(purpose: str) -> bool:
-    """A lead's contract: paid up front, paid out only once the buyer accepts the work."""
+    """A lead's contract: paid up front, paid out only once the buyer accepts the work (and then,
+    like all earnings, after the earnings hold counted from the capture: ``hold_accepted_earnings``)."""
     return purpose.startswith("lead:")
+
+
+def hold_accepted_earnings(payment_id: str, *, hold_days: int, now: datetime) -> Payment:
+    """The buyer accepted the work paid by ``payment_id``: its earnings now follow the earnings hold
+    from the capture. Hold days already over are not waited again: those earnings are released now.
+    Idempotent: a payment already scheduled, released, refunded or disputed is left as it is."""
+    payment = get_payment(payment_id)
+    if payment.status != CAPTURED or payment.earnings_bucket != PENDING or payment.dispute_id is not None:
+        return payment
+    if payment.release_due_at is None:
+        # A lead is captured as it is paid; one captured outside our API is dated by its hold.
+        start_earnings_hold(payment, captured_at=payment.capture_started_at or payment.created_at, hold_days=hold_days)
+        payment.updated_at = now
+        _save(payment)
+    if datetime.fromisoformat(str(payment.release_due_at)) <= now:
+        return release_earnings(payment, now)
+    return payment
 
 
 def release_hold(payment_id: str, *, gateway: StripeGateway, now: datetime) -> Payment:

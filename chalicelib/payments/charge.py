@@ -19,6 +19,8 @@ from chalicelib.money.commission import platform_fee
 AUTHORISED = "authorised"
 CAPTURED = "captured"
 RELEASED = "released"  # the hold was let go without a charge
+REFUNDED = "refunded"  # shown only: a captured charge given back in full
+PARTLY_REFUNDED = "partly_refunded"  # shown only: a captured charge given back in part
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,14 @@ class Charge:
     @property
     def earnings(self) -> int:
         return self.net - self.fee
+
+    @property
+    def shown_status(self) -> str:
+        """The status its client and expert read: a captured charge refunded in part or in full says so.
+        The stored status stays ``captured`` (the rules above go by it); this is derived from the amounts."""
+        if self.status == CAPTURED and self.refunded > 0:
+            return REFUNDED if self.refunded >= self.captured else PARTLY_REFUNDED
+        return self.status
 
     @property
     def refundable(self) -> int:

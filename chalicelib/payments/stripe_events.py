@@ -93,8 +93,13 @@ def _seen(event_id: str) -> bool:
 
 
 def _payment_of_intent(intent: dict[str, Any]) -> Payment | None:
+    """The payment this PaymentIntent holds; none when the payment moved on to another card's intent
+    (the first card's hold was dropped for it), so news of the old intent cannot change the new one."""
     payment_id = (intent.get("metadata") or {}).get("payment_id")
-    return _payment(payment_id) if payment_id else _payment_by_intent_id(str(intent.get("id")))
+    payment = _payment(payment_id) if payment_id else _payment_by_intent_id(str(intent.get("id")))
+    if payment is not None and payment.stripe_payment_intent_id != intent.get("id"):
+        return None
+    return payment
 
 
 def _payment_by_intent_id(intent_id: str | None) -> Payment | None:

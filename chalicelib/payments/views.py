@@ -22,7 +22,7 @@ def payment_view(payment: Payment) -> dict[str, Any]:
     return {
         "payment_id": payment.payment_id,
         "purpose": payment.purpose,
-        "status": payment.status,
+        "status": charge.shown_status,
         "currency": payment.currency,
         "authorised": payment.authorised,
         "captured": payment.captured,

@@ -11,8 +11,8 @@ from typing import Any
 from chalicelib.models.service import ExpertService
 
 
-def checkout_path(profile_slug: str, service_slug: str) -> str:
-    """The web frontend's page where a client reviews and confirms this service."""
+def web_checkout_page(profile_slug: str, service_slug: str) -> str:
+    """The web frontend's page (not an API route) where a client reviews and confirms this service."""
     return f"/experts/{profile_slug}/services/{service_slug}/checkout"
 
 
@@ -29,7 +29,7 @@ def public_service(service: ExpertService, profile_slug: str) -> dict[str, Any]:
         "ongoing_rate": {"amount": rate.amount, "unit": rate.unit} if rate else None,
         "meeting": {"duration_minutes": service.meeting.duration_minutes} if service.meeting else None,
         "position": service.position,
-        "checkout_path": checkout_path(profile_slug, service.slug),
+        "web_checkout_page": web_checkout_page(profile_slug, service.slug),
     }
 
 

@@ -34,6 +34,21 @@ def test_an_organisation_must_give_its_name(api: Any, users: Users) -> None:
     assert register(api, acme, kind="organisation", organisation_name="Acme Ltd").status_code == 201
 
 
+def test_a_missing_or_unwanted_organisation_name_is_reported_on_the_organisation_name_field(
+    api: Any, users: Users
+) -> None:
+    acme = users.sign_up("buyer@acme.example")
+    missing = register(api, acme, kind="organisation")
+    unwanted = register(api, acme, kind="individual", organisation_name="Acme Ltd")
+
+    assert [(f["field"], f["code"]) for f in missing.json_body["error"]["fields"]] == [
+        ("organisation_name", "organisation_name_required")
+    ]
+    assert [(f["field"], f["code"]) for f in unwanted.json_body["error"]["fields"]] == [
+        ("organisation_name", "organisation_name_not_allowed")
+    ]
+
+
 def test_an_admin_of_the_pool_is_an_admin_in_parley(api: Any, users: Users) -> None:
     root = users.sign_up("ops@parley.example", admin=True)
     assert sorted(register(api, root).json_body["roles"]) == ["admin", "client"]

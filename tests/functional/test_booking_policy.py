@@ -48,6 +48,7 @@ def test_the_policy_is_shown_before_booking_and_copied_onto_the_booking(api: Any
         "requires_approval": False,
         "cancel_cutoff_hours": 48,
         "late_cancel_share_bps": 2500,
+        "free_consultation": {"enabled": True, "minutes": 30},
     }
     assert booking["policy"] == {
         "cancel_cutoff_hours": 48, "late_cancel_share_bps": 2500, "free_cancellation_until": "2026-02-28T10:00:00Z",

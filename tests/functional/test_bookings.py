@@ -102,6 +102,40 @@ def test_the_free_consultation_needs_no_card_and_is_given_once(api: Any, cast: C
     assert holds(cast) == []
 
 
+def test_a_free_consultation_longer_than_the_expert_offers_is_refused_and_none_when_turned_off(
+    api: Any, cast: Cast
+) -> None:
+    set_hours(api, cast.expert, free_consultation={"enabled": True, "minutes": 20})
+    too_long = book(api, cast, cast.client, "10:00", minutes=240, kind="free_consultation", payment_method_id=None)
+    assert too_long.status_code == 400, too_long.json_body
+    assert [(f["field"], f["code"]) for f in too_long.json_body["error"]["fields"]] == [
+        ("minutes", "free_consultation_too_long")
+    ]
+    assert book(api, cast, cast.client, "10:00", minutes=20, kind="free_consultation",
+                payment_method_id=None).status_code == 201  # fmt: skip
+
+    set_hours(api, cast.expert, free_consultation={"enabled": False})
+    off = book(api, cast, cast.other, "11:00", minutes=20, kind="free_consultation", payment_method_id=None)
+    assert (off.status_code, off.json_body["error"]["code"]) == (409, "free_consultation_not_offered")
+    assert holds(cast) == []
+
+
+def test_the_experts_free_consultation_setting_shows_on_the_profile_and_the_slots(api: Any, cast: Cast) -> None:
+    slots = f"/experts/{cast.expert.sub}/slots?from={MONDAY}&to={MONDAY}&minutes=30"
+    by_default = {"enabled": True, "minutes": 30}  # most experts offer one, the seeds say
+    assert api.get(slots).json_body["booking_policy"]["free_consultation"] == by_default
+    assert api.get(f"/experts/{cast.expert.sub}").json_body["free_consultation"] == by_default
+
+    set_hours(api, cast.expert, free_consultation={"enabled": True, "minutes": 15})
+    assert api.get(slots).json_body["booking_policy"]["free_consultation"] == {"enabled": True, "minutes": 15}
+    set_hours(api, cast.expert, free_consultation={"enabled": False})
+    assert api.get(f"/experts/{cast.expert.sub}").json_body["free_consultation"] == {"enabled": False, "minutes": None}
+    bad = api.put("/experts/me/availability", headers=cast.expert.auth, body=json.dumps({
+        "time_zone": "UTC", "weekly_hours": {}, "free_consultation": {"enabled": True, "minutes": 240},
+    }))  # fmt: skip
+    assert [f["field"] for f in bad.json_body["error"]["fields"]] == ["free_consultation.minutes"]
+
+
 def test_a_booked_slot_is_no_longer_offered_until_the_expert_cancels(api: Any, cast: Cast) -> None:
     booking = book(api, cast, cast.client, "10:00").json_body
     assert f"{MONDAY}T10:00:00Z" not in slot_starts(api, cast)

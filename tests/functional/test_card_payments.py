@@ -117,6 +117,24 @@ def test_an_admin_refunds_through_the_api_and_others_may_not(
     assert too_much.json_body["error"]["code"] == "refund_exceeds_captured"
 
 
+def test_a_payment_reads_partly_refunded_then_refunded_once_given_back_in_full(
+    api: Any, users: Users, client: Any, stripe_api: Any
+) -> None:
+    payment = _hold(client, stripe_api, 5_000)
+    _capture(payment.payment_id, 5_000)
+    admin = users.sign_up("ops@parley.example", admin=True)
+    url = f"/admin/payments/{payment.payment_id}/refunds"
+
+    def shown() -> str:
+        return str(api.get(f"/payments/{payment.payment_id}", headers=client.auth).json_body["status"])
+
+    assert shown() == "captured"
+    part = api.post(url, headers=admin.auth, body=json.dumps({"amount": 1_000}))
+    assert (part.json_body["status"], shown()) == ("partly_refunded", "partly_refunded")
+    rest = api.post(url, headers=admin.auth, body=json.dumps({"amount": 4_000}))
+    assert (rest.json_body["status"], shown()) == ("refunded", "refunded")
+
+
 def test_a_payment_is_visible_to_its_client_and_hidden_from_strangers(
     api: Any, users: Users, client: Any, stripe_api: Any
 ) -> None:

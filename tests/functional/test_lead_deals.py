@@ -110,6 +110,7 @@ def test_the_buyers_payment_is_held_by_the_platform_until_the_work_is_accepted(a
 
     assert done.status_code == 200, done.json_body
     assert (done.json_body["status"], done.json_body["completed_by"]) == ("completed", deal.buyer.sub)
+    release_matured_earnings(NOW + timedelta(days=7))  # the earnings hold from the payment is over
     assert (balance(deal.seller.sub, PENDING), balance(deal.seller.sub, AVAILABLE)) == (0, 45_000)
     stars = {skill: SellerSkill.get(skill, deal.seller.sub) for skill in ("python", "aws")}
     assert {skill: (item.stars_sum, item.stars_count) for skill, item in stars.items()} == {
@@ -117,6 +118,36 @@ def test_the_buyers_payment_is_held_by_the_platform_until_the_work_is_accepted(a
     }  # fmt: skip
     mine = call(api, deal.seller, "get", "/sellers/me/bids?stage=completed").json_body["items"]
     assert [b["lead_id"] for b in mine] == [deal.lead_id]
+
+
+def test_a_leads_earnings_wait_the_same_earnings_hold_from_the_payment_before_any_payout_as_a_calls(
+    api: Any, deal: LeadCast
+) -> None:
+    from chalicelib.payouts.owed import owed_balances
+
+    lead = hire(api, deal, price=50_000)  # paid at NOW; the earnings hold is 7 days
+    at(NOW + timedelta(days=2))
+    call(api, deal.seller, "post", f"/leads/{deal.lead_id}/deliver", {})
+    done = call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/accept-work", {"stars": {"python": 5, "aws": 4}})
+    assert done.status_code == 200, done.json_body
+
+    assert (balance(deal.seller.sub, PENDING), balance(deal.seller.sub, AVAILABLE)) == (45_000, 0)
+    assert Payment.get(lead["payment_id"]).release_due_at == (NOW + timedelta(days=7)).isoformat()
+    assert deal.seller.sub not in {owed.expert_id for owed in owed_balances()}  # no weekly payout pays it yet
+    release_matured_earnings(NOW + timedelta(days=6, hours=23))
+    assert balance(deal.seller.sub, AVAILABLE) == 0
+    release_matured_earnings(NOW + timedelta(days=7))
+    assert (balance(deal.seller.sub, PENDING), balance(deal.seller.sub, AVAILABLE)) == (0, 45_000)
+    assert deal.seller.sub in {owed.expert_id for owed in owed_balances()}
+
+
+def test_work_accepted_after_the_earnings_hold_is_over_is_payable_at_once(api: Any, deal: LeadCast) -> None:
+    hire(api, deal, price=50_000, days=30)
+    at(NOW + timedelta(days=20))
+    call(api, deal.seller, "post", f"/leads/{deal.lead_id}/deliver", {})
+    call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/accept-work", {"stars": {"python": 5, "aws": 4}})
+
+    assert (balance(deal.seller.sub, PENDING), balance(deal.seller.sub, AVAILABLE)) == (0, 45_000)
 
 
 def test_stars_are_required_for_each_skill_of_the_lead_and_only_from_1_to_5(api: Any, deal: LeadCast) -> None:
@@ -166,6 +197,21 @@ def test_a_silent_buyer_accepts_14_days_after_delivery_once_however_often_the_jo
     assert balance(deal.seller.sub, AVAILABLE) == 45_000  # released once: 50,000 less 10%
 
 
+def test_stars_sent_after_the_work_was_accepted_automatically_are_refused_not_dropped(api: Any, deal: LeadCast) -> None:
+    from chalicelib.leads.lead_agenda import run_lead_agenda
+
+    hire(api, deal, price=50_000)
+    call(api, deal.seller, "post", f"/leads/{deal.lead_id}/deliver", {})
+    run_lead_agenda(NOW + timedelta(days=15))
+    at(NOW + timedelta(days=15, minutes=5))
+
+    late = call(api, deal.buyer, "post", f"/leads/{deal.lead_id}/accept-work", {"stars": {"python": 5, "aws": 4}})
+
+    assert late.status_code == 409, late.json_body
+    assert late.json_body["error"]["code"] == "accepted_without_stars"
+    assert SellerSkill.get("python", deal.seller.sub).stars_count == 0
+
+
 def test_a_dispute_freezes_the_funds_and_returns_the_leads_evidence(api: Any, deal: LeadCast) -> None:
     from urllib.parse import quote
 
@@ -211,7 +257,9 @@ def test_an_operator_decides_a_dispute_for_the_seller_or_for_the_buyer(api: Any,
 
     assert by_party.status_code == 403
     assert (for_seller.status_code, for_seller.json_body["status"]) == (200, "completed")
-    assert (balance(deal.seller.sub, FROZEN), balance(deal.seller.sub, AVAILABLE)) == (0, 45_000)
+    assert (balance(deal.seller.sub, FROZEN), balance(deal.seller.sub, PENDING)) == (0, 45_000)
+    release_matured_earnings(NOW + timedelta(days=7))  # then the earnings hold from the payment, as for all
+    assert balance(deal.seller.sub, AVAILABLE) == 45_000
 
     second = LeadCast(
         deal.buyer, deal.seller, deal.rival, deal.stranger, deal.stripe, post_lead(api, deal.buyer)["lead_id"]
@@ -237,10 +285,11 @@ def test_a_card_needing_its_holder_is_confirmed_and_a_failed_one_can_be_replaced
     accept(api, deal, deal.buyer, deal.seller)
     pay = f"/leads/{deal.lead_id}/pay"
 
-    first = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
+    first_card = card(deal.stripe, THREE_D_SECURE_CARD)
+    first = call(api, deal.buyer, "post", pay, {"payment_method_id": first_card})
     assert (first.json_body["status"], first.json_body["next_action"]) == ("awaiting_payment", "confirm_card")
     authenticate(local_stripe_url, first.json_body, success=False)
-    failed = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
+    failed = call(api, deal.buyer, "post", pay, {"payment_method_id": first_card})
     assert (failed.status_code, failed.json_body["error"]["code"]) == (402, "card_declined")
 
     second = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
@@ -250,6 +299,30 @@ def test_a_card_needing_its_holder_is_confirmed_and_a_failed_one_can_be_replaced
 
     assert (paid.status_code, paid.json_body["status"]) == (200, "in_progress")
     assert Payment.get(paid.json_body["payment_id"]).captured == 50_000
+    assert balance(deal.seller.sub, PENDING) == 45_000
+
+
+def test_another_card_given_while_the_first_awaits_3d_secure_replaces_it_and_the_first_hold_is_cancelled(
+    api: Any, deal: LeadCast
+) -> None:
+    from tests.functional.money import card
+    from tests.functional.test_booking_card_confirmation import THREE_D_SECURE_CARD
+
+    bid(api, deal, deal.seller, 50_000, 10)
+    accept(api, deal, deal.buyer, deal.seller)
+    pay = f"/leads/{deal.lead_id}/pay"
+    first = call(api, deal.buyer, "post", pay, {"payment_method_id": card(deal.stripe, THREE_D_SECURE_CARD)})
+    first_intent = str(first.json_body["client_secret"]).split("_secret_")[0]
+
+    second_card = card(deal.stripe)
+    paid = call(api, deal.buyer, "post", pay, {"payment_method_id": second_card})
+
+    assert (paid.status_code, paid.json_body["status"]) == (200, "in_progress"), paid.json_body
+    assert "client_secret" not in paid.json_body
+    payment = Payment.get(paid.json_body["payment_id"])
+    assert (payment.captured, payment.payment_method_id) == (50_000, second_card)
+    assert payment.stripe_payment_intent_id != first_intent
+    assert deal.stripe.v1.payment_intents.retrieve(first_intent).status == "canceled"
     assert balance(deal.seller.sub, PENDING) == 45_000
 
 

@@ -72,7 +72,15 @@ def test_an_expert_offers_a_service_in_their_currency_and_anyone_sees_it_without
     [shown] = public_list(api, ada)
     assert shown["name"] == "Architecture review"
     assert shown["ongoing_rate"] == {"amount": 15_000, "unit": "hour"}
-    assert shown["checkout_path"] == "/experts/ada-lovelace/services/architecture-review/checkout"
+    assert shown["web_checkout_page"] == "/experts/ada-lovelace/services/architecture-review/checkout"
+
+
+def test_a_service_names_its_checkout_web_page_so_nobody_takes_it_for_an_api_route(api: Any, ada: User) -> None:
+    create(api, ada)
+    [shown] = public_list(api, ada)
+
+    assert "checkout_path" not in shown  # it had the shape of POST /experts/{id}/services/{service_id}/checkout
+    assert shown["web_checkout_page"] == "/experts/ada-lovelace/services/architecture-review/checkout"
 
 
 def test_the_public_list_says_how_long_the_meeting_is_but_keeps_its_link_for_checkout(api: Any, ada: User) -> None:
@@ -153,7 +161,7 @@ def test_deleting_a_service_removes_it_and_frees_its_link(api: Any, ada: User) -
 
 def test_the_direct_checkout_link_resolves_to_the_service_and_its_expert(api: Any, ada: User) -> None:
     service_id = create(api, ada).json_body["service_id"]
-    path = public_list(api, ada)[0]["checkout_path"]
+    path = public_list(api, ada)[0]["web_checkout_page"]
     profile_slug, service_slug = path.split("/")[2], path.split("/")[4]
 
     page = api.get(f"/experts/by-slug/{profile_slug}/services/{service_slug}")
@@ -210,7 +218,7 @@ def test_renaming_a_service_link_frees_the_old_one(api: Any, ada: User) -> None:
     renamed = edit(api, ada, service_id, slug="deep-review")
 
     assert renamed.status_code == 200, renamed.json_body
-    assert renamed.json_body["checkout_path"] == "/experts/ada-lovelace/services/deep-review/checkout"
+    assert renamed.json_body["web_checkout_page"] == "/experts/ada-lovelace/services/deep-review/checkout"
     assert api.get("/experts/by-slug/ada-lovelace/services/review").status_code == 404
     assert api.get("/experts/by-slug/ada-lovelace/services/deep-review").status_code == 200
     assert create(api, ada, slug="review").status_code == 201

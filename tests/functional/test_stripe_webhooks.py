@@ -174,3 +174,30 @@ def test_an_appointment_charged_before_it_took_place_pays_after_it_even_when_the
     assert (captured.status, captured.captured) == ("captured", 10_000)
     assert captured.release_due_at == (appointment_end + timedelta(days=7)).isoformat()
     assert (balance(EXPERT, "pending"), LedgerRecord.count(f"capture:{payment.payment_id}")) == (9_000, 1)
+
+
+def test_news_of_a_first_cards_dropped_hold_does_not_change_the_payment_that_moved_on_to_another_card(
+    api: Any, users: Users, stripe_api: Any
+) -> None:
+    from tests.functional.test_booking_card_confirmation import THREE_D_SECURE_CARD
+
+    grace = users.sign_up("grace@example.com")
+    register(api, grace)
+
+    def hold(number: str | None = None) -> Any:
+        payment, _ = authorise_hold(
+            purpose="lead:l1", client_id=grace.sub, expert_id=EXPERT, currency="USD", amount=10_000,
+            payment_method_id=card(stripe_api, number) if number else card(stripe_api), commission_bps=1_000,
+            gateway=runtime.stripe_gateway(), now=runtime.now(),
+        )  # fmt: skip
+        return payment
+
+    first = hold(THREE_D_SECURE_CARD)
+    second = hold()  # another card while the first awaits 3-D Secure: it replaces the first
+    dropped = stripe_api.v1.payment_intents.retrieve(first.stripe_payment_intent_id).to_dict()
+    assert (first.status, second.status, dropped["status"]) == ("awaiting_confirmation", "authorised", "canceled")
+
+    _deliver(api, signed(event("evt_1", "payment_intent.canceled", dropped), WEBHOOK_SECRET))
+
+    kept = get_payment(second.payment_id)
+    assert (kept.status, kept.stripe_payment_intent_id) == ("authorised", second.stripe_payment_intent_id)

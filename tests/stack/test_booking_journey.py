@@ -45,6 +45,7 @@ def test_a_client_books_in_their_zone_gets_invites_and_the_policy_decides_what_c
         "requires_approval": False,
         "cancel_cutoff_hours": 24,
         "late_cancel_share_bps": 5000,
+        "free_consultation": {"enabled": True, "minutes": 30},
     }
     first = slots["slots"][0]
     start = datetime.fromisoformat(first["start_utc"].replace("Z", "+00:00"))

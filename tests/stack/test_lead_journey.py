@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -27,7 +28,9 @@ pytestmark = pytest.mark.stack
 SKILLS = ["python", "aws"]
 
 
-def test_a_lead_goes_from_posting_through_negotiation_to_the_sellers_weekly_payout(local_stack: LocalStack) -> None:
+def test_a_lead_goes_from_posting_through_negotiation_to_the_sellers_weekly_payout(
+    local_stack: LocalStack, clock: Path
+) -> None:
     api = local_stack.info["api_url"]
     run = uuid.uuid4().hex[:8]
     buyer = new_person(local_stack, f"lead-buyer-{run}@example.com")
@@ -67,6 +70,10 @@ def test_a_lead_goes_from_posting_through_negotiation_to_the_sellers_weekly_payo
     _call(api, seller, "post", f"/leads/{lead_id}/deliver", {"note": "Jobs, alarms and a runbook are in."})
     closed = _call(api, buyer, "post", f"/leads/{lead_id}/accept-work", {"stars": {"python": 5, "aws": 4}})
     assert closed["status"] == "completed"
+    # Like every kind of earnings, hers wait the earnings hold from the payment (7 days), for chargebacks.
+    assert _earnings(api, seller) == {"pending": 67_500, "available": 0, "paid": 0}
+    clock.write_text(str(7 * 24 * 3600 + 60))
+    _run_job(local_stack, "release_matured_earnings")
     assert _earnings(api, seller) == {"pending": 0, "available": 67_500, "paid": 0}
     profile = requests.get(f"{api}/experts/{seller.sub}", timeout=30).json()
     stars = {entry["skill"]: (entry["average"], entry["count"]) for entry in profile["skill_stars"]}
@@ -116,6 +123,14 @@ def _admin(stack: LocalStack, run: str) -> Person:
 def _revenue(api: str, admin: Person) -> int:
     rows = _call(api, admin, "get", "/admin/revenue")["revenue"]
     return next((int(row["revenue"]) for row in rows if row["currency"] == "USD"), 0)
+
+
+def _run_job(stack: LocalStack, name: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "infra.local.jobs", "--run", name, "--stack-file", str(stack.state_dir / "stack.json")],
+        capture_output=True, text=True, timeout=60, env=dict(os.environ), check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def _onboard(stack: LocalStack, person: Person) -> None:
