@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote
 
 from chalice.app import Blueprint, CORSConfig, Request, Response
 
@@ -97,6 +98,11 @@ class ApiRequest:
             raise NotAuthenticated("Sign in to do this.")
         return self.caller_or_none
 
+    @property
+    def token(self) -> str:
+        """The caller's bearer token as sent (verified already)."""
+        return str(self.raw.headers.get("authorization", "")).partition(" ")[2].strip()
+
     def query(self, name: str) -> str | None:
         params = self.raw.query_params
         value = params.get(name) if params is not None else None
@@ -135,12 +141,18 @@ class ApiBlueprint:
         def decorator(view: Callable[..., Any]) -> Callable[..., Response]:
             @functools.wraps(view)
             def handle(**path_params: str) -> Response:
-                return _serve(self.blueprint.current_request, view, path_params, public, status)
+                return _serve(self.blueprint.current_request, view, decoded(path_params), public, status)
 
             self.blueprint.route(path, methods=[method], cors=cors())(handle)
             return handle
 
         return decorator
+
+
+def decoded(path_params: dict[str, str]) -> dict[str, str]:
+    """Path ids as the client meant them: ``pay%3Aappointment%3A1`` is ``pay:appointment:1``. The one place ids
+    are percent-decoded, so a client that encodes reserved characters and one that does not reach the same object."""
+    return {name: unquote(value) for name, value in path_params.items()}
 
 
 def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], public: bool, status: int) -> Response:
