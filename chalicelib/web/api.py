@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 from chalice.app import Blueprint, CORSConfig, Request, Response
 
-from chalicelib.errors import DomainError, ErrorBody, InvalidInput, NotAuthenticated
+from chalicelib.errors import BodyTooLarge, DomainError, ErrorBody, InvalidInput, NotAuthenticated
 from chalicelib.identity.caller import Caller
 from chalicelib.web.logs import log_error, log_info, request_id_var
 
@@ -59,6 +59,8 @@ class RouteDoc:
 
 
 ROUTE_DOCS: list[RouteDoc] = []
+# JSON bodies only (files go straight to S3 with POST /uploads); API Gateway's own limit is 10 MB.
+MAX_BODY_BYTES = 256 * 1024
 
 
 @lru_cache(maxsize=1)
@@ -161,6 +163,8 @@ def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], p
     request_id_var.set(request_id)
     caller: Caller | None = None
     try:
+        if len(request.raw_body or b"") > MAX_BODY_BYTES:
+            raise BodyTooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB; send less.")
         caller = _authenticate(request, required=not public)
         result = view(ApiRequest(request, caller, request_id), **params)
         response = Response(body=_dump(result), status_code=status, headers={"Content-Type": "application/json"})
