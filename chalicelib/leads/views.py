@@ -101,7 +101,7 @@ def _attachments(lead: Lead, with_links: bool) -> list[dict[str, Any]]:
     for attachment in lead.attachments or []:
         view: dict[str, Any] = {
             "key": attachment.key,
-            "filename": attachment.filename,
+            "file_name": attachment.filename,
             "content_type": attachment.content_type,
         }
         if store is not None:
