@@ -114,7 +114,13 @@ def build_document(routes: list[RouteDoc]) -> dict[str, Any]:
             "title": "Parley API",
             "version": "1.0.0",
             "description": "Find experts, book them or call them at once, and pay by the minute. "
-            "Errors are JSON: {error: {code, message, request_id, fields?}}.",
+            "Errors are JSON: {error: {code, message, request_id, fields?}}, whatever refuses the request "
+            "(an unknown path, a method the path lacks, a body that is not JSON or over 256 KiB). "
+            "Numbers: an integer field takes any JSON number without a fractional part (28 or 28.0), "
+            "and refuses 28.5. Query values: a number, boolean or enumerated parameter given empty "
+            "(?limit=) is refused with 400 empty_query_value; leave it out for its default. "
+            "A number out of its range (limit=-5) is 400 invalid_number, naming the range. "
+            "Path ids may be sent percent-encoded (pay%3Aappointment%3A1 is pay:appointment:1).",
         },
         "paths": paths,
         "components": {

@@ -112,3 +112,38 @@ def test_the_deployed_gateways_own_answers_have_the_documented_error_shape() -> 
         rendered = rendered.replace("$context.error.messageString", '"Forbidden"')
         error = json.loads(rendered)["error"]
         assert error["request_id"] == "r-1" and error["code"] and error["message"]
+
+
+def test_an_integer_field_takes_a_json_number_without_a_fraction_and_refuses_one_with_a_fraction(
+    api: Any, users: Any
+) -> None:
+    from tests.functional.builders import register
+    from tests.functional.lead_builders import lead_body
+
+    buyer = users.sign_up("buyer@example.com")
+    register(api, buyer)
+    whole = api.post("/leads", headers=buyer.auth, body=json.dumps(lead_body(budget=150_000.0)))
+    assert whole.status_code == 201, whole.json_body
+    assert whole.json_body["budget"] == 150_000
+    fraction = api.post("/leads", headers=buyer.auth, body=json.dumps(lead_body(budget=150_000.5)))
+    assert fraction.status_code == 400
+    assert fraction.json_body["error"]["fields"][0]["field"] == "budget"
+    assert "28.0" in api.get("/openapi.json").json_body["info"]["description"]
+
+
+@pytest.mark.parametrize("query", ["limit=", "sort=", "online=", "limit=&sort=rating"])
+def test_an_empty_number_or_choice_in_the_query_is_refused_by_name_not_taken_as_absent(api: Any, query: str) -> None:
+    response = api.get(f"/experts?{query}")
+    assert response.status_code == 400, response.json_body
+    error = response.json_body["error"]
+    assert error["code"] == "empty_query_value"
+    assert [problem["field"] for problem in error["fields"]] == [query.split("=")[0]]
+    assert "empty_query_value" in api.get("/openapi.json").json_body["info"]["description"]
+
+
+def test_a_negative_limit_is_refused_as_out_of_range_not_as_not_a_number(api: Any) -> None:
+    response = api.get("/experts/nobody/reviews?limit=-5")
+    assert response.status_code == 400
+    error = response.json_body["error"]
+    assert error["code"] == "invalid_number"
+    assert "1 to 50" in error["message"]
