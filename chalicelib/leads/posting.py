@@ -27,8 +27,8 @@ from chalicelib.web.numbers import is_plain_digits
 
 if TYPE_CHECKING:
     from chalicelib.leads.schemas import LeadInput
-    from chalicelib.uploads.schemas import AttachmentInput
     from chalicelib.uploads.attachments import AttachmentStore
+    from chalicelib.uploads.schemas import AttachmentInput
 
 PURPOSE = "lead_attachment"
 BUYER_STAGES = ("open", "in_progress", "completed", "ended")

@@ -166,7 +166,7 @@ def decoded(path_params: dict[str, str]) -> dict[str, str]:
 def refuse_empty_values(request: Request, query: tuple[QueryParam, ...]) -> None:
     """``?limit=`` or ``?sort=`` is a mistake, not an absent value: a typed parameter (a number, a boolean,
     one of a list) given empty is refused by name. Free text (``?q=``) given empty means no text."""
-    given = request.query_params or {}
+    given: dict[str, str] = dict(request.query_params or {})
     empty = [param.name for param in query if param.typed and given.get(param.name) == ""]
     if empty:
         problems = [FieldProblem(name, "empty_query_value", "Empty: give a value or leave it out.") for name in empty]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from chalice.local import ForbiddenError, LocalGateway
 RESOURCES = Path(__file__).resolve().parents[1] / "resources.json"
 
 
-@lru_cache(maxsize=None)
+@cache
 def gateway_response(response_type: str) -> tuple[int, str]:
     """(status, body template) of the template's GatewayResponse of ``response_type``."""
     resources = json.loads(RESOURCES.read_text())["Resources"]

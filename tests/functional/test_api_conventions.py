@@ -104,14 +104,20 @@ def test_the_deployed_gateways_own_answers_have_the_documented_error_shape() -> 
         for r in resources["Resources"].values()
         if r["Type"] == "AWS::ApiGateway::GatewayResponse"
     }
-    expected = {"MISSING_AUTHENTICATION_TOKEN", "REQUEST_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "DEFAULT_4XX", "DEFAULT_5XX"}
+    expected = {
+        "MISSING_AUTHENTICATION_TOKEN",
+        "REQUEST_TOO_LARGE",
+        "UNSUPPORTED_MEDIA_TYPE",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    }
     assert expected <= set(responses)
     for properties in responses.values():
         assert properties["RestApiId"] == {"Ref": "RestAPI"}
         rendered = properties["ResponseTemplates"]["application/json"].replace("$context.requestId", "r-1")
         rendered = rendered.replace("$context.error.messageString", '"Forbidden"')
         error = json.loads(rendered)["error"]
-        assert error["request_id"] == "r-1" and error["code"] and error["message"]
+        assert (error["request_id"], bool(error["code"]), bool(error["message"])) == ("r-1", True, True)
 
 
 def test_an_integer_field_takes_a_json_number_without_a_fraction_and_refuses_one_with_a_fraction(
