@@ -25,9 +25,11 @@ from chalicelib.handlers import (
     sessions,
     uploads,
 )
+from chalicelib.web.framework_errors import reshape_framework_errors
 
 app = Chalice(app_name="parley")
 app.experimental_feature_flags.update({"BLUEPRINTS", "WEBSOCKETS"})
+app.register_middleware(reshape_framework_errors, "http")
 
 app.register_blueprint(meta.api.blueprint)
 app.register_blueprint(accounts.api.blueprint)

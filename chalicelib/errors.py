@@ -51,6 +51,11 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class BodyTooLarge(DomainError):
+    status = 413
+    code = "body_too_large"
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

@@ -23,7 +23,7 @@ ADMIN_ROLE = "admin"
 def register_account(caller: Caller, data: AccountInput, now: datetime) -> Account:
     if not caller.email:
         raise InvalidInput(
-            "Register with your ID token: it carries the email address the account is for.", code="email_claim_missing"
+            "Your user in the pool has no email address; add one before registering.", code="email_claim_missing"
         )
     account = Account(
         caller.account_id,
@@ -40,7 +40,7 @@ def register_account(caller: Caller, data: AccountInput, now: datetime) -> Accou
     except PutError as error:
         if condition_failed(error):
             raise Conflict(
-                "You have registered already; change your account with PATCH.", code="account_exists"
+                "You have registered already; change your account with PUT /accounts/me.", code="account_exists"
             ) from None
         raise
     return account

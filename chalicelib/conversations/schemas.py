@@ -7,15 +7,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from chalicelib.conversations.rules import MAX_ATTACHMENTS, MAX_TEXT
+from chalicelib.uploads.schemas import AttachmentInput
 
 MessageText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
-
-
-class AttachmentInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    key: str = Field(max_length=300, description="The key POST /uploads gave for purpose 'message_attachment'.")
-    file_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class MessageInput(BaseModel):

@@ -18,8 +18,10 @@ ACCOUNT_INPUT = "chalicelib.accounts.schemas:AccountInput"
 def register_me(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.accounts.account_records import account_view, register_account
     from chalicelib.accounts.schemas import AccountInput
+    from chalicelib.identity.email import with_email
 
-    return account_view(register_account(request.caller, request.body(AccountInput), runtime.now()))
+    caller = with_email(request.caller, request.token)
+    return account_view(register_account(caller, request.body(AccountInput), runtime.now()))
 
 
 @api.route("/accounts/me", "GET", summary="My account", errors=(401, 404))

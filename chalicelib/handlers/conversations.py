@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 from chalicelib import runtime
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
@@ -39,7 +38,7 @@ def conversation(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     from chalicelib.conversations.threads import thread_for_participant, thread_view
 
     caller_id = request.caller.account_id
-    return thread_view(thread_for_participant(unquote(thread_id), caller_id), caller_id, runtime.now())
+    return thread_view(thread_for_participant(thread_id, caller_id), caller_id, runtime.now())
 
 
 @api.route(
@@ -53,7 +52,7 @@ def messages(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     from chalicelib.uploads.attachments import attachment_store
 
     return thread_messages(
-        unquote(thread_id), request.caller.account_id, limit=page_size(request.query("limit")),
+        thread_id, request.caller.account_id, limit=page_size(request.query("limit")),
         cursor=request.query("cursor"), store=attachment_store(),
     )  # fmt: skip
 
@@ -72,7 +71,7 @@ def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     data = request.body(MessageInput)
     refs = [AttachmentRef(attachment.key, attachment.file_name) for attachment in data.attachments]
     view, _ = post_message(
-        unquote(thread_id), request.caller.account_id, data.text, refs,
+        thread_id, request.caller.account_id, data.text, refs,
         idempotency_key=request.raw.headers.get("idempotency-key"), store=attachment_store(), now=runtime.now(),
     )  # fmt: skip
     return view
@@ -86,4 +85,4 @@ def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
 def evidence(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     from chalicelib.conversations.evidence import evidence_record
 
-    return evidence_record(unquote(thread_id), request.caller, now=runtime.now())
+    return evidence_record(thread_id, request.caller, now=runtime.now())

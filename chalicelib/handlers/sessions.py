@@ -14,6 +14,8 @@ from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 from chalicelib.web.logs import log_info
 from chalicelib.web.numbers import is_plain_digits
 
+MAX_REVIEWS_PAGE = 50
+
 api = ApiBlueprint(__name__, tag="sessions")
 
 
@@ -122,7 +124,7 @@ def review(request: ApiRequest, session_id: str) -> dict[str, Any]:
 
 @api.route(
     "/experts/{expert_id}/reviews", "GET", summary="An expert's reviews, newest first", public=True,
-    query=(QueryParam("limit", "Page size, 1 to 50 (default 20).", "integer"),
+    query=(QueryParam("limit", f"Page size, 1 to {MAX_REVIEWS_PAGE} (default 20).", "integer"),
            QueryParam("cursor", "next_cursor of the previous page.")),
     errors=(400, 404),
 )  # fmt: skip
@@ -131,8 +133,9 @@ def reviews(request: ApiRequest, expert_id: str) -> dict[str, Any]:
     from chalicelib.reviews.reviews import expert_reviews
 
     raw_limit = request.query("limit")
-    if raw_limit is not None and not is_plain_digits(raw_limit):
-        raise InvalidInput("'limit' must be a number.", [FieldProblem("limit", "invalid_limit", "Not a number.")])
+    if raw_limit is not None and not (is_plain_digits(raw_limit) and 1 <= int(raw_limit) <= MAX_REVIEWS_PAGE):
+        message = f"'limit' is a whole number from 1 to {MAX_REVIEWS_PAGE}."
+        raise InvalidInput(message, [FieldProblem("limit", "invalid_number", message)], code="invalid_number")
     limit = int(raw_limit) if raw_limit is not None else None
     return expert_reviews(expert_id, limit=limit, cursor=request.query("cursor"))
 

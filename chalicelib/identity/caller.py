@@ -14,6 +14,7 @@ class Caller:
     account_id: str
     email: str | None = None
     groups: frozenset[str] = field(default_factory=frozenset)
+    token_use: str = "id"
 
     @property
     def is_admin(self) -> bool:

@@ -105,6 +105,7 @@ class TokenVerifier:
             account_id=str(claims["sub"]),
             email=claims.get("email"),
             groups=frozenset(claims.get("cognito:groups", [])),
+            token_use=str(claims["token_use"]),
         )
 
     @staticmethod

@@ -38,10 +38,9 @@ def connect(
     lead_id: str, seller_id: str, *, price: int, days: int, message: str | None, now: datetime
 ) -> dict[str, Any]:
     """A seller bids on an open lead: the first proposal, and the conversation with the buyer."""
-    from chalicelib.leads.views import load_lead
     from chalicelib.models.expert_profile import ExpertProfile
 
-    lead = load_lead(lead_id)
+    lead = _lead_seen_by(lead_id, seller_id)
     if seller_id == lead.buyer_id:
         raise Forbidden("You cannot bid on your own lead.", code="own_lead")
     if lead.status != OPEN:
@@ -118,9 +117,7 @@ def accept(lead_id: str, seller_id: str, caller_id: str, *, round_seen: int | No
     ``round_seen`` (the proposal number the caller read) guards against accepting terms that
     changed under them; without it the latest terms are accepted.
     """
-    from chalicelib.leads.views import load_lead
-
-    lead = load_lead(lead_id)
+    lead = _lead_seen_by(lead_id, caller_id)
     bid = _bid_for_party(lead_id, seller_id, caller_id)
     side = rules.side_of(caller_id, bid.buyer_id, seller_id)
     if bid.status == rules.ACCEPTED:
@@ -236,9 +233,7 @@ def read_bid(lead_id: str, seller_id: str, caller_id: str) -> dict[str, Any]:
 
 def list_bids(lead_id: str, caller_id: str) -> dict[str, Any]:
     """The buyer sees every bid on their lead; a seller sees only their own (never another's)."""
-    from chalicelib.leads.views import load_lead
-
-    lead = load_lead(lead_id)
+    lead = _lead_seen_by(lead_id, caller_id)
     if caller_id == lead.buyer_id:
         bids = list(LeadBid.query(lead_id))
     else:
@@ -354,6 +349,16 @@ def _end(bid: LeadBid, status: str, now: datetime) -> None:
         if condition_failed(error):
             raise Conflict("This bid changed meanwhile.", code="changed_concurrently") from None
         raise
+
+
+def _lead_seen_by(lead_id: str, caller_id: str) -> Lead:
+    """The lead, if the caller may see it (open, theirs, or bid on by them); else 404 as for a missing lead."""
+    from chalicelib.leads.views import can_see, lead_not_found, load_lead
+
+    lead = load_lead(lead_id)
+    if not can_see(lead, caller_id) and _find_bid(lead_id, caller_id) is None:
+        raise lead_not_found()
+    return lead
 
 
 def _bid_for_party(lead_id: str, seller_id: str, caller_id: str) -> LeadBid:

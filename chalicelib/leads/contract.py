@@ -88,9 +88,9 @@ def pay(lead_id: str, buyer_id: str, payment_method_id: str, *, now: datetime) -
 
 
 def deliver(lead_id: str, seller_id: str, *, note: str | None, now: datetime) -> dict[str, Any]:
-    from chalicelib.leads.views import lead_view, load_lead
+    from chalicelib.leads.views import lead_view, visible_lead
 
-    lead = load_lead(lead_id)
+    lead = visible_lead(lead_id, seller_id)  # a lead others may not see answers as a missing one
     if seller_id != lead.seller_id:
         raise Forbidden("Only the hired seller delivers.", code="not_the_seller")
     if lead.status == DELIVERED:
@@ -190,10 +190,10 @@ def dispute(lead_id: str, caller_id: str, *, reason: str, now: datetime) -> dict
     from chalicelib.conversations.evidence import evidence_record
     from chalicelib.identity.caller import Caller
     from chalicelib.leads.bids import thread_id_of
-    from chalicelib.leads.views import lead_view, load_lead
+    from chalicelib.leads.views import lead_view, visible_lead
     from chalicelib.payments.card_payments import freeze_for_dispute
 
-    lead = load_lead(lead_id)
+    lead = visible_lead(lead_id, caller_id)
     if caller_id not in (lead.buyer_id, lead.seller_id):
         raise Forbidden("Only the buyer and the hired seller dispute a lead.", code="not_a_party")
     if lead.status != DISPUTED:
@@ -303,9 +303,9 @@ def _write_change(transaction: Any, lead: Lead, status: str, now: datetime, **fi
 
 
 def _lead_of_buyer(lead_id: str, buyer_id: str) -> Lead:
-    from chalicelib.leads.views import load_lead
+    from chalicelib.leads.views import visible_lead
 
-    lead = load_lead(lead_id)
+    lead = visible_lead(lead_id, buyer_id)
     if buyer_id != lead.buyer_id:
         raise Forbidden("Only the lead's buyer does this.", code="not_the_buyer")
     return lead

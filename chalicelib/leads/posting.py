@@ -26,8 +26,9 @@ from chalicelib.web.cursors import decode_cursor, encode_cursor
 from chalicelib.web.numbers import is_plain_digits
 
 if TYPE_CHECKING:
-    from chalicelib.leads.schemas import AttachmentInput, LeadInput
+    from chalicelib.leads.schemas import LeadInput
     from chalicelib.uploads.attachments import AttachmentStore
+    from chalicelib.uploads.schemas import AttachmentInput
 
 PURPOSE = "lead_attachment"
 BUYER_STAGES = ("open", "in_progress", "completed", "ended")
@@ -182,13 +183,13 @@ def checked_attachments(
         field = f"attachments.{index}.key"
         if ref.key in already:
             previous = already[ref.key]
-            attached.append(LeadAttachment(key=ref.key, filename=ref.filename, content_type=previous.content_type))
+            attached.append(LeadAttachment(key=ref.key, filename=ref.file_name, content_type=previous.content_type))
             continue
         found = check_attachment(store, purpose=PURPOSE, owner_id=buyer_id, key=ref.key, field=field)
         if isinstance(found, FieldProblem):
             problems.append(found)
         else:
-            attached.append(LeadAttachment(key=ref.key, filename=ref.filename, content_type=found.content_type))
+            attached.append(LeadAttachment(key=ref.key, filename=ref.file_name, content_type=found.content_type))
     if len({attachment.key for attachment in attached}) != len(attached):
         problems.append(FieldProblem("attachments", "duplicate_attachment", "Attach each file once."))
     if problems:

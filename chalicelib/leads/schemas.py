@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.leads.skills import is_skill
 from chalicelib.money.currency import CurrencyCode
+from chalicelib.uploads.schemas import AttachmentInput
 
 MAX_BUDGET = 10_000_000  # 100,000.00 in the currency's major unit
 MAX_SKILLS = 10
@@ -30,13 +31,6 @@ def _unique(values: list[str]) -> list[str]:
 
 
 Skill = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_known_skill)]
-
-
-class AttachmentInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    key: str = Field(max_length=300, description="The key POST /uploads returned (purpose lead_attachment).")
-    filename: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class LeadInput(BaseModel):

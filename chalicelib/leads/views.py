@@ -20,7 +20,7 @@ from chalicelib.timestamps import utc_text_or_none
 DOWNLOAD_LINK_SECONDS = 5 * 60
 
 
-def _not_found() -> NotFound:
+def lead_not_found() -> NotFound:
     return NotFound("No lead has this id.", code="lead_not_found")
 
 
@@ -28,7 +28,7 @@ def load_lead(lead_id: str) -> Lead:
     try:
         return Lead.get(lead_id, consistent_read=True)
     except DoesNotExist:
-        raise _not_found() from None
+        raise lead_not_found() from None
 
 
 def can_see(lead: Lead, viewer_id: str) -> bool:
@@ -39,7 +39,7 @@ def visible_lead(lead_id: str, viewer_id: str) -> Lead:
     """The lead, if ``viewer_id`` may see it; 404 ``lead_not_found`` otherwise."""
     lead = load_lead(lead_id)
     if not can_see(lead, viewer_id):
-        raise _not_found()
+        raise lead_not_found()
     return lead
 
 
@@ -101,7 +101,7 @@ def _attachments(lead: Lead, with_links: bool) -> list[dict[str, Any]]:
     for attachment in lead.attachments or []:
         view: dict[str, Any] = {
             "key": attachment.key,
-            "filename": attachment.filename,
+            "file_name": attachment.filename,
             "content_type": attachment.content_type,
         }
         if store is not None:

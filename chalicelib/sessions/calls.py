@@ -373,7 +373,7 @@ def relay_target(session_id: str, account_id: str, now: datetime) -> str:
     try:
         item = CallSession.get(session_id)
     except DoesNotExist:
-        raise Forbidden("You are not part of this call.", code="not_a_participant") from None
+        raise NotFound("No call has this id.", code="session_not_found") from None
     session = to_session(item)
     session.role_of(account_id)
     if item.state not in (ACCEPTED, ACTIVE):

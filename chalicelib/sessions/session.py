@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from chalicelib.errors import Conflict, Forbidden
+from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.sessions.billing import Interval, cutoff_at
 
 REQUESTED = "requested"
@@ -55,7 +55,7 @@ class Session:
             return CLIENT
         if account_id == self.expert_id:
             return EXPERT
-        raise Forbidden("You are not part of this call.", code="not_a_participant")
+        raise NotFound("No call has this id.", code="session_not_found")  # as for a missing one: ids cannot be probed
 
     @property
     def cutoff(self) -> datetime | None:

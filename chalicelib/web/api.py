@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote
 
 from chalice.app import Blueprint, CORSConfig, Request, Response
 
-from chalicelib.errors import DomainError, ErrorBody, InvalidInput, NotAuthenticated
+from chalicelib.errors import BodyTooLarge, DomainError, ErrorBody, FieldProblem, InvalidInput, NotAuthenticated
 from chalicelib.identity.caller import Caller
 from chalicelib.web.logs import log_error, log_info, request_id_var
 
@@ -39,6 +40,11 @@ class QueryParam:
     description: str
     type: str = "string"
     enum: tuple[str, ...] = ()
+
+    @property
+    def typed(self) -> bool:
+        """A number, a boolean or one of a list: an empty value is refused (free text may be empty)."""
+        return self.type != "string" or bool(self.enum)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class RouteDoc:
 
 
 ROUTE_DOCS: list[RouteDoc] = []
+# JSON bodies only (files go straight to S3 with POST /uploads); API Gateway's own limit is 10 MB.
+MAX_BODY_BYTES = 256 * 1024
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +105,11 @@ class ApiRequest:
             raise NotAuthenticated("Sign in to do this.")
         return self.caller_or_none
 
+    @property
+    def token(self) -> str:
+        """The caller's bearer token as sent (verified already)."""
+        return str(self.raw.headers.get("authorization", "")).partition(" ")[2].strip()
+
     def query(self, name: str) -> str | None:
         params = self.raw.query_params
         value = params.get(name) if params is not None else None
@@ -135,7 +148,8 @@ class ApiBlueprint:
         def decorator(view: Callable[..., Any]) -> Callable[..., Response]:
             @functools.wraps(view)
             def handle(**path_params: str) -> Response:
-                return _serve(self.blueprint.current_request, view, path_params, public, status)
+                request = self.blueprint.current_request
+                return _serve(request, view, decoded(path_params), public, status, query)
 
             self.blueprint.route(path, methods=[method], cors=cors())(handle)
             return handle
@@ -143,12 +157,41 @@ class ApiBlueprint:
         return decorator
 
 
-def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], public: bool, status: int) -> Response:
+def decoded(path_params: dict[str, str]) -> dict[str, str]:
+    """Path ids as the client meant them: ``pay%3Aappointment%3A1`` is ``pay:appointment:1``. The one place ids
+    are percent-decoded, so a client that encodes reserved characters and one that does not reach the same object."""
+    return {name: unquote(value) for name, value in path_params.items()}
+
+
+def refuse_empty_values(request: Request, query: tuple[QueryParam, ...]) -> None:
+    """``?limit=`` or ``?sort=`` is a mistake, not an absent value: a typed parameter (a number, a boolean,
+    one of a list) given empty is refused by name. Free text (``?q=``) given empty means no text."""
+    given: dict[str, str] = dict(request.query_params or {})
+    empty = [param.name for param in query if param.typed and given.get(param.name) == ""]
+    if empty:
+        problems = [FieldProblem(name, "empty_query_value", "Empty: give a value or leave it out.") for name in empty]
+        names = ", ".join(f"'{name}'" for name in empty)
+        raise InvalidInput(
+            f"Empty query values: {names}; give a value or leave it out.", problems, code="empty_query_value"
+        )
+
+
+def _serve(
+    request: Request,
+    view: Callable[..., Any],
+    params: dict[str, str],
+    public: bool,
+    status: int,
+    query: tuple[QueryParam, ...] = (),
+) -> Response:
     started = time.perf_counter()
     request_id = str((request.context or {}).get("requestId") or uuid.uuid4())
     request_id_var.set(request_id)
     caller: Caller | None = None
     try:
+        if len(request.raw_body or b"") > MAX_BODY_BYTES:
+            raise BodyTooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB; send less.")
+        refuse_empty_values(request, query)
         caller = _authenticate(request, required=not public)
         result = view(ApiRequest(request, caller, request_id), **params)
         response = Response(body=_dump(result), status_code=status, headers={"Content-Type": "application/json"})

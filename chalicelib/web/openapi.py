@@ -47,9 +47,19 @@ def _schema(dotted: str, components: dict[str, Any]) -> dict[str, Any]:
     model = getattr(importlib.import_module(module_name), class_name)
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, definition in schema.pop("$defs", {}).items():
-        components[name] = definition
-    components[class_name] = schema
+        _add_component(components, name, definition)
+    _add_component(components, class_name, schema)
     return {"$ref": f"#/components/schemas/{class_name}"}
+
+
+class SchemaNameClash(ValueError):
+    """Two different request models share one name: the document would describe only one of them."""
+
+
+def _add_component(components: dict[str, Any], name: str, definition: dict[str, Any]) -> None:
+    if name in components and components[name] != definition:
+        raise SchemaNameClash(f"two different schemas are named {name!r}; rename one or share one model")
+    components[name] = definition
 
 
 def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
@@ -89,9 +99,14 @@ def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
+    return build_document(ROUTE_DOCS)
+
+
+def build_document(routes: list[RouteDoc]) -> dict[str, Any]:
+    """The document of ``routes``; raises ``SchemaNameClash`` if two different schemas share a name."""
     components: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, Any] = {}
-    for route in ROUTE_DOCS:
+    for route in routes:
         paths.setdefault(route.path, {})[route.method] = _operation(route, components)
     return {
         "openapi": "3.1.0",
@@ -99,7 +114,13 @@ def openapi_document() -> dict[str, Any]:
             "title": "Parley API",
             "version": "1.0.0",
             "description": "Find experts, book them or call them at once, and pay by the minute. "
-            "Errors are JSON: {error: {code, message, request_id, fields?}}.",
+            "Errors are JSON: {error: {code, message, request_id, fields?}}, whatever refuses the request "
+            "(an unknown path, a method the path lacks, a body that is not JSON or over 256 KiB). "
+            "Numbers: an integer field takes any JSON number without a fractional part (28 or 28.0), "
+            "and refuses 28.5. Query values: a number, boolean or enumerated parameter given empty "
+            "(?limit=) is refused with 400 empty_query_value; leave it out for its default. "
+            "A number out of its range (limit=-5) is 400 invalid_number, naming the range. "
+            "Path ids may be sent percent-encoded (pay%3Aappointment%3A1 is pay:appointment:1).",
         },
         "paths": paths,
         "components": {

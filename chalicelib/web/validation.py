@@ -10,11 +10,19 @@ from pydantic import BaseModel, ValidationError
 from chalicelib.errors import FieldProblem, InvalidInput
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+MAX_EXACT_INTEGER = 2**53  # beyond it a float no longer names one integer
+
+
+def json_number(text: str) -> int | float:
+    """JSON Schema's rule: a number without a fractional part is an integer, however written (28, 28.0, 2.8e1).
+    So an integer field takes ``28.0``; ``28.5`` stays a float and an integer field refuses it."""
+    value = float(text)
+    return int(value) if value.is_integer() and abs(value) <= MAX_EXACT_INTEGER else value
 
 
 def parse_body(raw: bytes | None, schema: type[ModelT]) -> ModelT:
     try:
-        data = json.loads(raw or b"null")
+        data = json.loads(raw or b"null", parse_float=json_number)
     except ValueError:
         raise InvalidInput("The request body is not valid JSON.", code="invalid_json") from None
     if not isinstance(data, dict):

@@ -600,6 +600,8 @@ def serve_chalice(argv: list[str]) -> int:
     from chalice.cli.factory import CLIFactory
     from chalice.cli.filewatch.stat import StatFileWatcher
 
+    from infra.local import gateway_responses
+
     pinned = {name: os.environ[name] for name in os.environ.get("PARLEY_LAUNCHER_PINNED", "").split(",") if name}
     load_app = CLIFactory.load_chalice_app
 
@@ -630,6 +632,7 @@ def serve_chalice(argv: list[str]) -> int:
     StatFileWatcher._seed_mtime_cache = seed_cache  # type: ignore[method-assign]
     # The reloader restarts its worker by running sys.argv again.
     sys.argv = [sys.executable, "-m", "infra.local.stack", SERVE_CHALICE, *argv]
+    gateway_responses.install()  # an unknown path answers as the deployed API's GatewayResponses do
     return int(cli.main(args=["--project-dir", str(REPO), "local", *argv], prog_name="chalice", obj={}) or 0)
 
 

@@ -22,6 +22,7 @@ from moto.server import ThreadedMotoServer
 from pynamodb.connection.base import Connection
 
 from chalicelib import runtime
+from infra.local import gateway_responses
 from infra.local.moto_isolation import isolate_dynamodb_requests
 from infra.local.provision import LocalAws, provision
 
@@ -59,6 +60,7 @@ def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
 def api(aws: LocalAws) -> Iterator[Any]:
     from app import app
 
+    gateway_responses.install()  # unknown paths answer as the deployed API's GatewayResponses do
     with Client(app, stage_name="local") as client:
         yield client.http
 

@@ -67,3 +67,23 @@ def test_a_body_that_is_not_json_gets_a_clear_error(api: Any, users: Users) -> N
     response = api.post("/accounts/me", headers=ada.auth, body="{kind: individual")
     assert response.status_code == 400
     assert response.json_body["error"]["code"] == "invalid_json"
+
+
+def test_an_access_token_registers_the_account_with_the_users_email(api: Any, users: Users) -> None:
+    ada = users.sign_up("ada@example.com")
+    headers = {"Authorization": f"Bearer {ada.access_token}", "Content-Type": "application/json"}
+    body = json.dumps({"kind": "individual", "display_name": "Ada"})
+    response = api.post("/accounts/me", headers=headers, body=body)
+    assert response.status_code == 201, response.json_body
+    assert response.json_body["email"] == "ada@example.com"
+    again = api.post("/accounts/me", headers=headers, body=body)
+    assert (again.status_code, again.json_body["error"]["code"]) == (409, "account_exists")
+
+
+def test_registering_twice_names_the_method_that_changes_the_account_and_it_works(api: Any, users: Users) -> None:
+    ada = users.sign_up("ada@example.com")
+    register(api, ada)
+    message = register(api, ada).json_body["error"]["message"]
+    assert "PUT /accounts/me" in message
+    body = json.dumps({"kind": "individual", "display_name": "Ada L."})
+    assert api.put("/accounts/me", headers=ada.auth, body=body).status_code == 200

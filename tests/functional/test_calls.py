@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from chalicelib import runtime
-from chalicelib.errors import Conflict, Forbidden
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.ledger import LedgerRecord
 from chalicelib.models.payment import Payment
@@ -329,11 +329,11 @@ def test_strangers_cannot_see_or_touch_a_call(api: Any, parties: Parties) -> Non
     assert api.get("/sessions/nope", headers=p.client.auth).status_code == 404
     assert api.get(f"/sessions/{session_id}", headers=p.client.auth).json_body["state"] == "active"
     assert api.get(f"/sessions/{session_id}").status_code == 401
-    assert api.post(f"/sessions/{session_id}/hang-up", headers=p.stranger.auth).status_code == 403
+    assert api.post(f"/sessions/{session_id}/hang-up", headers=p.stranger.auth).status_code == 404
     assert api.post(f"/sessions/{session_id}/accept", headers=p.client.auth).status_code == 403
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         calls.relay_target(session_id, p.stranger.sub, t0)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         calls.join_call(session_id, p.stranger.sub, notifier=p.notifier, now=t0)
     assert calls.relay_target(session_id, p.client.sub, t0) == p.expert.sub
     assert calls.relay_target(session_id, p.expert.sub, t0) == p.client.sub

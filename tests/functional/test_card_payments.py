@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -142,6 +143,15 @@ def test_a_payment_is_visible_to_its_client_and_hidden_from_strangers(
     assert api.get(f"/payments/{payment.payment_id}", headers=client.auth).json_body["status"] == "authorised"
     eve = users.sign_up("eve@example.com")
     assert api.get(f"/payments/{payment.payment_id}", headers=eve.auth).status_code == 404
+
+
+def test_a_payment_id_sent_percent_encoded_reaches_the_same_payment(api: Any, client: Any, stripe_api: Any) -> None:
+    payment = _hold(client, stripe_api, 5_000, purpose="appointment:a1")
+    encoded = quote(payment.payment_id, safe="")
+    assert encoded != payment.payment_id
+    response = api.get(f"/payments/{encoded}", headers=client.auth)
+    assert response.status_code == 200, response.json_body
+    assert response.json_body["payment_id"] == payment.payment_id
 
 
 def test_saving_a_card_returns_a_setup_intent_secret_for_stripe_js(api: Any, client: Any) -> None:

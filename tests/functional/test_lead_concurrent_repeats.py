@@ -79,7 +79,9 @@ def test_a_seller_delivering_many_times_at_once_is_told_delivered(api: Any, deal
     _only((200, "delivered"), seen)
 
 
-def test_a_buyer_accepting_the_work_many_times_at_once_rates_once_and_holds_the_earnings_once(api: Any, deal: LeadCast) -> None:
+def test_a_buyer_accepting_the_work_many_times_at_once_rates_once_and_holds_the_earnings_once(
+    api: Any, deal: LeadCast
+) -> None:
     from chalicelib.ledger.accounts import AVAILABLE, PENDING
     from chalicelib.models.lead import SellerSkill
     from tests.functional.money import balance

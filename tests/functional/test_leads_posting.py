@@ -97,11 +97,11 @@ def test_attachments_are_the_buyers_own_uploaded_files_and_only_participants_get
     never_uploaded = brief.rsplit("/", 1)[0] + "/0123456789abcdef.pdf"
     refused = api.post(
         "/leads", headers=buyer.auth,
-        body=json.dumps(lead_body(attachments=[{"key": theirs, "filename": "a.pdf"},
-                                               {"key": never_uploaded, "filename": "b.pdf"}])),
+        body=json.dumps(lead_body(attachments=[{"key": theirs, "file_name": "a.pdf"},
+                                               {"key": never_uploaded, "file_name": "b.pdf"}])),
     )  # fmt: skip
     assert _fields(refused) == {"attachments.0.key": "attachment_not_yours", "attachments.1.key": "attachment_missing"}
-    files = [{"key": brief, "filename": "brief.pdf"}, {"key": sheet, "filename": "numbers.xlsx"}]
+    files = [{"key": brief, "file_name": "brief.pdf"}, {"key": sheet, "file_name": "numbers.xlsx"}]
     lead = post_lead(api, buyer, attachments=files)
     assert [a["content_type"] for a in lead["attachments"]] == [
         "application/pdf",
@@ -109,7 +109,7 @@ def test_attachments_are_the_buyers_own_uploaded_files_and_only_participants_get
     ]
     assert all("X-Amz-Signature" in a["download_url"] or "Signature" in a["download_url"] for a in lead["attachments"])
     seen_by_other = api.get(f"/leads/{lead['lead_id']}", headers=other.auth).json_body
-    assert [a["filename"] for a in seen_by_other["attachments"]] == ["brief.pdf", "numbers.xlsx"]
+    assert [a["file_name"] for a in seen_by_other["attachments"]] == ["brief.pdf", "numbers.xlsx"]
     assert all("download_url" not in a for a in seen_by_other["attachments"])
 
 
@@ -210,3 +210,16 @@ def test_my_leads_come_by_stage_newest_first_page_by_page(api: Any, users: Users
     assert _fields(api.get("/leads/mine?stage=hired&limit=0", headers=buyer.auth)) == {
         "stage": "invalid_stage", "limit": "invalid_number",
     }  # fmt: skip
+
+
+def test_a_lead_takes_its_attachments_in_the_shape_the_document_gives_for_them(
+    api: Any, users: Users, aws: LocalAws
+) -> None:
+    buyer = users.sign_up("buyer@example.com")
+    register(api, buyer)
+    schemas = api.get("/openapi.json").json_body["components"]["schemas"]
+    attachment = schemas[schemas["LeadInput"]["properties"]["attachments"]["items"]["$ref"].split("/")[-1]]
+    key = _upload(api, aws, buyer, "application/pdf", b"%PDF-1.4 brief")
+    sent = {"key": key} | {name: "brief.pdf" for name in attachment["required"] if name != "key"}
+    lead = post_lead(api, buyer, attachments=[sent])
+    assert [{name: a[name] for name in sent} for a in lead["attachments"]] == [sent]

@@ -19,6 +19,7 @@ from chalicelib.models.session import CallSession
 from chalicelib.models.ws_connection import WsConnection
 from chalicelib.profiles.save_profile import find_own_profile
 from chalicelib.realtime import sender as sender_module
+from chalicelib.realtime.commands import COMMANDS
 from chalicelib.realtime.limits import MAX_MESSAGE_BYTES, MAX_SIGNAL_PAYLOAD_BYTES
 from chalicelib.realtime.sender import ConnectionSender
 from infra.local.provision import LocalAws
@@ -286,9 +287,30 @@ def test_an_intruder_can_neither_inject_signalling_nor_join_the_call(
     gateway.send(intruder_conn, {"action": "signal.ice", "session_id": call.session_id, "payload": {"candidate": "x"}})
     gateway.send(intruder_conn, {"action": "session.join", "session_id": call.session_id})
 
-    assert sender.errors(intruder_conn) == ["not_a_participant"] * 3
+    assert sender.errors(intruder_conn) == ["session_not_found"] * 3
     assert sender.received(client_conn) == sender.received(expert_conn) == []
     assert WsConnection.get(intruder_conn).session_id is None
+
+
+ON_A_CALL = [action for action in COMMANDS if action not in ("presence", "session.request", "hello")]
+
+
+def test_someone_elses_call_answers_over_the_socket_exactly_as_a_made_up_one(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, intruder = people
+    call = a_live_call(client, expert)
+    both_joined(gateway, call)
+    intruder_conn = gateway.open(intruder)
+
+    def answers(session_id: str) -> list[Any]:
+        sender.posts.clear()
+        for action in ON_A_CALL:  # every action of the command table that names a call
+            message = {"action": action, "session_id": session_id, "payload": {"type": "offer", "sdp": "v=0"}}
+            gateway.send(intruder_conn, message | {"kind": "video", "enabled": False, "payment_method_id": "pm_x"})
+        return [(m["code"], m["message"]) for m in sender.received(intruder_conn)]
+
+    assert answers(call.session_id) == answers("made-up-session-id")
 
 
 def test_unknown_actions_bad_json_and_bad_fields_get_an_error_back_not_a_crash(

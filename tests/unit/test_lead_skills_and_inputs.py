@@ -56,7 +56,7 @@ def test_a_lead_input_normalises_skills_and_keeps_each_once() -> None:
         ({"budget": "100"}, "int_type"),
         ({"currency": "JPY"}, "literal_error"),
         ({"wished_deadline": "next week"}, "date_from_datetime_parsing"),
-        ({"attachments": [{"key": "k", "filename": "f"}] * 11}, "too_long"),
+        ({"attachments": [{"key": "k", "file_name": "f"}] * 11}, "too_long"),
         ({"owner": "me"}, "extra_forbidden"),
     ],
 )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.errors import Conflict, Forbidden
+from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.sessions.billing import both_connected_seconds
 from chalicelib.sessions.session import ACTIVE, EXPIRED, REQUEST_TTL, Session
 
@@ -29,9 +29,10 @@ def test_only_the_expert_accepts_and_only_before_the_request_expires() -> None:
     assert requested().accept("ada", at(5)).state == "accepted"
 
 
-def test_strangers_can_do_nothing_to_a_call() -> None:
-    with pytest.raises(Forbidden):
+def test_strangers_can_do_nothing_to_a_call_and_are_told_it_does_not_exist() -> None:
+    with pytest.raises(NotFound) as refused:
         requested().hang_up("mallory", at(5))
+    assert refused.value.code == "session_not_found"
 
 
 def test_a_paid_call_goes_active_only_when_both_are_in_and_the_card_is_held() -> None:
