@@ -199,9 +199,15 @@ def confirm_card(session_id: str, client_id: str, *, notifier: CallNotifier, now
                               code="card_declined")  # fmt: skip
     if payment.status != AUTHORISED:
         raise Conflict("The card has not been confirmed yet; finish the bank's check first.", code="card_not_confirmed")
-    held = _change(session_id, now, lambda s: s.card_held())
+    held = _change(session_id, now, _card_held_while_accepted)
     _tell_hold_ready(held, notifier)
     return session_view(held, client_id)
+
+
+def _card_held_while_accepted(session: Session) -> Session:
+    if session.state not in (ACCEPTED, ACTIVE):  # cancelled or expired meanwhile
+        raise Conflict(f"This call is {session.state}.", code=f"session_{session.state}")
+    return session.card_held()
 
 
 def _tell_hold_ready(item: CallSession, notifier: CallNotifier) -> None:

@@ -148,26 +148,25 @@ def journey(local_stack: LocalStack) -> Iterator[Journey]:
 
     body = profile_body(slug, photo_key=photo_key, verification_document_keys=[verification_key])
     own = expect(requests.put(f"{api}/experts/me", json=body, headers=me, timeout=30), 200, "set the photo")
-    # presence follows open connections: the expert's page has its WebSocket open while she is online
-    device = connect(f"{local_stack.info['ws_url']}?token={tokens['IdToken']}")
-    said = expect(
-        requests.put(f"{api}/experts/me/presence", json={"status": "online"}, headers=me, timeout=30),
-        200, "go online",
-    )  # fmt: skip
-    assert said == {"presence": "online", "intent": "online"}
-    yield Journey(
-        email=email,
-        id_token=tokens["IdToken"],
-        access_token=tokens["AccessToken"],
-        expert_id=own["expert_id"],
-        slug=slug,
-        photo=photo,
-        photo_key=photo_key,
-        verification_key=verification_key,
-        signed_up=signed_up,
-        own_profile=own,
-    )
-    device.close()
+    # presence follows open connections: the expert's page keeps its WebSocket open while the module's tests run
+    with connect(f"{local_stack.info['ws_url']}?token={tokens['IdToken']}"):
+        said = expect(
+            requests.put(f"{api}/experts/me/presence", json={"status": "online"}, headers=me, timeout=30),
+            200, "go online",
+        )  # fmt: skip
+        assert said == {"presence": "online", "intent": "online"}
+        yield Journey(
+            email=email,
+            id_token=tokens["IdToken"],
+            access_token=tokens["AccessToken"],
+            expert_id=own["expert_id"],
+            slug=slug,
+            photo=photo,
+            photo_key=photo_key,
+            verification_key=verification_key,
+            signed_up=signed_up,
+            own_profile=own,
+        )
 
 
 def claims(token: str) -> dict[str, Any]:
