@@ -43,15 +43,16 @@ def get_my_profile(request: ApiRequest) -> dict[str, Any]:
 
 
 @api.route(
-    "/experts/me/presence", "PUT", summary="Go online or offline",
+    "/experts/me/presence", "PUT",
+    summary="Say online or offline (shown online only while a WebSocket device of yours is connected)",
     body="chalicelib.profiles.schemas:PresenceInput", errors=(400, 401, 404),
 )  # fmt: skip
 def put_my_presence(request: ApiRequest) -> dict[str, Any]:
-    from chalicelib.profiles.presence import set_presence
     from chalicelib.profiles.schemas import PresenceInput
+    from chalicelib.realtime.presence import say_presence
 
     status = request.body(PresenceInput).status
-    profile = set_presence(
+    profile = say_presence(
         request.caller.account_id, status, media_base_url=runtime.settings().media_base_url, now=runtime.now()
     )
-    return {"presence": profile.presence}
+    return {"presence": profile.presence, "intent": status}

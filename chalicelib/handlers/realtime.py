@@ -41,7 +41,9 @@ def ws_connect(event: WebsocketEvent) -> Response | None:
             status_code=error.status,
             headers={"Content-Type": "application/json"},
         )
-    open_connection(event.connection_id, caller.account_id, runtime.now())
+    open_connection(
+        event.connection_id, caller.account_id, media_base_url=runtime.settings().media_base_url, now=runtime.now()
+    )
     return None
 
 

@@ -78,6 +78,18 @@ def replace_card(request: ApiRequest, session_id: str) -> dict[str, Any]:
     )
 
 
+@api.route(
+    "/sessions/{session_id}/confirm-card", "POST",
+    summary="After the client confirmed the card with Stripe.js (3-D Secure): both are told the hold is in place",
+    errors=(401, 402, 403, 404, 409, 503),
+)  # fmt: skip
+def confirm_card(request: ApiRequest, session_id: str) -> dict[str, Any]:
+    from chalicelib.sessions.calls import confirm_card as confirm
+    from chalicelib.sessions.notifier import default_notifier
+
+    return confirm(session_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now())
+
+
 @api.route("/sessions/{session_id}/decline", "POST", summary="The expert declines a call", errors=(401, 403, 404, 409))
 def decline(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import decline_call

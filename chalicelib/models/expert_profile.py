@@ -51,7 +51,9 @@ class ExpertProfile(Model):
     intro_video_key = UnicodeAttribute(null=True)
     resume_key = UnicodeAttribute(null=True)
     verification_document_keys = StringListAttribute(default=list)
-    presence = UnicodeAttribute(default="offline")  # online | busy | offline
+    presence = UnicodeAttribute(default="offline")  # online | busy | offline: what clients see
+    # what the expert last said (online | offline); shown online only while a device of theirs is connected
+    presence_intent = UnicodeAttribute(null=True)
     rating_total = IntegerAttribute(default=0)  # sum of 1..5 stars
     rating_count = IntegerAttribute(default=0)
     # Stars per skill from closed leads, {skill: {"sum": n, "count": n}}: a copy of the SellerSkill items

@@ -3,6 +3,9 @@
 Live sessions (requested, accepted, active, or ended but not yet settled) carry
 ``live_shard`` and ``due_at``: the sparse, sharded ``live`` index holds only them,
 so the every-minute sweep reads what is live and due, never the whole table.
+Calls that ring or are under way (requested, accepted, active) also carry ``live_client_id``
+and ``live_expert_id``: two sparse indexes find a person's live calls for a device that just
+connected, without a Scan.
 """
 
 from __future__ import annotations
@@ -37,6 +40,26 @@ class LiveSessionsIndex(GlobalSecondaryIndex["CallSession"]):
 
     live_shard = UnicodeAttribute(hash_key=True)  # "0" .. "7"
     due_at = UnicodeAttribute(range_key=True)  # ISO 8601 UTC, sorts as time
+
+
+class LiveByClientIndex(GlobalSecondaryIndex["CallSession"]):
+    """Sparse: a client's calls that ring or are under way."""
+
+    class Meta:
+        index_name = "live-by-client"
+        projection = KeysOnlyProjection()
+
+    live_client_id = UnicodeAttribute(hash_key=True)
+
+
+class LiveByExpertIndex(GlobalSecondaryIndex["CallSession"]):
+    """Sparse: an expert's calls that ring or are under way."""
+
+    class Meta:
+        index_name = "live-by-expert"
+        projection = KeysOnlyProjection()
+
+    live_expert_id = UnicodeAttribute(hash_key=True)
 
 
 class CallSession(Model):
@@ -86,9 +109,13 @@ class CallSession(Model):
     settled = BooleanAttribute(default=False)  # charged (or released) and receipts sent
     live_shard = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
+    live_client_id = UnicodeAttribute(null=True)  # set while requested, accepted or active
+    live_expert_id = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     live = LiveSessionsIndex()
+    live_by_client = LiveByClientIndex()
+    live_by_expert = LiveByExpertIndex()
 
 
 class FirstCall(Model):

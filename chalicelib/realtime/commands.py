@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.errors import DomainError, InvalidInput
-from chalicelib.profiles.presence import set_presence
 from chalicelib.realtime.connections import OFFLINE, ONLINE, account_of, join_session
 from chalicelib.realtime.limits import check_message_size, check_signal_payload_size
 from chalicelib.realtime.relay import AccountNotifier, deliver, relay_to_peer
@@ -64,8 +63,22 @@ def presence(ctx: CommandContext, body: dict[str, Any]) -> None:
     status = body.get("status")
     if status not in (ONLINE, OFFLINE):
         raise InvalidInput("'status' must be 'online' or 'offline'.", code="invalid_message")
-    set_presence(ctx.account_id, status, media_base_url=ctx.media_base_url, now=ctx.now)
-    ctx.reply({"type": "presence", "status": status})
+    from chalicelib.realtime.presence import say_presence
+
+    profile = say_presence(ctx.account_id, status, media_base_url=ctx.media_base_url, now=ctx.now)
+    ctx.reply({"type": "presence", "status": status, "presence": profile.presence})
+
+
+def hello(ctx: CommandContext, body: dict[str, Any]) -> None:
+    """A device that has just connected learns of its person's calls that ring or are under way
+    (API Gateway cannot send on a connection before its ``$connect`` has returned, so the device asks)."""
+    from chalicelib.profiles.save_profile import find_own_profile
+    from chalicelib.sessions.live_calls import live_calls_of
+
+    profile = find_own_profile(ctx.account_id)
+    ctx.reply({"type": "hello", "account_id": ctx.account_id,
+               "presence": profile.presence if profile is not None else None,
+               "sessions": live_calls_of(ctx.account_id, ctx.now)})  # fmt: skip
 
 
 def _session_reply(ctx: CommandContext, action: str, session: dict[str, Any]) -> None:
@@ -192,6 +205,7 @@ def media_toggle(ctx: CommandContext, body: dict[str, Any]) -> None:
 
 
 COMMANDS: dict[str, Command] = {
+    "hello": hello,
     "presence": presence,
     "session.request": session_request,
     "session.accept": session_accept,

@@ -1,7 +1,9 @@
 """Who is connected: one item per open WebSocket connection, read per person through an index.
 
-Presence is per person, not per connection: an expert with three devices stays
-online while any of them is connected, and goes offline when the last one leaves.
+Presence is per person, not per connection, and follows the connections
+(``chalicelib/realtime/presence.py``): an expert who said online is shown online while any
+device is connected, offline when the last one leaves or is found gone (410), and online
+again when a device connects.
 A device that joined a call is remembered on its connection, so that signalling
 reaches that device and its loss counts as leaving the call.
 """
@@ -16,8 +18,6 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.errors import DomainError, NotAuthenticated
 from chalicelib.models.ws_connection import WsConnection
-from chalicelib.profiles.presence import set_presence
-from chalicelib.profiles.save_profile import find_own_profile
 from chalicelib.sessions.notifier import CallNotifier
 from chalicelib.web.logs import log_info
 
@@ -33,13 +33,17 @@ class OpenConnection:
     session_id: str | None
 
 
-def open_connection(connection_id: str, account_id: str, now: datetime) -> None:
+def open_connection(connection_id: str, account_id: str, *, media_base_url: str, now: datetime) -> None:
+    """Record the connection; an expert who said online is shown online from now on."""
+    from chalicelib.realtime.presence import device_connected
+
     WsConnection(
         connection_id,
         account_id=account_id,
         connected_at=now,
         expires_at=now + CONNECTION_LIFETIME,
     ).save()
+    device_connected(account_id, media_base_url=media_base_url, now=now)
 
 
 @lru_cache(maxsize=4096)
@@ -60,10 +64,19 @@ def connections_of(account_id: str, now: datetime) -> list[OpenConnection]:
     ]
 
 
-def forget_connection(connection_id: str) -> None:
-    """Drop a connection API Gateway no longer knows (it answered 410 Gone)."""
-    WsConnection(connection_id).delete()
+def forget_connection(connection_id: str, *, media_base_url: str, now: datetime) -> None:
+    """Drop a connection API Gateway no longer knows (it answered 410 Gone); if it was the
+    person's last, an online expert is shown offline, as after a disconnect."""
+    from chalicelib.realtime.presence import no_device_left
+
+    try:
+        gone = WsConnection.get(connection_id)
+    except DoesNotExist:
+        return
+    gone.delete()
     log_info("stale connection removed", connection_id=connection_id)
+    if not any(c.connection_id != connection_id for c in connections_of(gone.account_id, now)):
+        no_device_left(gone.account_id, media_base_url=media_base_url, now=now)
 
 
 def join_session(connection_id: str, session_id: str | None) -> None:
@@ -85,7 +98,9 @@ def close_connection(connection_id: str, *, notifier: CallNotifier, media_base_u
     if closed.session_id and not any(c.session_id == closed.session_id for c in remaining):
         _leave_call(closed.session_id, closed.account_id, notifier=notifier, now=now)
     if not remaining:
-        _go_offline_if_online(closed.account_id, media_base_url=media_base_url, now=now)
+        from chalicelib.realtime.presence import no_device_left
+
+        no_device_left(closed.account_id, media_base_url=media_base_url, now=now)
 
 
 def _leave_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime) -> None:
@@ -95,9 +110,3 @@ def _leave_call(session_id: str, account_id: str, *, notifier: CallNotifier, now
         calls.leave_call(session_id, account_id, notifier=notifier, now=now)
     except DomainError as error:  # the call ended meanwhile: nothing to leave
         log_info("left no call", session_id=session_id, account_id=account_id, code=error.code)
-
-
-def _go_offline_if_online(account_id: str, *, media_base_url: str, now: datetime) -> None:
-    profile = find_own_profile(account_id)
-    if profile is not None and profile.presence == ONLINE:
-        set_presence(account_id, OFFLINE, media_base_url=media_base_url, now=now)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from chalicelib import runtime
 from chalicelib.errors import Conflict
 from chalicelib.realtime.connections import connections_of, forget_connection
 from chalicelib.realtime.sender import MessageSender
@@ -23,7 +24,7 @@ def deliver(sender: MessageSender, connection_ids: Iterable[str], message: dict[
         if sender.send(connection_id, message):
             delivered += 1
         else:
-            forget_connection(connection_id)
+            forget_connection(connection_id, media_base_url=runtime.settings().media_base_url, now=runtime.now())
     return delivered
 
 

@@ -31,7 +31,14 @@ from chalicelib.models.session import LIVE_SHARDS, CallSession, FirstCall, Inter
 from chalicelib.models.session_link import SessionLink
 from chalicelib.money.commission import split_charge
 from chalicelib.payments.card_ownership import clients_own_card
-from chalicelib.payments.card_payments import authorise_hold, capture_payment, payment_id_for, release_hold
+from chalicelib.payments.card_payments import FAILED as HOLD_FAILED
+from chalicelib.payments.card_payments import (
+    authorise_hold,
+    capture_payment,
+    payment_id_for,
+    refresh_hold,
+    release_hold,
+)
 from chalicelib.payments.charge import AUTHORISED
 from chalicelib.sessions.billing import Bill, Interval, Tariff, most_the_call_can_cost
 from chalicelib.sessions.billing_end import bill_of_call, end_for_billing
@@ -176,6 +183,41 @@ def _hold_and_accept(
     notifier.notify(item.client_id, to_client)
     notifier.notify(item.expert_id, {"type": "session.accepted", "session": session_view(item, item.expert_id)})
     return session_view(item, viewer)
+
+
+def confirm_card(session_id: str, client_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
+    """The client confirmed the card with Stripe.js (3-D Secure) after the expert accepted. Once Stripe says
+    the hold is in place, both sides are told (``session.hold_ready``): each may join (again) now."""
+    item = load_session(session_id)
+    if to_session(item).role_of(client_id) != CLIENT:
+        raise Forbidden("Only the client confirms their card.", code="not_your_move")
+    if item.hold_ready and item.state in (ACCEPTED, ACTIVE):
+        return session_view(item, client_id)  # a retry, or a join got there first
+    if item.state != ACCEPTED:
+        raise Conflict(f"This call is {item.state}; there is no card to confirm.", code=f"session_{item.state}")
+    if item.payment_id is None:
+        raise Conflict("This call has no card hold to confirm.", code="card_not_held")
+    payment = refresh_hold(item.payment_id, gateway=runtime.stripe_gateway(), now=now)
+    if payment.status == HOLD_FAILED:
+        raise PaymentRequired("The card was not authorised; ask for the call again with another card.",
+                              code="card_declined")  # fmt: skip
+    if payment.status != AUTHORISED:
+        raise Conflict("The card has not been confirmed yet; finish the bank's check first.", code="card_not_confirmed")
+    held = _change(session_id, now, _card_held_while_accepted)
+    _tell_hold_ready(held, notifier)
+    return session_view(held, client_id)
+
+
+def _card_held_while_accepted(session: Session) -> Session:
+    if session.state not in (ACCEPTED, ACTIVE):  # cancelled or expired meanwhile
+        raise Conflict(f"This call is {session.state}.", code=f"session_{session.state}")
+    return session.card_held()
+
+
+def _tell_hold_ready(item: CallSession, notifier: CallNotifier) -> None:
+    for person in (item.client_id, item.expert_id):
+        notifier.notify(person, {"type": "session.hold_ready", "session_id": item.session_id,
+                                 "session": session_view(item, person)})  # fmt: skip
 
 
 def _payment_failed(
@@ -358,7 +400,9 @@ def settle_call(item: CallSession, *, notifier: CallNotifier, now: datetime) -> 
              "bill": bill_view(item, person), "session": session_view(item, person)},
         )  # fmt: skip
     if item.active_at is not None:
-        _set_presence(item.expert_id, "online", only_if=("busy",), now=now)
+        from chalicelib.realtime.presence import after_call
+
+        after_call(item.expert_id, media_base_url=runtime.settings().media_base_url, now=now)
         from chalicelib.sessions.receipts import send_receipts
 
         try:
@@ -459,6 +503,9 @@ def _set_live(item: CallSession, now: datetime) -> None:
     due = next_due(item, now)
     item.live_shard = live_shard_of(item.session_id) if due is not None else None
     item.due_at = _iso(due) if due is not None else None
+    ringing_or_under_way = item.state in (REQUESTED, ACCEPTED, ACTIVE)  # a device that connects is told of it
+    item.live_client_id = item.client_id if ringing_or_under_way else None
+    item.live_expert_id = item.expert_id if ringing_or_under_way else None
 
 
 def _change(

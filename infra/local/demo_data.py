@@ -29,7 +29,10 @@ PASSWORD = "Parley-demo-2026"
 
 # role: client | expert | admin. "account" is the POST /accounts/me body, "profile"
 # the PUT /experts/me body (rates in minor units), "photo" the colour of a generated
-# PNG, "online" the presence set after the profile.
+# PNG, "online" the presence the expert says after the profile. Presence follows open
+# connections: an expert who said "online" shows online (in search, callable) only while a
+# device of theirs has the WebSocket open, so a demo expert shows online once signed in
+# somewhere with the socket open (the web client, or any WebSocket client with their token).
 DEMO_USERS: list[dict[str, Any]] = [
     {
         "email": "grace.client@demo.parley.local", "role": "client",
@@ -277,7 +280,7 @@ def summary(user: dict[str, Any]) -> str:
         kind = f"organisation, {account['organisation_name']}" if account["kind"] == "organisation" else account["kind"]
         return f"{account['display_name']} ({kind})"
     rate = profile["rate_per_minute"]
-    presence = "online" if user.get("online") else "offline"
+    presence = "online once connected" if user.get("online") else "offline"
     return (
         f"{profile['name']}: {'/'.join(profile['categories'])}, {profile['currency']} "
         f"{rate // 100}.{rate % 100:02d}/min, {profile['free_minutes']} free min, {presence}"

@@ -133,12 +133,12 @@ def test_an_ended_call_left_unsettled_by_a_crash_is_charged_by_the_next_sweep(
 
 def test_the_sweep_reads_only_live_sessions_never_a_scan(parties: Parties, dynamo_reads: DynamoReads) -> None:
     p, t0 = parties, runtime.now()
-    for start in range(3):
-        ended = start_call(p, t0 + timedelta(hours=start))
-        calls.hang_up(ended, p.client.sub, notifier=p.notifier, now=t0 + timedelta(hours=start, minutes=5))
-    start_call(p, t0 + timedelta(hours=4))
+    for start in range(3):  # within the two hours the expert's connection lasts: they stay online
+        ended = start_call(p, t0 + timedelta(minutes=10 * start))
+        calls.hang_up(ended, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=10 * start + 5))
+    start_call(p, t0 + timedelta(minutes=40))
     dynamo_reads.calls.clear()
-    result = sweep_calls(t0 + timedelta(hours=4, minutes=1, seconds=1), p.notifier)
+    result = sweep_calls(t0 + timedelta(minutes=41, seconds=1), p.notifier)
     assert result.due == 1
     assert result.metered == 1
     assert "Scan" not in dynamo_reads.operations

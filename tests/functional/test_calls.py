@@ -19,6 +19,7 @@ from chalicelib.sessions import calls
 from tests.functional.builders import become_expert, register
 from tests.functional.conftest import User, Users
 from tests.functional.money import DECLINED_CARD, balance, card, intents_left_over, revenue, saved_card
+from tests.functional.presence_cast import online_expert
 
 
 @dataclass
@@ -46,7 +47,7 @@ class Parties:
 def make_parties(api: Any, users: Users, stripe_api: Any, **profile: Any) -> Parties:
     expert = users.sign_up("ada@example.com")
     become_expert(api, expert, **({"free_minutes": 0} | profile))
-    assert api.put("/experts/me/presence", headers=expert.auth, body='{"status": "online"}').status_code == 200
+    online_expert(api, expert)
     client = users.sign_up("grace@example.com")
     assert register(api, client).status_code == 201
     stranger = users.sign_up("mallory@example.com")

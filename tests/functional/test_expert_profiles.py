@@ -17,6 +17,7 @@ from chalicelib.profiles.schemas import ProfileInput
 from infra.local.provision import LocalAws
 from tests.functional.builders import become_expert, profile_body, register
 from tests.functional.conftest import Users
+from tests.functional.presence_cast import connect_device
 
 
 def _put_profile(api: Any, auth: dict[str, str], **changes: Any) -> Any:
@@ -211,8 +212,10 @@ def test_the_presigned_post_is_signed_for_the_uploaders_own_prefix_and_the_size_
 def test_an_expert_goes_online_and_offline(api: Any, users: Users) -> None:
     ada = users.sign_up("ada@example.com")
     become_expert(api, ada)
+    connect_device(ada)
     assert api.put("/experts/me/presence", headers=ada.auth, body='{"status": "online"}').json_body == {
-        "presence": "online"
+        "presence": "online",
+        "intent": "online",
     }
     assert api.get(f"/experts/{ada.sub}").json_body["presence"] == "online"
     api.put("/experts/me/presence", headers=ada.auth, body='{"status": "offline"}')

@@ -219,7 +219,7 @@ def test_an_expert_stays_online_while_any_of_their_devices_is_connected(
         become_expert(rest.http, expert)
     phone, laptop, tablet = (gateway.open(expert) for _ in range(3))
     gateway.send(phone, {"action": "presence", "status": "online"})
-    assert sender.received(phone) == [{"type": "presence", "status": "online"}]
+    assert sender.received(phone) == [{"type": "presence", "status": "online", "presence": "online"}]
 
     gateway.close(phone)
     gateway.close(laptop)
@@ -655,3 +655,111 @@ def test_a_join_reply_says_whether_the_peer_is_there_and_tells_exactly_one_side_
     assert join_reply(reloaded) == (True, True)
     rejoined = [m for m in sender.received(expert_conn) if m["type"] == "session.joined"][-1]
     assert (rejoined["role"], rejoined["you_offer"]) == ("client", False)
+
+
+def _online_now(api: Any) -> list[str]:
+    return [e["expert_id"] for e in api.get("/experts?online=true").json_body["items"]]
+
+
+def test_an_expert_who_says_online_over_rest_with_no_device_connected_is_shown_online_only_once_a_device_connects(
+    api: Any, gateway: Gateway, users: Users, sender: FakeSender
+) -> None:
+    from chalicelib.errors import Conflict
+    from chalicelib.sessions import calls
+    from chalicelib.sessions.notifier import LoggingNotifier
+
+    client, expert = users.sign_up("cleo.client@example.com"), users.sign_up("ada.expert@example.com")
+    assert register(api, client).status_code == 201
+    become_expert(api, expert, free_minutes=0)
+
+    said = api.put("/experts/me/presence", headers=expert.auth, body='{"status": "online"}').json_body
+    shown_before = (api.get(f"/experts/{expert.sub}").json_body["presence"], _online_now(api))
+    with pytest.raises(Conflict) as refused:
+        calls.request_call(client.sub, expert.sub, "voice", payment_method_id=None, link_id=None,
+                           notifier=LoggingNotifier(), now=datetime.now(UTC))  # fmt: skip
+    gateway.open(expert)
+
+    assert said == {"presence": "offline", "intent": "online"}
+    assert shown_before == ("offline", [])
+    assert refused.value.code == "expert_unavailable"
+    assert api.get(f"/experts/{expert.sub}").json_body["presence"] == "online"
+    assert _online_now(api) == [expert.sub]
+
+
+def test_an_expert_whose_last_device_disconnects_leaves_search_and_a_new_connection_brings_them_back(
+    api: Any, gateway: Gateway, users: Users, sender: FakeSender
+) -> None:
+    expert = users.sign_up("ada.expert@example.com")
+    become_expert(api, expert)
+    phone = gateway.open(expert)
+    gateway.send(phone, {"action": "presence", "status": "online"})
+    online_while_connected = _online_now(api)
+
+    gateway.close(phone)
+    after_disconnect = _online_now(api)
+    gateway.open(expert)  # says nothing: their "online" still stands
+
+    assert online_while_connected == [expert.sub]
+    assert after_disconnect == []
+    assert _online_now(api) == [expert.sub]
+
+
+def test_an_expert_whose_only_connection_is_found_gone_leaves_search(
+    api: Any, gateway: Gateway, users: Users, sender: FakeSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARLEY_WS_MANAGEMENT_URL", "http://127.0.0.1:9")
+    expert = users.sign_up("ada.expert@example.com")
+    become_expert(api, expert)
+    phone = gateway.open(expert)
+    gateway.send(phone, {"action": "presence", "status": "online"})
+    sender.gone.add(phone)  # the phone lost its network: no $disconnect came
+    from chalicelib.sessions.notifier import default_notifier
+
+    default_notifier().notify(expert.sub, {"type": "ping"})
+
+    assert WsConnection.count(phone) == 0
+    assert _online_now(api) == []
+    assert find_own_profile(expert.sub).presence == "offline"  # type: ignore[union-attr]
+
+
+def test_a_device_that_connects_after_a_call_was_requested_learns_of_it_by_saying_hello(
+    api: Any, gateway: Gateway, users: Users, sender: FakeSender, dynamo_reads: DynamoReads
+) -> None:
+    client, expert = users.sign_up("cleo.client@example.com"), users.sign_up("ada.expert@example.com")
+    assert register(api, client).status_code == 201
+    become_expert(api, expert, free_minutes=0)
+    client_conn, expert_phone = gateway.open(client), gateway.open(expert)
+    gateway.send(expert_phone, {"action": "presence", "status": "online"})
+    gateway.send(client_conn, {"action": "session.request", "expert_id": expert.sub, "media": "video",
+                               "payment_method_id": None})  # fmt: skip
+    session_id = sender.received(client_conn)[-1]["session"]["session_id"]
+
+    expert_laptop = gateway.open(expert)  # a second later
+    dynamo_reads.calls.clear()
+    gateway.send(expert_laptop, {"action": "hello", "id": "h1"})
+    client_tab = gateway.open(client)
+    gateway.send(client_tab, {"action": "hello"})
+
+    [hello] = sender.received(expert_laptop)
+    assert (hello["type"], hello["id"], hello["presence"]) == ("hello", "h1", "online")
+    assert [(s["session_id"], s["state"], s["role"]) for s in hello["sessions"]] == [
+        (session_id, "requested", "expert")
+    ]
+    [client_hello] = sender.received(client_tab)
+    assert [(s["session_id"], s["role"]) for s in client_hello["sessions"]] == [(session_id, "client")]
+    assert "Scan" not in dynamo_reads.operations
+
+
+def test_hello_lists_no_call_that_was_declined(api: Any, gateway: Gateway, users: Users, sender: FakeSender) -> None:
+    client, expert = users.sign_up("cleo.client@example.com"), users.sign_up("ada.expert@example.com")
+    assert register(api, client).status_code == 201
+    become_expert(api, expert, free_minutes=0)
+    client_conn, expert_phone = gateway.open(client), gateway.open(expert)
+    gateway.send(expert_phone, {"action": "presence", "status": "online"})
+    gateway.send(client_conn, {"action": "session.request", "expert_id": expert.sub, "media": "voice"})
+    session_id = sender.received(client_conn)[-1]["session"]["session_id"]
+    gateway.send(expert_phone, {"action": "session.decline", "session_id": session_id})
+
+    gateway.send(expert_phone, {"action": "hello"})
+
+    assert sender.received(expert_phone)[-1]["sessions"] == []

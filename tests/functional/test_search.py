@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.functional.builders import become_expert
 from tests.functional.conftest import DynamoReads, Users
+from tests.functional.presence_cast import online_expert
 
 
 def _experts(api: Any, users: Users, count: int, **changes: Any) -> list[str]:
@@ -39,7 +40,7 @@ def test_online_now_lists_only_experts_who_are_online(api: Any, users: Users) ->
     ada, bob = users.sign_up("ada@example.com"), users.sign_up("bob@example.com")
     become_expert(api, ada, slug="ada-online")
     become_expert(api, bob, slug="bob-offline", name="Bob")
-    api.put("/experts/me/presence", headers=ada.auth, body='{"status": "online"}')
+    online_expert(api, ada)
     assert [e["slug"] for e in _search(api, "online=true&category=technology")["items"]] == ["ada-online"]
     api.put("/experts/me/presence", headers=ada.auth, body='{"status": "offline"}')
     assert _search(api, "online=true")["items"] == []

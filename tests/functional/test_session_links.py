@@ -93,10 +93,11 @@ def test_a_link_of_another_expert_is_not_found(api: Any, users: Users, parties: 
     p = parties
     link_id = api.post("/experts/me/session-links", headers=p.expert.auth).json_body["link_id"]
     from tests.functional.builders import become_expert
+    from tests.functional.presence_cast import online_expert
 
     other = users.sign_up("other@example.com")
     become_expert(api, other, slug="other-expert")
-    api.put("/experts/me/presence", headers=other.auth, body='{"status": "online"}')
+    online_expert(api, other)
     body = {"expert_id": other.sub, "media": "voice", "link_id": link_id}
     response = api.post("/sessions", headers=p.client.auth, body=json.dumps(body))
     assert response.status_code == 404

@@ -13,12 +13,13 @@ import base64
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
+from websockets.sync.client import connect
 
 from infra.local.demo_data import png
 
@@ -97,7 +98,7 @@ def until(check: Callable[[], Any], what: str, seconds: float = SEARCH_WAIT_SECO
 
 
 @pytest.fixture(scope="module")
-def journey(local_stack: LocalStack) -> Journey:
+def journey(local_stack: LocalStack) -> Iterator[Journey]:
     api = local_stack.api_url
     cognito = local_stack.cognito()
     run = uuid.uuid4().hex[:8]
@@ -147,22 +148,25 @@ def journey(local_stack: LocalStack) -> Journey:
 
     body = profile_body(slug, photo_key=photo_key, verification_document_keys=[verification_key])
     own = expect(requests.put(f"{api}/experts/me", json=body, headers=me, timeout=30), 200, "set the photo")
-    expect(
-        requests.put(f"{api}/experts/me/presence", json={"status": "online"}, headers=me, timeout=30),
-        200, "go online",
-    )  # fmt: skip
-    return Journey(
-        email=email,
-        id_token=tokens["IdToken"],
-        access_token=tokens["AccessToken"],
-        expert_id=own["expert_id"],
-        slug=slug,
-        photo=photo,
-        photo_key=photo_key,
-        verification_key=verification_key,
-        signed_up=signed_up,
-        own_profile=own,
-    )
+    # presence follows open connections: the expert's page keeps its WebSocket open while the module's tests run
+    with connect(f"{local_stack.info['ws_url']}?token={tokens['IdToken']}"):
+        said = expect(
+            requests.put(f"{api}/experts/me/presence", json={"status": "online"}, headers=me, timeout=30),
+            200, "go online",
+        )  # fmt: skip
+        assert said == {"presence": "online", "intent": "online"}
+        yield Journey(
+            email=email,
+            id_token=tokens["IdToken"],
+            access_token=tokens["AccessToken"],
+            expert_id=own["expert_id"],
+            slug=slug,
+            photo=photo,
+            photo_key=photo_key,
+            verification_key=verification_key,
+            signed_up=signed_up,
+            own_profile=own,
+        )
 
 
 def claims(token: str) -> dict[str, Any]:
