@@ -64,6 +64,6 @@ def test_only_the_client_confirms_the_card_of_a_call(api: Any, parties: Parties)
     before_accept = api.post(f"/sessions/{session_id}/confirm-card", headers=p.client.auth)
 
     assert (by_expert.status_code, by_expert.json_body["error"]["code"]) == (403, "not_your_move")
-    assert (by_stranger.status_code, by_stranger.json_body["error"]["code"]) == (403, "not_a_participant")
+    assert (by_stranger.status_code, by_stranger.json_body["error"]["code"]) == (404, "session_not_found")
     assert (before_accept.status_code, before_accept.json_body["error"]["code"]) == (409, "session_requested")
     assert p.notifier.to(p.client.sub, "session.hold_ready") == []

@@ -19,6 +19,7 @@ from tests.functional.builders import become_expert, register
 from tests.functional.conftest import User, Users
 from tests.functional.lead_cast import NOW, LeadCast, deal, hire  # noqa: F401  (deal is a fixture)
 from tests.functional.money import card
+from tests.functional.presence_cast import online_expert
 
 # Routes whose object anyone may see (public profiles, offers, open slots): not secret, so not probed.
 PUBLIC = {
@@ -39,6 +40,7 @@ BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("/sessions/{session_id}/hang-up", "POST"): {},
     ("/sessions/{session_id}/card", "POST"): {"payment_method_id": "pm_card_visa"},
     ("/sessions/{session_id}/ice-servers", "GET"): None,
+    ("/sessions/{session_id}/confirm-card", "POST"): {},
     ("/sessions/{session_id}/review", "POST"): {"stars": 5, "text": "Good."},
     ("/leads/{lead_id}/bids", "POST"): {"price": 10_000, "days": 3},
     ("/leads/{lead_id}/bids", "GET"): None,
@@ -103,7 +105,7 @@ def world(api: Any, users: Users, deal: LeadCast) -> World:  # noqa: F811
         "expert_id": expert.sub, "start": f"{MONDAY}T14:00:00Z", "minutes": 30, "kind": "paid",
         "payment_method_id": card(deal.stripe),
     })))  # fmt: skip
-    assert api.put("/experts/me/presence", headers=expert.auth, body='{"status": "online"}').status_code == 200
+    online_expert(api, expert)
     call = _ok(api.post("/sessions", headers=client.auth, body=json.dumps({
         "expert_id": expert.sub, "media": "video", "payment_method_id": card(deal.stripe),
     })))  # fmt: skip
