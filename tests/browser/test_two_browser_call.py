@@ -129,6 +129,23 @@ def test_two_browsers_call_by_voice_switch_video_see_the_meter_and_end_at_90_min
     _click(client_tab, "video-toggle")
     wait_for("the client's video off at the expert", lambda: _text(expert_tab, "remote-video-state") == "Camera off")
 
+    # A network blip: the client's socket drops; it reconnects, joins the same call again and restarts ICE.
+    ufrag_before = _stats(expert_tab)["remoteIceUfrag"]
+    client_tab.execute_script("window.parleyDebug.dropSocket()")
+    wait_for(
+        "the client back in the same call with an ICE restart",
+        lambda: client_tab.execute_script(
+            "const d = window.parleyDebug; return d.rejoins() === 1 && d.iceRestarts() === 1"
+        ),
+        on_fail=lambda: _page_state(client_tab),
+    )
+    wait_for(
+        "the restarted ICE at the expert", lambda: _stats(expert_tab)["remoteIceUfrag"] not in (ufrag_before, None)
+    )
+    for name, tab in both.items():
+        wait_for(f"the {name} connected again", lambda tab=tab: _stats(tab).get("state") == "connected")
+        assert grows(tab, "audio")
+
     clock.write_text(str(4 * 60))
     _sweep(local_stack)
     wait_for("the client's meter", lambda: "cost so far" in _text(client_tab, "meter"))

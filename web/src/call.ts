@@ -21,6 +21,7 @@ export class PeerCall {
   private readonly remote = new MediaStream();
   sdpSizes = { offer: 0, answer: 0 };
   connectedAt = 0;
+  iceRestarts = 0;
 
   constructor(
     private readonly sessionId: string,
@@ -75,7 +76,7 @@ export class PeerCall {
     };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === "connected" && !this.connectedAt) this.connectedAt = performance.now();
-      if (pc.connectionState === "failed") pc.restartIce();
+      if (pc.connectionState === "failed") this.restartIce();
       this.media.onState(pc.connectionState);
     };
     pc.onnegotiationneeded = async () => {
@@ -100,6 +101,7 @@ export class PeerCall {
 
   /** After a dropped socket or a failed path: new ICE candidates, same call (ICE restart). */
   restartIce(): void {
+    this.iceRestarts += 1;
     this.pc?.restartIce();
   }
 
@@ -172,7 +174,12 @@ export class PeerCall {
 
   /** What the tests and a curious user read: the selected pair and the bytes received. */
   async stats(): Promise<Record<string, unknown>> {
-    const result: Record<string, unknown> = { state: this.pc?.connectionState ?? "none", ...this.sdpSizes };
+    const sdp = this.pc?.currentRemoteDescription?.sdp ?? "";
+    const result: Record<string, unknown> = {
+      state: this.pc?.connectionState ?? "none",
+      remoteIceUfrag: /a=ice-ufrag:(\S+)/.exec(sdp)?.[1] ?? null, // changes with every ICE restart
+      ...this.sdpSizes,
+    };
     if (!this.pc) return result;
     const report = await this.pc.getStats();
     const byId = new Map<string, Record<string, unknown>>();

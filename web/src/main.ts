@@ -30,6 +30,7 @@ let online = false;
 let current: { session: Session; call: PeerCall; joined: boolean; receipt: boolean } | null = null;
 let pendingRequest: string | null = null;
 const ringing = new Map<string, Session>();
+let rejoins = 0; // joins of the same call after a dropped socket
 const params = new URLSearchParams(location.search);
 
 function showError(error: unknown): void {
@@ -221,6 +222,8 @@ async function enterCall(session: Session): Promise<void> {
     stats: () => call.stats(),
     connectedAt: () => call.connectedAt,
     dropSocket: () => signalling.drop(),
+    iceRestarts: () => call.iceRestarts,
+    rejoins: () => rejoins,
   };
   $("call-state").textContent = "Joining…";
   $("meter").textContent = "";
@@ -238,6 +241,7 @@ async function join(): Promise<void> {
   const { call, session } = current;
   try {
     const reply = await signalling.request("session.join", { session_id: session.session_id });
+    if (current.joined) rejoins += 1;
     current.joined = true;
     if (!reply["peer_present"]) $("call-state").textContent = "Waiting for the other side…";
     if (reply["you_offer"]) {
