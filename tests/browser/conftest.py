@@ -9,6 +9,7 @@ missing browser is a failure that says what to install, never a skip.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -30,8 +31,16 @@ WAIT = 30.0  # the most any step of a call may take
 
 @pytest.fixture(scope="session")
 def web_client_built() -> None:
-    done = subprocess.run([str(REPO / "scripts" / "build-web")], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, f"scripts/build-web failed:\n{done.stderr[-3000:]}"
+    """web/dist built from the current sources; one build at a time across xdist workers, none if fresh."""
+    web = REPO / "web"
+    with (web / "package.json").open() as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = web / "dist" / "index.html"
+        sources = [web / "index.html", web / "package-lock.json", *(web / "src").rglob("*")]
+        if built.exists() and built.stat().st_mtime >= max(path.stat().st_mtime for path in sources):
+            return
+        done = subprocess.run([str(REPO / "scripts" / "build-web")], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, f"scripts/build-web failed:\n{done.stderr[-3000:]}"
 
 
 def _require_browser() -> None:
