@@ -4,16 +4,16 @@ and the local web server sends the strict Content-Security-Policy CloudFront sen
 from __future__ import annotations
 
 import gzip
+import json
 import re
-from typing import TYPE_CHECKING
+import subprocess
+import sys
+from pathlib import Path
 
-import pytest
 import requests
 
+from infra.local.stack import free_port
 from tests.stack.conftest import REPO
-
-if TYPE_CHECKING:
-    from tests.stack.conftest import LocalStack
 
 JS_BUDGET_GZIP_BYTES = 20 * 1024
 DIST = REPO / "web" / "dist"
@@ -34,16 +34,31 @@ def test_the_page_has_no_inline_script_style_or_event_handler(web_client_built: 
     assert not re.search(r"<[^>]+\son[a-z]+=", page), "an inline event handler"
 
 
-@pytest.mark.stack
 def test_the_web_client_is_served_with_a_strict_csp_naming_only_the_stages_endpoints(
-    local_stack: LocalStack, web_client_built: None
+    web_client_built: None, tmp_path: Path
 ) -> None:
-    page = requests.get(local_stack.info["web_url"], timeout=10)
+    config = {"stage": "local", "api_url": "http://127.0.0.1:1", "ws_url": "ws://127.0.0.1:2/local",
+              "cognito_endpoint": "http://127.0.0.1:3", "web_client_id": "web"}  # fmt: skip
+    config_path = tmp_path / "config.json"
+    config_path.write_text(json.dumps(config))
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "infra.local.web_server", "--port", str(port), "--config", str(config_path)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        assert '"message": "ready"' in server.stdout.readline()
+        page = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+        served_config = requests.get(f"http://127.0.0.1:{port}/config.json", timeout=10).json()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
     assert page.status_code == 200
+    assert served_config == config
     policy = dict(part.strip().split(" ", 1) for part in page.headers["Content-Security-Policy"].split(";"))
     assert policy["default-src"] == "'none'"
     assert policy["script-src"] == "'self'"
     assert policy["style-src"] == "'self'"
     assert policy["frame-ancestors"] == "'none'"
-    config = requests.get(local_stack.info["web_url"] + "config.json", timeout=10).json()
     assert policy["connect-src"].split() == ["'self'", config["api_url"], config["ws_url"], config["cognito_endpoint"]]
