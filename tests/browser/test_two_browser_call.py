@@ -146,6 +146,16 @@ def test_two_browsers_call_by_voice_switch_video_see_the_meter_and_end_at_90_min
         wait_for(f"the {name} connected again", lambda tab=tab: _stats(tab).get("state") == "connected")
         assert grows(tab, "audio")
 
+    # A reload: the page joins the same call again, offers on a new connection, and media flows again.
+    client_tab.refresh()
+    wait_for(
+        "the reloaded client connected again",
+        lambda: _visible(client_tab, "call") and _text(client_tab, "call-state") == "Connected",
+        on_fail=lambda: _page_state(client_tab),
+    )
+    for tab in both.values():
+        assert grows(tab, "audio")
+
     clock.write_text(str(4 * 60))
     _sweep(local_stack)
     wait_for("the client's meter", lambda: "cost so far" in _text(client_tab, "meter"))

@@ -32,6 +32,7 @@ let pendingRequest: string | null = null;
 const ringing = new Map<string, Session>();
 let rejoins = 0; // joins of the same call after a dropped socket
 const params = new URLSearchParams(location.search);
+const CALL_KEY = "parley.call";
 
 function showError(error: unknown): void {
   const message =
@@ -75,6 +76,7 @@ async function start(): Promise<void> {
   $("receipt-done").addEventListener("click", () => {
     current = null;
     view(role === "expert" ? "expert-home" : "client-home");
+    if (role === "client") listExperts().catch(showError);
   });
   if (savedToken()) await home();
   else view("sign-in");
@@ -101,6 +103,12 @@ async function home(): Promise<void> {
     if (current && !current.receipt) $("call-state").textContent = "Connection lost; reconnecting…";
   };
   signalling.connect();
+  const unfinished = sessionStorage.getItem(CALL_KEY);
+  if (unfinished) {
+    sessionStorage.removeItem(CALL_KEY);
+    const session = await api.get<Session>(`/sessions/${encodeURIComponent(unfinished)}`).catch(() => null);
+    if (session && (session.state === "accepted" || session.state === "active")) return enterCall(session);
+  }
   if (role === "expert") {
     view("expert-home");
   } else {
@@ -218,6 +226,7 @@ async function enterCall(session: Session): Promise<void> {
     onError: (message) => showError(message),
   });
   current = { session, call, joined: false, receipt: false };
+  sessionStorage.setItem(CALL_KEY, session.session_id); // a reload joins the same call again
   (window as unknown as { parleyDebug: unknown }).parleyDebug = {
     stats: () => call.stats(),
     connectedAt: () => call.connectedAt,
@@ -294,6 +303,7 @@ async function hangUp(): Promise<void> {
 function showEnded(session: Session, reason: string): void {
   if (!current || current.session.session_id !== session.session_id || current.receipt) return;
   current.receipt = true;
+  sessionStorage.removeItem(CALL_KEY);
   current.call.stop();
   const bill = session.bill;
   const currency = session.tariff?.currency ?? "USD";
