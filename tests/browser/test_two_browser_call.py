@@ -201,3 +201,31 @@ def _figures(connected_in: float, stats: dict[str, dict[str, Any]]) -> dict[str,
         "sdp_offer_bytes": max(s.get("offer") or 0 for s in stats.values()),
         "sdp_answer_bytes": max(s.get("answer") or 0 for s in stats.values()),
     }
+
+
+def test_a_call_to_an_offline_expert_shows_the_apis_message_and_a_declined_call_says_so(
+    local_stack: LocalStack, browsers: Callable[[], Any]
+) -> None:
+    expert, client, _ = _cast(local_stack)
+    expert_tab, client_tab = browsers(), browsers()
+    _sign_in(client_tab, local_stack, client, f"?expert={expert.sub}")
+    video = f'#experts [data-expert-id="{expert.sub}"] button[data-media="video"]'
+    wait_for("the expert listed", lambda: client_tab.find_elements(By.CSS_SELECTOR, video))
+    client_tab.find_element(By.CSS_SELECTOR, video).click()
+    wait_for(
+        "the API's refusal shown",
+        lambda: _visible(client_tab, "error") and "not available" in _text(client_tab, "error"),
+        on_fail=lambda: _page_state(client_tab),
+    )
+
+    _sign_in(expert_tab, local_stack, expert)
+    wait_for("the expert's page", lambda: _visible(expert_tab, "expert-home"), on_fail=lambda: _page_state(expert_tab))
+    _click(expert_tab, "presence")
+    wait_for("the expert online", lambda: "online" in _text(expert_tab, "presence-state"))
+    client_tab.find_element(By.CSS_SELECTOR, video).click()
+    decline = '#ringing button[data-answer="decline"]'
+    wait_for("the expert's tab ringing", lambda: expert_tab.find_elements(By.CSS_SELECTOR, decline))
+    expert_tab.find_element(By.CSS_SELECTOR, decline).click()
+    wait_for("the decline told to the client", lambda: "declined" in _text(client_tab, "request-state"))
+    wait_for("the ringing stopped", lambda: not expert_tab.find_elements(By.CSS_SELECTOR, decline))
+    assert not _visible(client_tab, "error")
