@@ -416,6 +416,8 @@ def run(args: argparse.Namespace) -> int:
         supervisor.wait_ready(gateway, deadline)
         supervisor.wait_ready(next(s for s in supervisor.services if s.name == TURN_NAME), deadline)
         register_stripe_webhook(stripe.url, f"{api.url}/webhooks/stripe")
+        web = _web_client(python, state_dir, logs, api.url, f"ws://{LOOPBACK}:{ws_port}/{WS_STAGE}", moto.url, local)
+        supervisor.start_and_wait(web, deadline, port_chosen=False)
 
         logins: list[dict[str, Any]] = []
         if args.seed:
@@ -445,6 +447,7 @@ def run(args: argparse.Namespace) -> int:
             "api_url": api.url,
             "ws_url": f"ws://{LOOPBACK}:{ws_port}/{WS_STAGE}",
             "ws_management_url": ws_management_url,
+            "web_url": web.url + "/",
             "moto_url": moto.url,
             "localstripe_url": stripe.url,
             "turn": turn.info(),
@@ -520,6 +523,20 @@ def _start_turn(supervisor: Supervisor, state_dir: Path) -> LocalTurn:
     return local
 
 
+def _web_client(
+    python: str, state_dir: Path, logs: Path, api_url: str, ws_url: str, moto_url: str, local: Any
+) -> Service:
+    """The web client's static server, and the config.json it serves (this stage's endpoints)."""
+    config = {"stage": "local", "api_url": api_url, "ws_url": ws_url, "cognito_endpoint": moto_url,
+              "web_client_id": local.web_client_id, "demo_payment_method": "pm_card_visa"}  # fmt: skip
+    config_path = state_dir / "web-config.json"
+    _write_json(config_path, config)
+    web = Service(name="web client", port=free_port(), argv=[], env=_base_env(), log_path=logs / "web.log",
+                  ready_path="/config.json", needs_ok=True)  # fmt: skip
+    web.argv = [python, "-m", "infra.local.web_server", "--port", str(web.port), "--config", str(config_path)]
+    return web
+
+
 def _jobs_ready_entry(log_path: Path) -> dict[str, Any]:
     """What the jobs runner said it runs, from its "ready" log line."""
     for line in log_path.read_text(errors="replace").splitlines():
@@ -557,6 +574,7 @@ def banner(info: dict[str, Any], stack_file: Path) -> str:
         f"Parley local stack is up ({info['started_in_seconds']:.1f} s)",
         f"  API           {info['api_url']}   (chalice local, stage local)",
         f"  WebSocket     {info['ws_url']}?token=...   (local gateway; @connections at {info['ws_management_url']})",
+        f"  Web client    {info['web_url']}   (web/dist, built by scripts/build-web; config.json per stage)",
         f"  AWS (moto)    {info['moto_url']}   DynamoDB, Cognito, S3, SES, SQS",
         f"  Email outbox  {info['moto_url']}/_parley/outbox   (every email SES accepted; scripts/outbox)",
         f"  Stripe        {info['localstripe_url']}   (localstripe, key {info['stripe_secret_key']})",

@@ -1,0 +1,15 @@
+// The stage's settings, from the config.json next to index.html (the stack writes it).
+export interface Config {
+  stage: string;
+  api_url: string;
+  ws_url: string;
+  cognito_endpoint: string;
+  web_client_id: string;
+  demo_payment_method?: string;
+}
+
+export async function loadConfig(): Promise<Config> {
+  const response = await fetch("./config.json", { cache: "no-store" });
+  if (!response.ok) throw new Error(`config.json could not be loaded (HTTP ${response.status}).`);
+  return (await response.json()) as Config;
+}
