@@ -13,7 +13,6 @@ import fcntl
 import json
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -97,16 +96,6 @@ def wait_for(what: str, condition: Callable[[], Any], timeout: float = WAIT, on_
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{on_fail()}", pytrace=False)
         time.sleep(0.1)
-
-
-def run_sweep(stack: LocalStack) -> None:
-    """The every-minute call sweep, run once now on the stack's clock (as ``infra.local.jobs --run``)."""
-    stack_file = str(stack.state_dir / "stack.json")
-    done = subprocess.run(
-        [sys.executable, "-m", "infra.local.jobs", "--run", "sweep_calls", "--stack-file", stack_file],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def record_figures(figures: dict[str, Any]) -> None:

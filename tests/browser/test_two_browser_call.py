@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.browser.conftest import record_figures, run_sweep, wait_for
+from tests.browser.conftest import record_figures, wait_for
 from tests.stack.test_paid_call_journey import _cast
 
 if TYPE_CHECKING:
@@ -156,18 +156,15 @@ def test_two_browsers_call_by_voice_switch_video_see_the_meter_and_end_at_90_min
     for tab in both.values():
         assert grows(tab, "audio")
 
-    clock.write_text(str(4 * 60))
-    run_sweep(local_stack)
+    clock.write_text(str(4 * 60))  # the jobs runner's every-minute sweep fires on the moved clock
     wait_for("the client's meter", lambda: "cost so far" in _text(client_tab, "meter"))
     wait_for("the expert's meter", lambda: "earned so far" in _text(expert_tab, "meter"))
 
     clock.write_text(str(85 * 60 + 5))
-    run_sweep(local_stack)
     for name, tab in both.items():
         wait_for(f"the 5-minute warning for the {name}", lambda tab=tab: "5 minutes left" in _text(tab, "warning"))
 
     clock.write_text(str(95 * 60))
-    run_sweep(local_stack)
     for name, tab in both.items():
         wait_for(
             f"the receipt in the {name}'s tab",

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,19 @@ class Person:
     @property
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+
+def eventually(what: str, condition: Callable[[], Any], timeout: float = 30.0) -> Any:
+    """Polls ``condition`` until it returns something truthy (a schedule firing on the moved clock,
+    a webhook arriving); fails naming ``what`` and the last value after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {value!r})", pytrace=False)
+        time.sleep(0.2)
 
 
 def new_person(stack: LocalStack, email: str, password: str = "Stack-person-2026") -> Person:
