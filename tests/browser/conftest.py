@@ -14,14 +14,13 @@ import json
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.stack.conftest import REPO, LocalStack, clock, local_stack  # noqa: F401 (the stack fixtures, reused)
+from tests.stack.conftest import REPO, LocalStack, clock, eventually, local_stack  # noqa: F401 (the stack fixtures, reused)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -88,14 +87,7 @@ def browsers(local_stack: LocalStack, web_client_built: None) -> Iterator[Callab
 
 def wait_for(what: str, condition: Callable[[], Any], timeout: float = WAIT, on_fail: Callable[[], str] = str) -> Any:
     """Polls ``condition`` until it returns something truthy; fails with ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{on_fail()}", pytrace=False)
-        time.sleep(0.1)
+    return eventually(what, condition, timeout, on_fail)
 
 
 def record_figures(figures: dict[str, Any]) -> None:

@@ -68,17 +68,21 @@ class Person:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def eventually(what: str, condition: Callable[[], Any], timeout: float = 30.0) -> Any:
+def eventually(
+    what: str, condition: Callable[[], Any], timeout: float = 30.0, on_fail: Callable[[], str] | None = None
+) -> Any:
     """Polls ``condition`` until it returns something truthy (a schedule firing on the moved clock,
-    a webhook arriving); fails naming ``what`` and the last value after ``timeout`` seconds."""
+    a webhook arriving, a page updating); fails naming ``what`` (and ``on_fail()``, or the last value)
+    after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {value!r})", pytrace=False)
-        time.sleep(0.2)
+            detail = on_fail() if on_fail else f"last: {value!r}"
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{detail}", pytrace=False)
+        time.sleep(0.1)
 
 
 def new_person(stack: LocalStack, email: str, password: str = "Stack-person-2026") -> Person:

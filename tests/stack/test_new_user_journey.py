@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import requests
 from websockets.sync.client import connect
 
 from infra.local.demo_data import png
+from tests.stack.conftest import eventually
 
 if TYPE_CHECKING:
     from tests.stack.conftest import LocalStack
@@ -87,14 +87,7 @@ def profile_body(slug: str, **changes: Any) -> dict[str, Any]:
 
 
 def until(check: Callable[[], Any], what: str, seconds: float = SEARCH_WAIT_SECONDS) -> Any:
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} within {seconds:.0f} s")
-        time.sleep(0.2)
+    return eventually(what, check, seconds)
 
 
 @pytest.fixture(scope="module")
