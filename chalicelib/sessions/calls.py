@@ -263,7 +263,8 @@ def _save_or_conflict(item: CallSession, now: datetime) -> None:
 def decline_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
     item = _change(session_id, now, lambda s: s.decline(expert_id, now))
     _unspend_link(item)
-    notifier.notify(item.client_id, {"type": "session.declined", "session": session_view(item, item.client_id)})
+    for person in (item.client_id, item.expert_id):  # the expert's other devices stop ringing
+        notifier.notify(person, {"type": "session.declined", "session": session_view(item, person)})
     return session_view(item, expert_id)
 
 
@@ -272,7 +273,8 @@ def cancel_call(session_id: str, client_id: str, *, notifier: CallNotifier, now:
     if item.payment_id:
         release_hold(item.payment_id, gateway=runtime.stripe_gateway(), now=now)
     _unspend_link(item)
-    notifier.notify(item.expert_id, {"type": "session.cancelled", "session": session_view(item, item.expert_id)})
+    for person in (item.client_id, item.expert_id):  # the client's other devices learn of it too
+        notifier.notify(person, {"type": "session.cancelled", "session": session_view(item, person)})
     return session_view(item, client_id)
 
 
