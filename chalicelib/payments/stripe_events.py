@@ -152,7 +152,8 @@ def on_payment_succeeded(intent: dict[str, Any], context: EventContext) -> None:
 
 
 def on_charge_refunded(charge: dict[str, Any], context: EventContext) -> None:
-    """Refunds made outside our API (say, in Stripe's dashboard) are posted here; ours are already."""
+    """Refunds made outside our API (say, in Stripe's dashboard) are posted here; ours are already, or, when
+    this comes first, it posts ours under the same refund number (the payment keeps its reserved key)."""
     payment = _payment_by_intent_id(charge.get("payment_intent"))
     if payment is None or payment.status != CAPTURED:
         return
