@@ -47,7 +47,7 @@ class Payment(Model):
     captured = IntegerAttribute(default=0)
     refunded = IntegerAttribute(default=0)
     refund_count = IntegerAttribute(default=0)
-    refund_keys = UnicodeSetAttribute(null=True)  # the refunds asked for with an Idempotency-Key (hashed)
+    refund_keys = UnicodeSetAttribute(null=True)  # "<hashed Idempotency-Key>:<refund number>:<amount>", before Stripe
     earnings_bucket = UnicodeAttribute(default="pending")
     dispute_id = UnicodeAttribute(null=True)
     bucket_before_dispute = UnicodeAttribute(null=True)

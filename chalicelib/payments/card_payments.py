@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.accounts.account_records import get_account
-from chalicelib.errors import Conflict, NotFound, PaymentRequired
+from chalicelib.errors import Conflict, NotFound, PaymentRequired, ProviderRefused
 from chalicelib.ledger.accounts import PENDING, expert_account, shard_of
 from chalicelib.ledger.posting import AlreadyDone, UnitOfWork
 from chalicelib.ledger.transactions import LedgerTransaction
@@ -270,19 +270,68 @@ def refund_payment(
 ) -> Payment:
     """Give ``amount`` back to the client: never more than was captured and not yet refunded.
 
-    With an ``idempotency_key`` a repeat (also one running at the same time) is the same refund:
-    it finds the key recorded with the payment, or makes the same numbered refund, which Stripe
-    replays and the ledger already holds."""
-    payment = get_payment(payment_id)
-    key = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32] if idempotency_key else None
-    if key is not None and key in (payment.refund_keys or set()):
-        return payment  # this refund was made already
+    With an ``idempotency_key`` a repeat (also one running at the same time) is the same refund: the key is
+    recorded with the payment, with the refund's number and amount, before Stripe is asked, so whichever of
+    this call and Stripe's ``charge.refunded`` webhook writes the refund first, the key is kept; a repeat
+    makes the same numbered refund, which Stripe replays and the ledger already holds."""
+    if idempotency_key is None:
+        payment = get_payment(payment_id)
+    else:
+        key = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
+        payment, due = _reserve_refund(payment_id, key, amount)
+        if due is None:
+            return payment  # this refund was made already
+        amount = due
     refunded, posting = charge_of(payment).refund(amount)
-    gateway.refund(payment.stripe_payment_intent_id, amount, posting.txn_id)
+    try:
+        gateway.refund(payment.stripe_payment_intent_id, amount, posting.txn_id)
+    except ProviderRefused:
+        if idempotency_key is not None:  # Stripe refused it for good: nothing is under way
+            _drop_reservation(payment_id, key)
+        raise
     apply_charge(payment, refunded, now)
-    if key is not None:
-        payment.refund_keys = (payment.refund_keys or set()) | {key}
     return commit_payment(payment, posting, now, floor_zero=(expert_account(payment.expert_id, PENDING),))
+
+
+def _reservations(payment: Payment) -> dict[str, tuple[int, int]]:
+    """The refunds asked for with a key: key -> (refund number, amount). A bare key (older records) is done."""
+    found: dict[str, tuple[int, int]] = {}
+    for entry in payment.refund_keys or set():
+        key, _, rest = entry.partition(":")
+        number, _, amount = rest.partition(":")
+        found[key] = (int(number), int(amount)) if amount else (0, 0)
+    return found
+
+
+def _reserve_refund(payment_id: str, key: str, amount: int) -> tuple[Payment, int | None]:
+    """Record the keyed refund on the payment (the next refund number); the amount still to refund, or
+    None if that refund is written already."""
+    for _ in range(3):
+        payment = get_payment(payment_id)
+        reserved = _reservations(payment)
+        if key in reserved:
+            number, reserved_amount = reserved[key]
+            return payment, reserved_amount if number > payment.refund_count else None
+        if any(number > payment.refund_count for number, _ in reserved.values()):
+            raise Conflict("Another refund of this payment is under way; repeat that one first.",
+                           code="refund_under_way")  # fmt: skip
+        charge_of(payment).refund(amount)  # too much, disputed, not captured: refused before anything is written
+        payment.refund_keys = (payment.refund_keys or set()) | {f"{key}:{payment.refund_count + 1}:{amount}"}
+        try:
+            payment.save()
+            return payment, amount
+        except PutError as error:
+            if not condition_failed(error):
+                raise
+    raise Conflict("This payment changed meanwhile; load it and retry.", code="changed_concurrently")
+
+
+def _drop_reservation(payment_id: str, key: str) -> None:
+    payment = get_payment(payment_id)
+    left = {entry for entry in payment.refund_keys or set() if entry.partition(":")[0] != key}
+    payment.refund_keys = left or None
+    with suppress(PutError):  # changed meanwhile: the refund stays reserved, and a repeat asks Stripe again
+        payment.save()
 
 
 def freeze_for_dispute(payment_id: str, dispute_id: str, *, now: datetime) -> Payment:

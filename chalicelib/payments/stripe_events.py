@@ -30,8 +30,10 @@ from chalicelib.payments.card_payments import (
 )
 from chalicelib.payments.charge import AUTHORISED, CAPTURED, Charge
 from chalicelib.payments.stripe_gateway import connect_account_from
+from chalicelib.sessions.notifier import CallNotifier
 
 SIGNATURE_TOLERANCE_SECONDS = 300
+CALL_PURPOSE = "session:"  # the purpose of a call's card hold (``calls.purpose_of``)
 KEEP_EVENTS = timedelta(days=30)
 
 
@@ -39,6 +41,7 @@ KEEP_EVENTS = timedelta(days=30)
 class EventContext:
     now: datetime
     hold_days: int
+    notifier: CallNotifier | None = None  # how call events reach people; the default one when None
 
 
 Handler = Callable[[dict[str, Any], EventContext], None]
@@ -124,10 +127,16 @@ def _set_status(payment: Payment, status: str, context: EventContext) -> None:
 
 
 def on_amount_capturable(intent: dict[str, Any], context: EventContext) -> None:
-    """The client confirmed the card in the browser: the hold is in place."""
+    """The client confirmed the card in the browser: the hold is in place (and, for a call, both are told)."""
     payment = _payment_of_intent(intent)
     if payment is not None and payment.status == AWAITING_CONFIRMATION:
         _set_status(payment, AUTHORISED, context)
+    if payment is not None and payment.status == AUTHORISED and payment.purpose.startswith(CALL_PURPOSE):
+        from chalicelib.sessions.calls import hold_became_ready
+        from chalicelib.sessions.notifier import default_notifier
+
+        notifier = context.notifier if context.notifier is not None else default_notifier()
+        hold_became_ready(payment.purpose.removeprefix(CALL_PURPOSE), notifier=notifier, now=context.now)
 
 
 def on_payment_failed(intent: dict[str, Any], context: EventContext) -> None:
@@ -152,7 +161,8 @@ def on_payment_succeeded(intent: dict[str, Any], context: EventContext) -> None:
 
 
 def on_charge_refunded(charge: dict[str, Any], context: EventContext) -> None:
-    """Refunds made outside our API (say, in Stripe's dashboard) are posted here; ours are already."""
+    """Refunds made outside our API (say, in Stripe's dashboard) are posted here; ours are already, or, when
+    this comes first, it posts ours under the same refund number (the payment keeps its reserved key)."""
     payment = _payment_by_intent_id(charge.get("payment_intent"))
     if payment is None or payment.status != CAPTURED:
         return

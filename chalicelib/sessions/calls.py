@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -203,21 +204,38 @@ def confirm_card(session_id: str, client_id: str, *, notifier: CallNotifier, now
                               code="card_declined")  # fmt: skip
     if payment.status != AUTHORISED:
         raise Conflict("The card has not been confirmed yet; finish the bank's check first.", code="card_not_confirmed")
-    held = _change(session_id, now, _card_held_while_accepted)
-    _tell_hold_ready(held, notifier)
-    return session_view(held, client_id)
+    return session_view(_mark_hold_ready(session_id, notifier=notifier, now=now), client_id)
 
 
-def _card_held_while_accepted(session: Session) -> Session:
-    if session.state not in (ACCEPTED, ACTIVE):  # cancelled or expired meanwhile
-        raise Conflict(f"This call is {session.state}.", code=f"session_{session.state}")
-    return session.card_held()
+def hold_became_ready(session_id: str, *, notifier: CallNotifier, now: datetime) -> None:
+    """Stripe's webhook says the call's card hold is in place (after 3-D Secure): mark it and tell both, unless
+    ``confirm_card`` did already. Nothing happens for a call that has moved on or holds its card already."""
+    try:
+        item = load_session(session_id)
+    except NotFound:
+        return
+    if item.hold_ready or item.state not in (ACCEPTED, ACTIVE):
+        return
+    with suppress(Conflict):  # cancelled or expired meanwhile
+        _mark_hold_ready(session_id, notifier=notifier, now=now)
 
 
-def _tell_hold_ready(item: CallSession, notifier: CallNotifier) -> None:
-    for person in (item.client_id, item.expert_id):
-        notifier.notify(person, {"type": "session.hold_ready", "session_id": item.session_id,
-                                 "session": session_view(item, person)})  # fmt: skip
+def _mark_hold_ready(session_id: str, *, notifier: CallNotifier, now: datetime) -> CallSession:
+    """Write the hold as ready; whichever writer (``confirm_card`` or the webhook) makes that change tells both."""
+    changed: list[bool] = []
+
+    def card_held_while_accepted(session: Session) -> Session:
+        if session.state not in (ACCEPTED, ACTIVE):  # cancelled or expired meanwhile
+            raise Conflict(f"This call is {session.state}.", code=f"session_{session.state}")
+        changed[:] = [not session.hold_ready]
+        return session.card_held()
+
+    held = _change(session_id, now, card_held_while_accepted)
+    if changed == [True]:
+        for person in (held.client_id, held.expert_id):
+            notifier.notify(person, {"type": "session.hold_ready", "session_id": held.session_id,
+                                     "session": session_view(held, person)})  # fmt: skip
+    return held
 
 
 def _payment_failed(
@@ -263,7 +281,8 @@ def _save_or_conflict(item: CallSession, now: datetime) -> None:
 def decline_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
     item = _change(session_id, now, lambda s: s.decline(expert_id, now))
     _unspend_link(item)
-    notifier.notify(item.client_id, {"type": "session.declined", "session": session_view(item, item.client_id)})
+    for person in (item.client_id, item.expert_id):  # the expert's other devices stop ringing
+        notifier.notify(person, {"type": "session.declined", "session": session_view(item, person)})
     return session_view(item, expert_id)
 
 
@@ -272,7 +291,8 @@ def cancel_call(session_id: str, client_id: str, *, notifier: CallNotifier, now:
     if item.payment_id:
         release_hold(item.payment_id, gateway=runtime.stripe_gateway(), now=now)
     _unspend_link(item)
-    notifier.notify(item.expert_id, {"type": "session.cancelled", "session": session_view(item, item.expert_id)})
+    for person in (item.client_id, item.expert_id):  # the client's other devices learn of it too
+        notifier.notify(person, {"type": "session.cancelled", "session": session_view(item, person)})
     return session_view(item, client_id)
 
 

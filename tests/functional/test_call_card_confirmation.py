@@ -67,3 +67,61 @@ def test_only_the_client_confirms_the_card_of_a_call(api: Any, parties: Parties)
     assert (by_stranger.status_code, by_stranger.json_body["error"]["code"]) == (404, "session_not_found")
     assert (before_accept.status_code, before_accept.json_body["error"]["code"]) == (409, "session_requested")
     assert p.notifier.to(p.client.sub, "session.hold_ready") == []
+
+
+def _stripes_hold_event(p: Parties, accepted: dict[str, Any]) -> dict[str, Any]:
+    """The payment_intent.amount_capturable_updated event the local Stripe recorded for the call's hold."""
+    intent_id = accepted["client_secret"].split("_secret_")[0]
+    listed = p.stripe.v1.events.list(params={"type": "payment_intent.amount_capturable_updated", "limit": 100})
+    [found] = [e for e in listed.auto_paging_iter() if e["data"]["object"]["id"] == intent_id]
+    return dict(found.to_dict())
+
+
+def _webhook(p: Parties, event: dict[str, Any]) -> str:
+    from chalicelib.payments.stripe_events import EventContext, handle_event
+
+    return handle_event(event, EventContext(now=runtime.now(), hold_days=7, notifier=p.notifier))
+
+
+def test_when_stripes_webhook_reports_the_3d_secure_hold_first_both_sides_are_told_once_and_the_call_starts(
+    parties: Parties, local_stripe_url: str
+) -> None:
+    p, now = parties, runtime.now()
+    session_id = calls.request_call(
+        p.client.sub, p.expert.sub, "voice", payment_method_id=card(p.stripe, THREE_D_SECURE_CARD), link_id=None,
+        notifier=p.notifier, now=now,
+    )["session_id"]  # fmt: skip
+    calls.accept_call(session_id, p.expert.sub, notifier=p.notifier, now=now)
+    [accepted] = p.notifier.to(p.client.sub, "session.accepted")
+    authenticate(local_stripe_url, accepted, success=True)
+
+    assert _webhook(p, _stripes_hold_event(p, accepted)) == "handled"
+    told_by_the_webhook = [len(p.notifier.to(person, "session.hold_ready")) for person in (p.client.sub, p.expert.sub)]
+    confirmed = calls.confirm_card(session_id, p.client.sub, notifier=p.notifier, now=now)  # the browser, later
+    calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=now)
+    view = calls.join_call(session_id, p.expert.sub, notifier=p.notifier, now=now)
+
+    assert told_by_the_webhook == [1, 1]
+    assert confirmed["hold_ready"] is True
+    for person in (p.client.sub, p.expert.sub):  # and confirming afterwards told nobody again
+        [ready] = p.notifier.to(person, "session.hold_ready")
+        assert (ready["session_id"], ready["session"]["hold_ready"]) == (session_id, True)
+    assert view["state"] == "active"
+
+
+def test_stripes_webhook_after_the_client_confirmed_the_card_tells_nobody_again(
+    parties: Parties, local_stripe_url: str
+) -> None:
+    p, now = parties, runtime.now()
+    session_id = calls.request_call(
+        p.client.sub, p.expert.sub, "voice", payment_method_id=card(p.stripe, THREE_D_SECURE_CARD), link_id=None,
+        notifier=p.notifier, now=now,
+    )["session_id"]  # fmt: skip
+    calls.accept_call(session_id, p.expert.sub, notifier=p.notifier, now=now)
+    [accepted] = p.notifier.to(p.client.sub, "session.accepted")
+    authenticate(local_stripe_url, accepted, success=True)
+
+    calls.confirm_card(session_id, p.client.sub, notifier=p.notifier, now=now)
+    assert _webhook(p, _stripes_hold_event(p, accepted)) == "handled"
+
+    assert [len(p.notifier.to(person, "session.hold_ready")) for person in (p.client.sub, p.expert.sub)] == [1, 1]

@@ -199,3 +199,39 @@ def test_an_admins_refund_sent_many_times_at_once_with_one_idempotency_key_refun
     assert Payment.get(payment.payment_id).refunded == 1_000
     shown = api.get(f"/payments/{payment.payment_id}", headers=admin.auth).json_body
     assert (shown["status"], shown["refunded"]) == (json.loads(seen[0][1])["status"], 1_000)
+
+
+def test_an_admins_refund_repeated_with_its_idempotency_key_after_stripes_webhook_wrote_it_first_refunds_once(
+    api: Any, users: Users, client: Any, stripe_api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.payments.stripe_events import EventContext, handle_event
+    from chalicelib.payments.stripe_gateway import StripeGateway
+    from tests.functional.money import event
+
+    payment = _hold(client, stripe_api, 5_000)
+    _capture(payment.payment_id, 5_000)
+    admin = users.sign_up("ops@parley.example", admin=True)
+    url = f"/admin/payments/{payment.payment_id}/refunds"
+    headers = admin.auth | {"Idempotency-Key": "refund-ticket-4712"}
+    stripe_refund = StripeGateway.refund
+
+    def webhook_first(gateway: StripeGateway, intent_id: str, amount: int, refund_key: str) -> str:
+        """Stripe answers, and its charge.refunded webhook is handled before our own write."""
+        refund_id = stripe_refund(gateway, intent_id, amount, refund_key)
+        given_back = sum(r.amount for r in stripe_api.v1.refunds.list(params={"payment_intent": intent_id}).data)
+        charge = {"object": "charge", "payment_intent": intent_id, "amount": 5_000, "amount_captured": 5_000,
+                  "amount_refunded": given_back}  # fmt: skip
+        handle_event(event(f"evt_{refund_id}", "charge.refunded", charge), EventContext(now=runtime.now(), hold_days=7))
+        return refund_id
+
+    monkeypatch.setattr(StripeGateway, "refund", webhook_first)
+
+    first = api.post(url, headers=headers, body=json.dumps({"amount": 1_000}))
+    again = api.post(url, headers=headers, body=json.dumps({"amount": 1_000}))
+
+    assert (first.status_code, again.status_code) == (201, 201), (first.json_body, again.json_body)
+    assert first.json_body["refunded"] == again.json_body["refunded"] == 1_000
+    refunds = stripe_api.v1.refunds.list(params={"payment_intent": payment.stripe_payment_intent_id}).data
+    assert [r.amount for r in refunds] == [1_000]
+    assert Payment.get(payment.payment_id).refunded == 1_000
+    assert (balance(EXPERT, "pending"), revenue()) == (3_600, 400)

@@ -763,3 +763,38 @@ def test_hello_lists_no_call_that_was_declined(api: Any, gateway: Gateway, users
     gateway.send(expert_phone, {"action": "hello"})
 
     assert sender.received(expert_phone)[-1]["sessions"] == []
+
+
+def test_declining_cancelling_or_expiring_a_request_reaches_every_device_of_both(
+    api: Any, gateway: Gateway, users: Users, sender: FakeSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARLEY_WS_MANAGEMENT_URL", "http://127.0.0.1:9")  # the sweep's notifier posts too
+    from chalicelib import runtime
+    from chalicelib.sessions.notifier import default_notifier
+    from chalicelib.sessions.sweep import sweep_calls
+
+    client, expert = users.sign_up("cleo.client@example.com"), users.sign_up("ada.expert@example.com")
+    assert register(api, client).status_code == 201
+    become_expert(api, expert, free_minutes=0)
+    client_tab, client_phone = gateway.open(client), gateway.open(client)
+    expert_phone, expert_laptop = gateway.open(expert), gateway.open(expert)
+    gateway.send(expert_phone, {"action": "presence", "status": "online"})
+
+    def ask() -> str:
+        gateway.send(client_tab, {"action": "session.request", "expert_id": expert.sub, "media": "voice"})
+        return str(sender.received(client_tab)[-1]["session"]["session_id"])
+
+    def told(connection: str, event: str) -> list[str]:
+        return [m["session"]["session_id"] for m in sender.received(connection) if m["type"] == event]
+
+    declined = ask()
+    gateway.send(expert_phone, {"action": "session.decline", "session_id": declined})
+    cancelled = ask()
+    gateway.send(client_tab, {"action": "session.cancel", "session_id": cancelled})
+    expired = ask()
+    assert sweep_calls(runtime.now() + timedelta(minutes=5), default_notifier()).expired == 1
+
+    for connection in (client_tab, client_phone, expert_phone, expert_laptop):
+        assert told(connection, "session.declined") == [declined], connection
+        assert told(connection, "session.cancelled") == [cancelled], connection
+        assert told(connection, "session.expired") == [expired], connection

@@ -338,6 +338,7 @@ function onMessage(message: Message): void {
       }
       return;
     case "session.declined":
+      stopRinging(sessionId);
       if (pendingRequest === sessionId) requestClosed("The expert declined the call.");
       return;
     case "session.cancelled":
