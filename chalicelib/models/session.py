@@ -83,6 +83,7 @@ class CallSession(Model):
     hold_ready = BooleanAttribute(default=False)
     client_connected_since = UTCDateTimeAttribute(null=True)
     expert_connected_since = UTCDateTimeAttribute(null=True)
+    media_connected_at = UTCDateTimeAttribute(null=True)  # the first report that media flows; billing counts from it
     client_intervals = ListAttribute[IntervalAttribute](of=IntervalAttribute, default=list)
     expert_intervals = ListAttribute[IntervalAttribute](of=IntervalAttribute, default=list)
     link_id = UnicodeAttribute(null=True)

@@ -204,6 +204,14 @@ def media_toggle(ctx: CommandContext, body: dict[str, Any]) -> None:
     _relay(ctx, _required(body, "session_id"), {"type": "media.toggle", "kind": kind, "enabled": enabled})
 
 
+def media_connected(ctx: CommandContext, body: dict[str, Any]) -> None:
+    """This side's RTCPeerConnection reached "connected": the call's billable time counts from the first report."""
+    from chalicelib.sessions import calls
+
+    session = calls.report_media_connected(_required(body, "session_id"), ctx.account_id, now=ctx.now)
+    _session_reply(ctx, "media.connected", session)
+
+
 COMMANDS: dict[str, Command] = {
     "hello": hello,
     "presence": presence,
@@ -218,6 +226,7 @@ COMMANDS: dict[str, Command] = {
     "signal.answer": _signal("signal.answer"),
     "signal.ice": _signal("signal.ice"),
     "media.toggle": media_toggle,
+    "media.connected": media_connected,
 }
 
 

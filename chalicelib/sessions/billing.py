@@ -1,6 +1,10 @@
 """How a paid call is billed. Pure rules; every number comes from server timestamps.
 
-- Billable time is the time both participants were connected, capped at 90 minutes.
+- Billable time is the time both participants were connected, capped at 90 minutes, counted
+  only from the first report that media flows between them (a page reports it when its
+  RTCPeerConnection connects): a call whose media never connected costs nothing. The report
+  is the server's time of it and never moves the start before both joined nor the end, so
+  it can only lower a bill.
 - Billed minutes = ceil(billable seconds / 60) minus the expert's free minutes (these
   apply to a client's first session with that expert), never below zero.
 - A session that either side ends within its first 3 minutes costs nothing. Its end, for
@@ -75,14 +79,16 @@ def warnings_due(active_at: datetime) -> list[datetime]:
 
 
 def both_connected_seconds(
-    client: Sequence[Interval], expert: Sequence[Interval], *, active_at: datetime, until: datetime
-) -> int:
-    """Whole seconds within [active_at, min(until, cutoff)] in which both were connected."""
+    client: Sequence[Interval], expert: Sequence[Interval], *, active_at: datetime, until: datetime,
+    since: datetime | None = None,
+) -> int:  # fmt: skip
+    """Whole seconds within [max(active_at, since), min(until, cutoff)] in which both were connected."""
     end_of_billing = min(until, cutoff_at(active_at))
+    counted_from = max(active_at, since) if since is not None else active_at
     total = timedelta()
     for a in client:
         for b in expert:
-            start = max(a.start, b.start, active_at)
+            start = max(a.start, b.start, counted_from)
             end = min(a.end, b.end, end_of_billing)
             if end > start:
                 total += end - start

@@ -6,6 +6,11 @@ moment both participants were connected before it ended: the hang-up (or the cut
 both were in then, the moment of the drop when one side never came back. Never the end of
 the grace period, nor the moment the sweep ran.
 
+Time is billed only from the first report that the call's media connected (either side's:
+one honest side suffices); a call with no report costs nothing. The report never moves the
+end, nor the start before going active, so the end for billing, the free window and the
+receipts' duration do not depend on it.
+
 This one end serves everything that depends on it: the time billed, the 3-minute
 no-charge window ("either side can stop the session within three minutes for no
 charge") and the duration on both receipts. The live meter is the same bill for the call
@@ -44,13 +49,15 @@ def billed_duration(session: Session) -> timedelta:
 
 
 def billed_seconds(session: Session) -> int:
-    """Whole seconds both were connected, from going active to the end for billing: the time billed."""
+    """Whole seconds both were connected, from the first report of media connected (never before going
+    active) to the end for billing: the time billed. No report, no time billed."""
     end = end_for_billing(session)
-    if session.active_at is None or end is None:
+    if session.active_at is None or end is None or session.media_connected_at is None:
         return 0
     return both_connected_seconds(
-        session.client_intervals, session.expert_intervals, active_at=session.active_at, until=end
-    )
+        session.client_intervals, session.expert_intervals, active_at=session.active_at, until=end,
+        since=session.media_connected_at,
+    )  # fmt: skip
 
 
 def bill_of_call(session: Session, tariff: Tariff, *, free_minutes: int, commission_bps: int) -> Bill:

@@ -337,6 +337,17 @@ def join_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: 
     return session_view(item, account_id)
 
 
+def report_media_connected(session_id: str, account_id: str, *, now: datetime) -> dict[str, Any]:
+    """A participant's page saw its media connect: the first report's time is written (conditionally, on the
+    item's version, so of two racing reports the first wins); a repeat changes nothing."""
+    item = load_session(session_id)
+    session = to_session(item)
+    session.role_of(account_id)
+    if item.media_connected_at is None:
+        item = _change(session_id, now, lambda s: s.media_connected(account_id, now))
+    return session_view(item, account_id)
+
+
 def leave_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
     """A participant's last device left; their connected time is recorded (the sweep ends the call after a grace)."""
     item = load_session(session_id)
@@ -477,6 +488,7 @@ def to_session(item: CallSession) -> Session:
         expert_connected_since=item.expert_connected_since,
         client_intervals=tuple(Interval(i.start, i.end) for i in item.client_intervals or ()),
         expert_intervals=tuple(Interval(i.start, i.end) for i in item.expert_intervals or ()),
+        media_connected_at=item.media_connected_at,
     )  # fmt: skip
 
 
@@ -489,6 +501,7 @@ def apply_session(item: CallSession, session: Session) -> None:
     item.hold_ready = session.hold_ready
     item.client_connected_since = session.client_connected_since
     item.expert_connected_since = session.expert_connected_since
+    item.media_connected_at = session.media_connected_at
     item.client_intervals = [IntervalAttribute(start=i.start, end=i.end) for i in session.client_intervals]
     item.expert_intervals = [IntervalAttribute(start=i.start, end=i.end) for i in session.expert_intervals]
 
@@ -719,6 +732,7 @@ def session_view(item: CallSession, viewer: str) -> dict[str, Any]:
         "expires_at": _iso(item.expires_at),
         "accepted_at": _iso(item.accepted_at),
         "active_at": _iso(item.active_at),
+        "media_connected_at": _iso(item.media_connected_at),  # first report of media flowing: billing counts from it
         "cutoff_at": _iso(session.cutoff),
         "ended_at": _iso(item.ended_at),  # when it ended (the sweep's run, for a dropped call)
         "end_reason": item.end_reason,

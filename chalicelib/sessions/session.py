@@ -49,6 +49,7 @@ class Session:
     expert_connected_since: datetime | None = None
     client_intervals: tuple[Interval, ...] = ()
     expert_intervals: tuple[Interval, ...] = ()
+    media_connected_at: datetime | None = None  # when a participant first reported its media connected
 
     def role_of(self, account_id: str) -> str:
         if account_id == self.client_id:
@@ -102,6 +103,15 @@ class Session:
                 raise Conflict("The client's card is not held yet.", code="card_not_held")
             return replace(joined, state=ACTIVE, active_at=at)
         return joined
+
+    def media_connected(self, account_id: str, at: datetime) -> Session:
+        """A participant reports that media flows between them; the first report's time is kept.
+        Billing counts from it (never before both joined: see ``billing_end.py``)."""
+        self.role_of(account_id)
+        if self.media_connected_at is not None:
+            return self
+        self._expect_state(ACCEPTED, ACTIVE)
+        return replace(self, media_connected_at=at)
 
     def disconnect(self, account_id: str, at: datetime) -> Session:
         """A participant's last device left; their connected time is recorded."""

@@ -60,8 +60,11 @@ def parties(api: Any, users: Users, stripe_api: Any) -> Parties:
     return make_parties(api, users, stripe_api)
 
 
-def start_call(p: Parties, at: datetime, *, link_id: str | None = None, number: str | None = None) -> str:
-    """Request, accept and join both sides at ``at``: the call is active from ``at``."""
+def start_call(
+    p: Parties, at: datetime, *, link_id: str | None = None, number: str | None = None, media_connects: bool = True
+) -> str:
+    """Request, accept and join both sides at ``at``: the call is active from ``at`` and, unless
+    ``media_connects`` is false, the client's page reports its media connected then."""
     method = None if link_id else card(p.stripe, number) if number else card(p.stripe)
     session = calls.request_call(
         p.client.sub, p.expert.sub, "video", payment_method_id=method, link_id=link_id, notifier=p.notifier, now=at
@@ -71,6 +74,8 @@ def start_call(p: Parties, at: datetime, *, link_id: str | None = None, number: 
     calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=at)
     view = calls.join_call(session_id, p.expert.sub, notifier=p.notifier, now=at)
     assert view["state"] == "active"
+    if media_connects:
+        calls.report_media_connected(session_id, p.client.sub, now=at)
     return session_id
 
 
@@ -115,6 +120,7 @@ def test_a_full_paid_call_is_held_then_captured_to_the_cent_and_both_get_receipt
     assert active["cutoff_at"] == (start + timedelta(minutes=90)).isoformat()
     assert p.notifier.to(p.expert.sub, "session.active")
     assert presence(p.expert.sub) == "busy"
+    calls.report_media_connected(session_id, p.expert.sub, now=start)
 
     ended = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=start + timedelta(minutes=30))
     assert ended["state"] == "ended"
@@ -196,6 +202,53 @@ def test_billing_counts_only_the_time_both_were_connected(parties: Parties) -> N
     calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=10, seconds=30))
     bill = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=20))["bill"]
     assert (bill["billable_seconds"], bill["billed_minutes"], bill["amount"]) == (1_170, 20, 6_000)
+
+
+def test_a_call_whose_media_never_connected_costs_nothing_after_30_minutes(parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0, media_connects=False)
+    ended = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=30))
+    assert (ended["bill"]["billable_seconds"], ended["bill"]["amount"]) == (0, 0)
+    payment = Payment.get(ended["payment_id"])
+    assert payment.status == "released"
+    assert (balance(p.expert.sub, "pending"), revenue()) == (0, 0)
+
+
+def test_one_sides_report_of_media_connected_suffices_and_billing_counts_from_the_first_report(
+    parties: Parties,
+) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0, media_connects=False)
+    first = calls.report_media_connected(session_id, p.expert.sub, now=t0 + timedelta(minutes=2))
+    later = calls.report_media_connected(session_id, p.client.sub, now=t0 + timedelta(minutes=5))
+    again = calls.report_media_connected(session_id, p.expert.sub, now=t0 + timedelta(minutes=6))
+    assert first["media_connected_at"] == later["media_connected_at"] == again["media_connected_at"]
+    assert first["media_connected_at"] == (t0 + timedelta(minutes=2)).isoformat()
+    bill = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=30))["bill"]
+    assert (bill["billable_seconds"], bill["billed_minutes"], bill["amount"]) == (1_680, 28, 8_400)
+
+
+def test_a_report_of_media_connected_cannot_start_billing_before_both_joined(parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+    method = card(p.stripe)
+    session_id = calls.request_call(
+        p.client.sub, p.expert.sub, "voice", payment_method_id=method, link_id=None, notifier=p.notifier, now=t0
+    )["session_id"]
+    calls.accept_call(session_id, p.expert.sub, notifier=p.notifier, now=t0)
+    calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=t0)
+    calls.report_media_connected(session_id, p.client.sub, now=t0)  # before the expert is in
+    joined = t0 + timedelta(minutes=10)
+    assert calls.join_call(session_id, p.expert.sub, notifier=p.notifier, now=joined)["state"] == "active"
+    bill = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=joined + timedelta(minutes=20))["bill"]
+    assert (bill["billable_seconds"], bill["billed_minutes"], bill["amount"]) == (1_200, 20, 6_000)
+
+
+def test_a_stranger_cannot_report_a_calls_media_connected(parties: Parties) -> None:
+    p, t0 = parties, runtime.now()
+    session_id = start_call(p, t0, media_connects=False)
+    with pytest.raises(NotFound):
+        calls.report_media_connected(session_id, p.stranger.sub, now=t0)
+    assert calls.get_call(session_id, p.client.sub)["media_connected_at"] is None
 
 
 def test_hanging_up_twice_charges_once(parties: Parties) -> None:

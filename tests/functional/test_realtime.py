@@ -798,3 +798,24 @@ def test_declining_cancelling_or_expiring_a_request_reaches_every_device_of_both
         assert told(connection, "session.declined") == [declined], connection
         assert told(connection, "session.cancelled") == [cancelled], connection
         assert told(connection, "session.expired") == [expired], connection
+
+
+def test_a_page_reports_its_media_connected_and_the_call_keeps_the_first_report_only(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, intruder = people
+    call = a_live_call(client, expert)
+    client_conn, expert_conn = both_joined(gateway, call)
+    intruder_conn = gateway.open(intruder)
+    sender.posts.clear()
+
+    gateway.send(client_conn, {"action": "media.connected", "session_id": call.session_id, "id": "m1"})
+    gateway.send(expert_conn, {"action": "media.connected", "session_id": call.session_id})
+    gateway.send(intruder_conn, {"action": "media.connected", "session_id": call.session_id, "id": "x"})
+
+    first = sender.received(client_conn)[-1]
+    assert (first["type"], first["action"], first["id"]) == ("session", "media.connected", "m1")
+    assert first["session"]["media_connected_at"] is not None
+    assert sender.received(expert_conn)[-1]["session"]["media_connected_at"] == first["session"]["media_connected_at"]
+    assert CallSession.get(call.session_id).media_connected_at.isoformat() == first["session"]["media_connected_at"]
+    assert sender.errors(intruder_conn) == ["session_not_found"]

@@ -77,7 +77,11 @@ def _emails_sent(stack: LocalStack) -> int:
     return int(ses.get_send_quota()["SentLast24Hours"])
 
 
-async def _call_goes_active(stack: LocalStack, expert: Person, client: Person) -> tuple[Socket, Socket, str]:
+async def _call_goes_active(
+    stack: LocalStack, expert: Person, client: Person, *, media_connects: bool = True
+) -> tuple[Socket, Socket, str]:
+    """Both join and the call goes active; unless ``media_connects`` is false, the client's page then
+    reports its media connected (billing counts from that report)."""
     expert_socket, client_socket = await _open(stack, expert), await _open(stack, client)
     await expert_socket.send({"action": "presence", "status": "online"})
     await expert_socket.expect("presence")
@@ -90,6 +94,10 @@ async def _call_goes_active(stack: LocalStack, expert: Person, client: Person) -
         await socket.send({"action": "session.join", "session_id": session_id})
     await client_socket.expect("session.active")
     await expert_socket.expect("session.active")
+    if media_connects:
+        await client_socket.send({"action": "media.connected", "session_id": session_id, "id": "media"})
+        while (await client_socket.expect("session")).get("id") != "media":
+            pass
     return expert_socket, client_socket, session_id
 
 
@@ -126,6 +134,24 @@ def test_a_full_call_from_request_to_receipt_is_captured_to_the_cent_and_the_int
     while _emails_sent(local_stack) < emails_before + 2 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _emails_sent(local_stack) == emails_before + 2
+
+
+def test_a_call_whose_media_never_connected_costs_nothing_after_30_minutes(
+    local_stack: LocalStack, clock: Path
+) -> None:
+    expert, client, _ = _cast(local_stack)
+
+    async def silent_call() -> dict[str, Any]:
+        _expert_socket, client_socket, session_id = await _call_goes_active(
+            local_stack, expert, client, media_connects=False
+        )
+        clock.write_text(str(30 * 60))
+        await client_socket.send({"action": "session.hang_up", "session_id": session_id})
+        return await client_socket.expect("session.ended")
+
+    ended = asyncio.run(silent_call())
+    assert (ended["bill"]["billable_seconds"], ended["bill"]["amount"]) == (0, 0)
+    assert ended["session"]["media_connected_at"] is None
 
 
 def test_a_call_ended_within_its_first_three_minutes_costs_nothing(local_stack: LocalStack, clock: Path) -> None:

@@ -1,4 +1,4 @@
-"""The whole billing rule of a call, over random join / drop / rejoin / hang-up / sweep sequences.
+"""The whole billing rule of a call, over random join / drop / rejoin / media report / hang-up / sweep sequences.
 
 The call runs through the real rules (``Session`` for its states, ``bill_of_call`` for the bill,
 the receipt's text), and the result is compared with a second statement of the rule written
@@ -8,7 +8,9 @@ The rule, as the seeds and DESIGN.md state it: billable seconds are those in whi
 connected, never past 90 minutes; billed minutes are the started minutes of those less the free
 minutes; a call whose time together ends (the hang-up, or the last moment both were connected
 when one side never came back) within 3 minutes of going active costs nothing, however late
-the grace period or the sweep notices; the receipt's duration runs to that same end.
+the grace period or the sweep notices; the receipt's duration runs to that same end. Only seconds
+from the first report that the call's media connected (by either side, even one made before the
+other joined) are billed: a call with no report costs nothing.
 """
 
 from __future__ import annotations
@@ -33,18 +35,20 @@ CLIENT, EXPERT = "grace", "ada"
 SIDES = (CLIENT, EXPERT)
 
 # What happens next, after a pause: one side's device drops (or comes back, if it had dropped),
-# one side hangs up, or the every-minute sweep runs.
-TOGGLE_CLIENT, TOGGLE_EXPERT, HANG_UP_CLIENT, HANG_UP_EXPERT, SWEEP = (
-    "toggle_client", "toggle_expert", "hang_up_client", "hang_up_expert", "sweep",
+# one side's page reports its media connected, one side hangs up, or the every-minute sweep runs.
+TOGGLE_CLIENT, TOGGLE_EXPERT, REPORT_CLIENT, REPORT_EXPERT, HANG_UP_CLIENT, HANG_UP_EXPERT, SWEEP = (
+    "toggle_client", "toggle_expert", "report_client", "report_expert", "hang_up_client", "hang_up_expert", "sweep",
 )  # fmt: skip
+REPORTS = {REPORT_CLIENT: CLIENT, REPORT_EXPERT: EXPERT}
 # Hang-ups are rarer than drops and sweeps, so that long calls, rejoins and the 90-minute limit come up too.
-ACTIONS = (TOGGLE_CLIENT, TOGGLE_EXPERT, SWEEP) * 3 + (HANG_UP_CLIENT, HANG_UP_EXPERT)
+ACTIONS = (TOGGLE_CLIENT, TOGGLE_EXPERT, SWEEP) * 3 + (REPORT_CLIENT, REPORT_EXPERT, HANG_UP_CLIENT, HANG_UP_EXPERT)
 
 
 @dataclass(frozen=True)
 class Call:
     first: str  # who joined first
     second_after: int  # seconds until the other joined: the call went active then
+    early_report: bool  # the first to join reported its media connected before the other joined
     steps: tuple[tuple[int, str], ...]  # (seconds after the previous step, what happened)
     last_hang_up_after: int  # if nothing ended the call, someone hangs up this long after the last step
     last_hang_up_by: str
@@ -55,6 +59,7 @@ calls = st.builds(
     Call,
     first=st.sampled_from(SIDES),
     second_after=st.integers(0, 120),
+    early_report=st.booleans(),
     steps=st.lists(st.tuples(pauses, st.sampled_from(ACTIONS)), max_size=25).map(tuple),
     last_hang_up_after=pauses,
     last_hang_up_by=st.sampled_from(SIDES),
@@ -73,6 +78,8 @@ def run_call(call: Call, at_sweep: Callable[[int, Session, datetime], None] | No
     ``at_sweep(step, session, now)`` sees the call at each sweep that leaves it running."""
     session = Session("s1", CLIENT, EXPERT, "video", True, "requested", T0, T0 + REQUEST_TTL)
     session = session.accept(EXPERT, T0).card_held().connect(call.first, T0)
+    if call.early_report:
+        session = session.media_connected(call.first, T0)
     other = EXPERT if call.first == CLIENT else CLIENT
     now = T0 + timedelta(seconds=call.second_after)
     session = session.connect(other, now)
@@ -83,6 +90,8 @@ def run_call(call: Call, at_sweep: Callable[[int, Session, datetime], None] | No
             side = CLIENT if action == TOGGLE_CLIENT else EXPERT
             session = session.disconnect(side, now) if connected[side] else session.connect(side, now)
             connected[side] = not connected[side]
+        elif action in REPORTS:
+            session = session.media_connected(REPORTS[action], now)
         elif action in (HANG_UP_CLIENT, HANG_UP_EXPERT):
             return session.hang_up(CLIENT if action == HANG_UP_CLIENT else EXPERT, now)
         else:
@@ -113,7 +122,7 @@ def receipt_of(session: Session, tariff: Tariff, free_minutes: int, bps: int) ->
 @dataclass(frozen=True)
 class Expected:
     end_reason: str
-    together_seconds: int  # seconds both were in, before the 90-minute limit
+    together_seconds: int  # seconds both were in, from the first media report, before the 90-minute limit
     duration_seconds: int  # from going active to the last second both were in
     minutes: int
     amount: int
@@ -127,6 +136,7 @@ def expected_bill(call: Call, *, rate: int | None, hourly: int | None, free_minu
     together: list[bool] = []  # together[s]: both in during second s after going active
     last_drop: int | None = None
     clock = 0  # seconds since going active
+    media_from = 0 if call.early_report else None  # the first report, never before going active
 
     def pass_time(until: int) -> None:
         while len(together) < min(until, limit):
@@ -142,6 +152,8 @@ def expected_bill(call: Call, *, rate: int | None, hourly: int | None, free_minu
             present[side] = not present[side]
             if not present[side]:
                 last_drop = clock
+        elif action in REPORTS:
+            media_from = clock if media_from is None else media_from
         elif action in (HANG_UP_CLIENT, HANG_UP_EXPERT):
             reason, stop = "hung_up", clock
             break
@@ -158,7 +170,7 @@ def expected_bill(call: Call, *, rate: int | None, hourly: int | None, free_minu
     seconds = together[: min(stop, limit)]
     in_together = [s for s, both in enumerate(seconds) if both]
     duration = in_together[-1] + 1 if in_together else 0
-    together_seconds = len(in_together)
+    together_seconds = len([s for s in in_together if media_from is not None and s >= media_from])
     if duration < 3 * 60:
         minutes = 0
     else:
@@ -179,7 +191,19 @@ def expected_bill(call: Call, *, rate: int | None, hourly: int | None, free_minu
 @settings(max_examples=300, deadline=None)
 @given(call=calls, tariff=tariffs, free_minutes=st.integers(0, 10), bps=st.integers(0, 3_000))
 @example(  # the call from issue 10: the client's socket closed at 2:30, the sweep ended the call at 4:19
-    call=Call(CLIENT, 0, ((150, TOGGLE_CLIENT), (109, SWEEP)), 0, EXPERT),
+    call=Call(CLIENT, 0, True, ((150, TOGGLE_CLIENT), (109, SWEEP)), 0, EXPERT),
+    tariff=Tariff("USD", rate_per_minute=300, hourly_rate=None),
+    free_minutes=0,
+    bps=1_000,
+)
+@example(  # 30 minutes together and no media report from either side: nothing is owed
+    call=Call(CLIENT, 0, False, (), 1_800, CLIENT),
+    tariff=Tariff("USD", rate_per_minute=300, hourly_rate=None),
+    free_minutes=0,
+    bps=1_000,
+)
+@example(  # the expert's report alone, 2 minutes in, bills the 28 minutes after it
+    call=Call(CLIENT, 30, False, ((120, REPORT_EXPERT), (300, REPORT_CLIENT)), 1_380, EXPERT),
     tariff=Tariff("USD", rate_per_minute=300, hourly_rate=None),
     free_minutes=0,
     bps=1_000,
@@ -207,7 +231,7 @@ def test_every_call_is_billed_to_the_last_moment_both_were_in_as_the_rule_states
 @settings(max_examples=200, deadline=None)
 @given(call=calls, tariff=tariffs, free_minutes=st.integers(0, 10), bps=st.integers(0, 3_000))
 @example(  # the client's socket closed at 2:30 and the sweep ran at 3:10, within the grace: nothing is owed yet
-    call=Call(CLIENT, 0, ((150, TOGGLE_CLIENT), (40, SWEEP)), 0, EXPERT),
+    call=Call(CLIENT, 0, True, ((150, TOGGLE_CLIENT), (40, SWEEP)), 0, EXPERT),
     tariff=Tariff("USD", rate_per_minute=300, hourly_rate=None),
     free_minutes=0,
     bps=1_000,

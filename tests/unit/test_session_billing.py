@@ -72,7 +72,13 @@ def test_both_sides_are_warned_five_minutes_and_one_minute_before_the_cutoff() -
 
 def test_the_live_meter_stops_at_the_cutoff() -> None:
     call = Session("s1", "grace", "ada", "voice", True, "requested", START, START + minutes(1))
-    call = call.accept("ada", START).card_held().connect("grace", START).connect("ada", START)
+    call = (
+        call.accept("ada", START)
+        .card_held()
+        .connect("grace", START)
+        .connect("ada", START)
+        .media_connected("ada", START)
+    )
 
     def meter_at(now: datetime) -> int:
         return running_bill(call, THREE_DOLLARS, now=now, free_minutes=0, commission_bps=1_000).amount

@@ -22,6 +22,7 @@ export class PeerCall {
   sdpSizes = { offer: 0, answer: 0 };
   connectedAt = 0;
   iceRestarts = 0;
+  private mediaReported = false;
 
   constructor(
     private readonly sessionId: string,
@@ -76,6 +77,7 @@ export class PeerCall {
     };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === "connected" && !this.connectedAt) this.connectedAt = performance.now();
+      if (pc.connectionState === "connected") this.reportMediaConnected();
       if (pc.connectionState === "failed") this.restartIce();
       this.media.onState(pc.connectionState);
     };
@@ -150,6 +152,16 @@ export class PeerCall {
 
   private videoSender(): RTCRtpSender | undefined {
     return this.pc?.getTransceivers().find((t) => t.receiver.track.kind === "video")?.sender;
+  }
+
+  /** The call is billed only from the first report that its media connected (either side's);
+   * a report that did not reach the server is sent again the next time the connection connects. */
+  private reportMediaConnected(): void {
+    if (this.mediaReported) return;
+    this.mediaReported = true;
+    this.signalling.request("media.connected", { session_id: this.sessionId }).catch(() => {
+      this.mediaReported = false;
+    });
   }
 
   private signal(action: string, payload: unknown): void {
