@@ -20,7 +20,7 @@ import requests
 import stripe
 import websockets
 
-from tests.stack.conftest import Person, new_person
+from tests.stack.conftest import Person, eventually, new_person
 
 if TYPE_CHECKING:
     from tests.stack.conftest import LocalStack
@@ -222,9 +222,13 @@ def test_a_call_whose_client_drops_at_2_30_costs_nothing_though_the_sweep_ends_i
     earnings = requests.get(f"{api}/experts/me/earnings", headers=expert.auth, timeout=30).json()
     assert all(row["pending"] == 0 for row in earnings["currencies"])
     minutes, seconds = divmod(bill["billable_seconds"], 60)
-    for person in (client, expert):  # the sweep that ended the call sent the receipts before it exited
-        outbox = requests.get(f"{local_stack.moto_url}/_parley/outbox", params={"to": person.email}, timeout=30)
-        [receipt] = [mail["text"] for mail in outbox.json()["emails"] if session_id in mail["text"]]
+    for person in (client, expert):  # the sweep sends the receipts after it told both sides the call ended
+
+        def receipts(person: Person = person) -> list[str]:
+            outbox = requests.get(f"{local_stack.moto_url}/_parley/outbox", params={"to": person.email}, timeout=30)
+            return [mail["text"] for mail in outbox.json()["emails"] if session_id in mail["text"]]
+
+        [receipt] = eventually(f"the receipt for {person.email}", receipts)
         assert f"Duration: {minutes} min {seconds:02d} s\n" in receipt
         assert "Billed minutes: 0\n" in receipt
         assert "Amount: USD 0.00\n" in receipt
