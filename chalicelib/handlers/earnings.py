@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.errors import InvalidInput
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
-from chalicelib.web.numbers import is_plain_digits
+from chalicelib.web.numbers import whole_number_in_range
 
 api = ApiBlueprint(__name__, tag="earnings")
 MAX_STATEMENT_WEEKS = 52
@@ -52,10 +51,8 @@ def earnings(request: ApiRequest) -> dict[str, Any]:
 def statement(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.ledger.statements import weekly_statement
 
-    raw = request.query("weeks") or "12"
-    if not is_plain_digits(raw) or not 1 <= int(raw) <= MAX_STATEMENT_WEEKS:
-        raise InvalidInput(f"'weeks' is a whole number from 1 to {MAX_STATEMENT_WEEKS}.", code="invalid_number")
-    weeks = weekly_statement(request.caller.account_id, weeks=int(raw), now=runtime.now())
+    count = whole_number_in_range("weeks", request.query("weeks"), 1, MAX_STATEMENT_WEEKS, default=12)
+    weeks = weekly_statement(request.caller.account_id, weeks=count, now=runtime.now())
     return {"weeks": weeks}
 
 

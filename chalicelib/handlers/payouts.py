@@ -19,7 +19,7 @@ from chalicelib.errors import InvalidInput
 from chalicelib.settings import table_prefix
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 from chalicelib.web.logs import log_info
-from chalicelib.web.numbers import is_plain_digits
+from chalicelib.web.numbers import is_plain_digits, whole_number_in_range
 
 api = ApiBlueprint(__name__, tag="payouts")
 jobs = api.blueprint  # the plain Chalice blueprint: schedules and queue consumers register on it
@@ -81,10 +81,8 @@ def week_payouts(request: ApiRequest) -> dict[str, Any]:
         week = parse_week(raw_week) if raw_week else week_to_pay(runtime.now())
     except ValueError as error:
         raise InvalidInput(str(error), code="invalid_week") from None
-    raw_limit = request.query("limit") or "100"
-    if not is_plain_digits(raw_limit) or not 1 <= int(raw_limit) <= MAX_PAGE:
-        raise InvalidInput(f"'limit' is a whole number from 1 to {MAX_PAGE}.", code="invalid_number")
-    return view(week, limit=int(raw_limit), after=request.query("cursor"))
+    limit = whole_number_in_range("limit", request.query("limit"), 1, MAX_PAGE, default=100)
+    return view(week, limit=limit, after=request.query("cursor"))
 
 
 @api.route(

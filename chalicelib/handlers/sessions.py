@@ -12,7 +12,7 @@ from chalice.app import Rate
 from chalicelib import runtime
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 from chalicelib.web.logs import log_info
-from chalicelib.web.numbers import is_plain_digits
+from chalicelib.web.numbers import whole_number_in_range
 
 MAX_REVIEWS_PAGE = 50
 
@@ -141,14 +141,9 @@ def review(request: ApiRequest, session_id: str) -> dict[str, Any]:
     errors=(400, 404),
 )  # fmt: skip
 def reviews(request: ApiRequest, expert_id: str) -> dict[str, Any]:
-    from chalicelib.errors import FieldProblem, InvalidInput
     from chalicelib.reviews.reviews import expert_reviews
 
-    raw_limit = request.query("limit")
-    if raw_limit is not None and not (is_plain_digits(raw_limit) and 1 <= int(raw_limit) <= MAX_REVIEWS_PAGE):
-        message = f"'limit' is a whole number from 1 to {MAX_REVIEWS_PAGE}."
-        raise InvalidInput(message, [FieldProblem("limit", "invalid_number", message)], code="invalid_number")
-    limit = int(raw_limit) if raw_limit is not None else None
+    limit = whole_number_in_range("limit", request.query("limit"), 1, MAX_REVIEWS_PAGE)
     return expert_reviews(expert_id, limit=limit, cursor=request.query("cursor"))
 
 

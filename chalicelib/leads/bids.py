@@ -17,13 +17,12 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
-from chalicelib.concurrent_repeats import lost_a_race
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.leads import bid_rules as rules
 from chalicelib.leads.open_entries import delete_entries
 from chalicelib.leads.states import AWAITING_PAYMENT, OPEN, buyer_stage_key, stage_key
 from chalicelib.models.base import write_transaction
-from chalicelib.models.conditions import condition_failed
+from chalicelib.models.conditions import condition_failed, lost_a_race
 from chalicelib.models.lead import Lead
 from chalicelib.models.lead_bid import LeadBid, LeadProposal
 from chalicelib.money.currency import format_money

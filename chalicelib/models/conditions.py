@@ -16,6 +16,16 @@ def cancelled_items(error: TransactWriteError) -> list[bool]:
     ]
 
 
+def lost_a_race(error: BaseException) -> bool:
+    """True for a DynamoDB write refused because another write got there first (a failed condition, or
+    an item held by another transaction)."""
+    if isinstance(error, TransactWriteError):
+        return any(cancelled_items(error)) or transaction_conflicted(error)
+    if isinstance(error, PynamoDBException):
+        return condition_failed(error) or error.cause_response_code == "TransactionConflictException"
+    return False
+
+
 def transaction_conflicted(error: TransactWriteError) -> bool:
     """True when another transaction held one of the items: the write may simply be retried."""
     return any(

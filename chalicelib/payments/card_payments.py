@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.accounts.account_records import get_account
+from chalicelib.concurrent_repeats import changed_concurrently
 from chalicelib.errors import Conflict, NotFound, PaymentRequired, ProviderRefused
 from chalicelib.ledger.accounts import PENDING, expert_account, shard_of
 from chalicelib.ledger.posting import AlreadyDone, UnitOfWork
@@ -323,7 +324,7 @@ def _reserve_refund(payment_id: str, key: str, amount: int) -> tuple[Payment, in
         except PutError as error:
             if not condition_failed(error):
                 raise
-    raise Conflict("This payment changed meanwhile; load it and retry.", code="changed_concurrently")
+    raise changed_concurrently("This payment changed meanwhile; load it and retry.")
 
 
 def _drop_reservation(payment_id: str, key: str) -> None:

@@ -23,6 +23,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 
 from chalicelib import runtime
 from chalicelib.accounts.account_records import get_account
+from chalicelib.concurrent_repeats import changed_concurrently
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRequired
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, condition_failed, transaction_conflicted
@@ -274,7 +275,7 @@ def _save_or_conflict(item: CallSession, now: datetime) -> None:
         item.save()
     except PutError as error:
         if condition_failed(error):
-            raise Conflict("This call changed meanwhile; load it and retry.", code="changed_concurrently") from None
+            raise changed_concurrently("This call changed meanwhile; load it and retry.") from None
         raise
 
 

@@ -198,7 +198,8 @@ def _serve(
     except DomainError as error:
         response = error_response(error, request_id)
     except Exception as error:
-        from chalicelib.concurrent_repeats import changed_concurrently, lost_a_race
+        from chalicelib.concurrent_repeats import changed_concurrently
+        from chalicelib.models.conditions import lost_a_race
 
         if lost_a_race(error):  # a concurrent repeat of this request (or another writer) got there first
             response = error_response(changed_concurrently(), request_id)
