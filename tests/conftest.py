@@ -58,3 +58,29 @@ def local_stripe_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{address['port']}"
     loop.call_soon_threadsafe(loop.stop)
     thread.join(timeout=10)
+
+
+# The contract count: how many responses (and WebSocket messages) the suites checked against the documents.
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.contract import CHECKED
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand the count to the controller
+        workeroutput["contract_checked"] = dict(CHECKED)
+
+
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    from tests.contract import CHECKED
+
+    CHECKED.update(getattr(node, "workeroutput", {}).get("contract_checked", {}))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.contract import CHECKED
+
+    if CHECKED:
+        terminalreporter.write_line(
+            f"contract: {CHECKED['responses']} HTTP responses validated against the OpenAPI document, "
+            f"{CHECKED['ws_messages']} WebSocket messages against the AsyncAPI document "
+            f"({CHECKED['unmatched']} answers to paths the document does not have, checked as errors)"
+        )

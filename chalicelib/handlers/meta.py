@@ -12,12 +12,21 @@ from chalicelib.web.api import ApiBlueprint, ApiRequest
 api = ApiBlueprint(__name__, tag="meta")
 
 
-@api.route("/health", "GET", summary="Liveness", public=True)
+RESPONSES = "chalicelib.web.meta_responses"
+
+
+@api.route("/health", "GET", summary="Liveness", public=True, response=f"{RESPONSES}:Health")
 def health(request: ApiRequest) -> dict[str, str]:
     return {"status": "ok"}
 
 
-@api.route("/openapi.json", "GET", summary="This API's OpenAPI 3 document", public=True)
+@api.route(
+    "/openapi.json",
+    "GET",
+    summary="This API's OpenAPI 3 document",
+    public=True,
+    response=f"{RESPONSES}:OpenApiDocument",
+)
 def openapi(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.web.openapi import openapi_document
 
@@ -29,6 +38,7 @@ def openapi(request: ApiRequest) -> dict[str, Any]:
     "GET",
     summary="Categories, languages, currencies and skills a profile or lead chooses from",
     public=True,
+    response=f"{RESPONSES}:Catalogue",
 )
 def catalogue(request: ApiRequest) -> dict[str, Any]:
     return {

@@ -36,15 +36,39 @@ ModelT = TypeVar("ModelT", bound="BaseModel")
 
 @dataclass(frozen=True)
 class QueryParam:
+    """A query parameter as the document states it; the handler enforces the same limits."""
+
     name: str
     description: str
     type: str = "string"
     enum: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    default: str | int | bool | None = None
+    required: bool = False
+    format: str | None = None
+    max_length: int | None = None
 
     @property
     def typed(self) -> bool:
         """A number, a boolean or one of a list: an empty value is refused (free text may be empty)."""
         return self.type != "string" or bool(self.enum)
+
+
+@dataclass(frozen=True)
+class HeaderParam:
+    name: str
+    description: str
+    required: bool = False
+    max_length: int | None = None
+
+
+IDEMPOTENCY_KEY = HeaderParam(
+    "Idempotency-Key",
+    "Your own key for this request (1 to 255 characters): a retry with the same key has the first one's effect, once.",
+    max_length=255,
+)
+STRIPE_SIGNATURE = HeaderParam("Stripe-Signature", "Stripe's signature of the event body.", required=True)
 
 
 @dataclass(frozen=True)
@@ -61,6 +85,8 @@ class RouteDoc:
     query: tuple[QueryParam, ...]
     errors: tuple[int, ...]
     tag: str
+    response: str | None = None
+    headers: tuple[HeaderParam, ...] = ()
 
 
 ROUTE_DOCS: list[RouteDoc] = []
@@ -142,14 +168,18 @@ class ApiBlueprint:
         body: str | None = None,
         query: tuple[QueryParam, ...] = (),
         errors: tuple[int, ...] = (),
+        response: str | None = None,
+        headers: tuple[HeaderParam, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
-        ROUTE_DOCS.append(RouteDoc(path, method.lower(), summary, public, status, body, query, errors, self.tag))
+        """``response`` names the success model (``module:Class``, a ``ResponseModel``) the answer is shaped by."""
+        doc = RouteDoc(path, method.lower(), summary, public, status, body, query, errors, self.tag, response, headers)
+        ROUTE_DOCS.append(doc)
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Response]:
             @functools.wraps(view)
             def handle(**path_params: str) -> Response:
                 request = self.blueprint.current_request
-                return _serve(request, view, decoded(path_params), public, status, query)
+                return _serve(request, view, decoded(path_params), doc)
 
             self.blueprint.route(path, methods=[method], cors=cors())(handle)
             return handle
@@ -176,14 +206,7 @@ def refuse_empty_values(request: Request, query: tuple[QueryParam, ...]) -> None
         )
 
 
-def _serve(
-    request: Request,
-    view: Callable[..., Any],
-    params: dict[str, str],
-    public: bool,
-    status: int,
-    query: tuple[QueryParam, ...] = (),
-) -> Response:
+def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], doc: RouteDoc) -> Response:
     started = time.perf_counter()
     request_id = str((request.context or {}).get("requestId") or uuid.uuid4())
     request_id_var.set(request_id)
@@ -191,10 +214,12 @@ def _serve(
     try:
         if len(request.raw_body or b"") > MAX_BODY_BYTES:
             raise BodyTooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB; send less.")
-        refuse_empty_values(request, query)
-        caller = _authenticate(request, required=not public)
+        refuse_empty_values(request, doc.query)
+        caller = _authenticate(request, required=not doc.public)
         result = view(ApiRequest(request, caller, request_id), **params)
-        response = Response(body=_dump(result), status_code=status, headers={"Content-Type": "application/json"})
+        response = Response(
+            body=_body(result, doc), status_code=doc.status, headers={"Content-Type": "application/json"}
+        )
     except DomainError as error:
         response = error_response(error, request_id)
     except Exception as error:
@@ -244,7 +269,11 @@ def error_response(error: DomainError, request_id: str, status: int | None = Non
     )
 
 
-def _dump(result: Any) -> str:
+def _body(result: Any, doc: RouteDoc) -> str:
+    if doc.response is not None:
+        from chalicelib.web.responses import shape
+
+        return shape(result, doc.response)
     if hasattr(result, "model_dump"):
         result = result.model_dump(mode="json")
     return json.dumps(result, default=str)

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.web.api import ROUTE_DOCS, RouteDoc
+from chalicelib.web.api import ROUTE_DOCS, QueryParam, RouteDoc
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -37,15 +37,17 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 STATUS_TEXT = {
-    200: "OK", 201: "Created", 400: "Invalid input", 401: "Missing, invalid or expired token",
-    403: "Not allowed", 404: "Not found", 409: "Conflict with the current state",
+    200: "OK", 201: "Created", 202: "Accepted", 400: "Invalid input", 401: "Missing, invalid or expired token",
+    402: "The card was declined", 403: "Not allowed", 404: "Not found", 409: "Conflict with the current state",
+    410: "Gone", 413: "The request body is over 256 KiB", 415: "The body is not sent as application/json", 422: "Not possible as asked",
+    429: "Too many requests: wait as long as Retry-After says", 503: "A service Parley depends on is unavailable",
 }  # fmt: skip
 
 
-def _schema(dotted: str, components: dict[str, Any]) -> dict[str, Any]:
+def _schema(dotted: str, components: dict[str, Any], mode: str = "validation") -> dict[str, Any]:
     module_name, _, class_name = dotted.partition(":")
     model = getattr(importlib.import_module(module_name), class_name)
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
     for name, definition in schema.pop("$defs", {}).items():
         _add_component(components, name, definition)
     _add_component(components, class_name, schema)
@@ -62,24 +64,75 @@ def _add_component(components: dict[str, Any], name: str, definition: dict[str, 
     components[name] = definition
 
 
+def _query_schema(param: QueryParam) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": param.type}
+    if param.enum:
+        schema["enum"] = list(param.enum)
+    for keyword, value in (
+        ("minimum", param.minimum), ("maximum", param.maximum), ("default", param.default),
+        ("format", param.format), ("maxLength", param.max_length),
+    ):  # fmt: skip
+        if value is not None:
+            schema[keyword] = value
+    return schema
+
+
+def _parameters(route: RouteDoc) -> list[dict[str, Any]]:
+    parameters: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+        for name in re.findall(r"{(\w+)}", route.path)
+    ]
+    for param in route.query:
+        parameters.append(
+            {"name": param.name, "in": "query", "required": param.required, "description": param.description,
+             "schema": _query_schema(param)}
+        )  # fmt: skip
+    for header in route.headers:
+        schema: dict[str, Any] = {"type": "string", "minLength": 1}
+        if header.max_length is not None:
+            schema["maxLength"] = header.max_length
+        parameters.append(
+            {"name": header.name, "in": "header", "required": header.required, "description": header.description,
+             "schema": schema}
+        )  # fmt: skip
+    return parameters
+
+
+def error_statuses(route: RouteDoc) -> list[int]:
+    """The errors a route can answer: those it declares, and those every route of its kind can meet."""
+    statuses = set(route.errors) | {429}  # the stage's throttling answers any route
+    if not route.public:
+        statuses.add(401)
+    if route.body or any(param.typed or param.required for param in route.query) or route.headers:
+        statuses.add(400)
+    if route.body:
+        statuses.update((413, 415))
+    if "{" in route.path:
+        statuses.add(404)
+    return sorted(statuses)
+
+
+def _success(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": STATUS_TEXT.get(route.status, "OK")}
+    if route.response is None:
+        response["content"] = {"application/json": {}}
+        return response
+    media: dict[str, Any] = {"schema": _schema(route.response, components, mode="serialization")}
+    examples = components[route.response.partition(":")[2]].get("examples")
+    if examples:
+        media["example"] = examples[0]
+    response["content"] = {"application/json": media}
+    return response
+
+
 def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": route.summary,
         "tags": [route.tag],
         "operationId": f"{route.method}_{re.sub(r'[^a-zA-Z0-9]+', '_', route.path).strip('_')}",
-        "responses": {
-            str(route.status): {"description": STATUS_TEXT.get(route.status, "OK"), "content": {"application/json": {}}}
-        },
+        "responses": {str(route.status): _success(route, components)},
     }
-    parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in re.findall(r"{(\w+)}", route.path)
-    ]
-    for param in route.query:
-        schema: dict[str, Any] = {"type": param.type}
-        if param.enum:
-            schema["enum"] = list(param.enum)
-        parameters.append({"name": param.name, "in": "query", "description": param.description, "schema": schema})
+    parameters = _parameters(route)
     if parameters:
         operation["parameters"] = parameters
     if route.body:
@@ -87,13 +140,15 @@ def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": _schema(route.body, components)}},
         }
-    if not route.public:
-        operation["security"] = [{"cognito": []}]
-    for status in route.errors:
-        operation["responses"][str(status)] = {
+    operation["security"] = [] if route.public else [{"cognito": []}]
+    for status in error_statuses(route):
+        error: dict[str, Any] = {
             "description": STATUS_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         }
+        if status == 429:
+            error["headers"] = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+        operation["responses"][str(status)] = error
     return operation
 
 

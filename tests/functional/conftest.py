@@ -56,6 +56,23 @@ def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
     return resources
 
 
+@pytest.fixture(autouse=True)
+def _responses_checked_against_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every response a test receives from the app must be one the OpenAPI document describes."""
+    from chalice.test import TestHTTPClient
+
+    from tests.contract import check_response
+
+    answer = TestHTTPClient.request
+
+    def checked(self: TestHTTPClient, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        response = answer(self, method, path, *args, **kwargs)
+        check_response(method, path, response.status_code, response.body)
+        return response
+
+    monkeypatch.setattr(TestHTTPClient, "request", checked)
+
+
 @pytest.fixture
 def api(aws: LocalAws) -> Iterator[Any]:
     from app import app

@@ -127,6 +127,29 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def check_responses_from(api_url: str) -> Callable[[], None]:
+    """From now on every answer ``requests`` gets from ``api_url`` must be one the OpenAPI document describes;
+    returns the function that stops checking."""
+    import requests
+
+    from tests.contract import check_response
+
+    answer = requests.Session.request
+
+    def checked(self: requests.Session, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        response = answer(self, method, url, *args, **kwargs)
+        if url.startswith(api_url + "/"):
+            check_response(method, url[len(api_url) :], response.status_code, response.content)
+        return response
+
+    requests.Session.request = checked  # type: ignore[method-assign]
+
+    def stop() -> None:
+        requests.Session.request = answer  # type: ignore[method-assign]
+
+    return stop
+
+
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     state_dir = tmp_path_factory.mktemp("local-stack")
@@ -145,6 +168,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+    stop_checking: list[Callable[[], None]] = []
     try:
         while not stack_file.exists():
             if launcher.poll() is not None:
@@ -160,6 +184,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
                 )
             time.sleep(0.1)
         info = json.loads(stack_file.read_text())
+        stop_checking.append(check_responses_from(info["api_url"]))
         yield LocalStack(
             api_url=info["api_url"],
             moto_url=info["moto_url"],
@@ -176,6 +201,8 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
             info=info,
         )
     finally:
+        for stop in stop_checking:
+            stop()
         children = list(json.loads(stack_file.read_text())["pids"].values()) if stack_file.exists() else []
         if launcher.poll() is None:
             launcher.send_signal(signal.SIGINT)
