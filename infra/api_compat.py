@@ -385,8 +385,9 @@ def _compare_values(walk: _Walk, old: Schema, new: Schema, direction: Direction,
         walk.flag(where, f"enum {noun} {_quoted(removed)} removed")
 
 
-def _quoted(values: list[Any]) -> str:
-    return ", ".join(json.dumps(value) for value in values)
+def _quoted(values: list[Any], shown: int = 8) -> str:
+    text = ", ".join(json.dumps(value) for value in values[:shown])
+    return f"{text}, … ({len(values)} values)" if len(values) > shown else text
 
 
 def _compare_bounds(walk: _Walk, old: Schema, new: Schema, where: _At) -> None:

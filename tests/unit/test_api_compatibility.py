@@ -330,6 +330,24 @@ def test_a_success_status_changed_fails() -> None:
     assert _changes(change) == ["POST /bookings: response 201: is no longer answered"]
 
 
+def test_renaming_a_component_schema_keeps_its_shape_and_passes() -> None:
+    def rename(doc: dict[str, Any]) -> None:
+        _schemas(doc)["Price"] = _schemas(doc).pop("Rate")
+        _schemas(doc)["Expert"]["properties"]["rate"]["$ref"] = "#/components/schemas/Price"
+
+    assert _changes(rename) == []
+
+
+def test_a_request_field_newly_limited_to_many_values_names_the_first_few() -> None:
+    def limit(doc: dict[str, Any]) -> None:
+        _schemas(doc)["BookingInput"]["properties"]["expert_id"]["enum"] = [f"exp_{n}" for n in range(20)]
+
+    assert _changes(limit) == [
+        'POST /bookings: request body field `expert_id`: is now limited to "exp_0", "exp_1", "exp_2", "exp_3", '
+        '"exp_4", "exp_5", "exp_6", "exp_7", … (20 values)'
+    ]
+
+
 def test_adding_an_optional_request_field_passes() -> None:
     def add(doc: dict[str, Any]) -> None:
         _schemas(doc)["BookingInput"]["properties"]["referral"] = {
