@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import ConfigDict, Field
-from pydantic.json_schema import JsonDict
+from pydantic import ConfigDict
+from pydantic.json_schema import JsonDict, SkipJsonSchema
 
 from chalicelib.money.currency import CurrencyCode
-from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp
+from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp, sometimes
 
 BookingStatus = Literal[
     "holding", "awaiting_card", "requested", "confirmed", "completed", "cancelled", "declined", "expired"
 ]
-
-
-def _sometimes(description: str, *, format: str | None = None) -> Any:
-    """A field the view gives only in some states: never null, absent otherwise (no default in the document)."""
-
-    def schema(field: dict[str, Any]) -> None:
-        field.pop("default", None)
-        if format is not None:
-            field["format"] = format
-
-    return Field(default=None, description=description, json_schema_extra=schema)
 
 
 class BookingPolicyTerms(ResponseModel):
@@ -103,10 +92,10 @@ class BookingView(ResponseModel):
     conversation_id: str
     created_at: UtcTimestamp
     updated_at: UtcTimestamp
-    approval_expires_at: str = _sometimes(
+    approval_expires_at: str | SkipJsonSchema[None] = sometimes(
         "While requested: when the request expires unless the expert answers.", format="date-time"
     )
-    waiting_seconds: int = _sometimes("While requested: how long the request has waited.")
+    waiting_seconds: int | SkipJsonSchema[None] = sometimes("While requested: how long the request has waited.")
 
 
 class BookingMade(BookingView):
@@ -122,8 +111,10 @@ class BookingMade(BookingView):
         }
     )
 
-    next_action: Literal["confirm_card"] = _sometimes("confirm_card: the card's holder must confirm it.")
-    client_secret: str = _sometimes("The PaymentIntent's client secret, for Stripe.js.")
+    next_action: Literal["confirm_card"] | SkipJsonSchema[None] = sometimes(
+        "confirm_card: the card's holder must confirm it."
+    )
+    client_secret: str | SkipJsonSchema[None] = sometimes("The PaymentIntent's client secret, for Stripe.js.")
 
 
 class BookingPage(ResponseModel):
