@@ -86,3 +86,18 @@ def test_renaming_a_path_the_client_calls_breaks_the_client_build(type_check: An
     done = type_check(_changed(rename))
     assert done.returncode != 0
     assert '"/sessions/{session_id}/ice-servers"' in done.stdout, done.stdout
+
+
+def test_renaming_an_answer_field_the_client_reads_breaks_the_client_build(type_check: Any) -> None:
+    def rename(document: dict[str, Any]) -> None:
+        answer = document["paths"]["/sessions/{session_id}/ice-servers"]["get"]["responses"]["200"]
+        schema = document["components"]["schemas"][
+            answer["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+        ]
+        schema["properties"]["servers"] = schema["properties"].pop("ice_servers")
+        schema["required"] = ["servers" if name == "ice_servers" else name for name in schema["required"]]
+
+    done = type_check(_changed(rename))
+    assert done.returncode != 0
+    assert "src/main.ts" in done.stdout
+    assert "Property 'ice_servers' does not exist" in done.stdout, done.stdout

@@ -33,16 +33,6 @@ interface Undocumented {
       currency: string;
       rate_per_minute: number | null;
     };
-    "/sessions/{session_id}": {
-      session_id: string;
-      state: string;
-      media: "voice" | "video";
-      role: "client" | "expert";
-      end_reason?: string | null;
-      bill?: { billable_seconds: number; billed_minutes: number; amount: number; earnings: number } | null;
-      tariff?: { currency: string };
-    };
-    "/sessions/{session_id}/ice-servers": { ice_servers: RTCIceServer[] };
   };
 }
 type Fallback<P, M> = M extends keyof Undocumented ? (P extends keyof Undocumented[M] ? Undocumented[M][P] : unknown) : unknown;

@@ -298,7 +298,7 @@ function showEnded(session: Session, reason: string): void {
   sessionStorage.removeItem(CALL_KEY);
   current.call.stop();
   const bill = session.bill;
-  const currency = session.tariff?.currency ?? "USD";
+  const currency = session.tariff.currency;
   const lines = $("receipt-lines");
   lines.replaceChildren();
   const add = (term: string, value: string, name: string): void => {
@@ -309,7 +309,7 @@ function showEnded(session: Session, reason: string): void {
     add("Time connected", duration(bill.billable_seconds), "duration");
     add("Billed minutes", String(bill.billed_minutes), "minutes");
     if (session.role === "client") add("Charged", money(bill.amount, currency), "amount");
-    else add("Your earnings", money(bill.earnings, currency), "earnings");
+    else if ("earnings" in bill) add("Your earnings", money(bill.earnings, currency), "earnings"); // the expert's bill
   }
   view("receipt");
   $("receipt").focus();
