@@ -8,7 +8,7 @@ server sends: replies, errors, acks, relayed signalling and call events. The Asy
 document (`chalicelib/realtime/asyncapi.py`) is generated from these models, and the
 suites check every message they see against it.
 
-A field that a message leaves out when it has no value (`omitted`) is never sent as
+A field that a message leaves out when it has no value (`sometimes`) is never sent as
 null: it is absent or of its type. A field that is always there but may be null (most of
 the session view) is required and nullable.
 """
@@ -20,31 +20,20 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from chalicelib.errors import InvalidInput
+from chalicelib.sessions.responses import CallBill, CallBillForExpert, CallIceServers, CallView
+from chalicelib.web.responses import MinorUnits, UtcTimestamp, sometimes
 
 MAX_ID_LENGTH = 64
 
-# ISO 8601 in UTC, as chalicelib.timestamps writes it.
-Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
-MinorUnits = Annotated[int, Field(description="Minor units of the currency (cents, pence).")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 MessageId = Annotated[
     int | Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH)],
     Field(description="The client's own id for the message, echoed by whatever answers it."),
 ]
-SessionState = Literal["requested", "accepted", "active", "ended", "declined", "cancelled", "expired"]
 Role = Literal["client", "expert"]
 Media = Literal["voice", "video"]
 TrackKind = Literal["audio", "video"]
 ShownPresence = Literal["online", "busy", "offline"]
-
-
-def _no_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
-
-def omitted(description: str | None = None) -> Any:
-    """A field the message leaves out when it has nothing to say: absent, or of its type (never null)."""
-    return Field(default=None, description=description, json_schema_extra=_no_default)
 
 
 # --------------------------------------------------------------------------- from the client
@@ -55,7 +44,7 @@ class ClientAction(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    id: MessageId = omitted("The client's own id for this message (1 to 64 characters, or an integer).")
+    id: MessageId = sometimes("The client's own id for this message (1 to 64 characters, or an integer).")
 
 
 class Hello(ClientAction):
@@ -248,96 +237,6 @@ def parse_action(model: type[ClientAction], body: dict[str, Any]) -> ClientActio
         ) from None
 
 
-# --------------------------------------------------------------------------- the session view
-
-
-class Tariff(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    currency: str
-    rate_per_minute: MinorUnits | None
-    hourly_rate: MinorUnits | None
-    free_minutes: int
-
-
-class Bill(BaseModel):
-    """The bill as one side sees it: the client its cost, the expert also the fee and earnings."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    currency: str
-    free_call: bool
-    billable_seconds: int
-    billed_minutes: int
-    free_minutes: int
-    amount: MinorUnits
-    fee: MinorUnits = omitted("The platform's fee (the expert's bill only).")
-    earnings: MinorUnits = omitted("What the expert earns (the expert's bill only).")
-
-
-class PaymentFailure(BaseModel):
-    """Why the client's card failed (the client's view) or that it did (the expert's), while the request lasts."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    failed_at: Timestamp
-    retry_until: Timestamp
-    code: str = omitted("The card's decline code (the client's view only).")
-    reason: str = omitted("Why the card was declined (the client's view only).")
-    retry: str = omitted("How to send another card (the client's view only).")
-    message: str = omitted("That the client's payment failed (the expert's view only).")
-
-
-class SessionView(BaseModel):
-    """A call as one participant sees it. Times are ISO 8601 UTC; money is in minor units."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    session_id: str
-    state: SessionState
-    media: Media
-    paid: bool
-    client_id: str
-    expert_id: str
-    role: Role = Field(description="The viewer's role in the call.")
-    link_id: str | None
-    payment_id: str | None
-    hold_ready: bool
-    tariff: Tariff
-    requested_at: Timestamp
-    expires_at: Timestamp
-    accepted_at: Timestamp | None
-    active_at: Timestamp | None
-    media_connected_at: Timestamp | None = Field(
-        description="The first media.connected report; billing counts from it."
-    )
-    cutoff_at: Timestamp | None
-    ended_at: Timestamp | None
-    end_reason: str | None
-    billed_seconds: int | None = Field(description="Once ended: the time both were connected, as billed.")
-    billed_until: Timestamp | None
-    bill: Bill | None
-    payment_failed: PaymentFailure | None
-    peer_present: bool = Field(description="The other participant has a device in the call now.")
-
-
-class IceServer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    urls: list[str]
-    username: str = omitted("TURN only.")
-    credential: str = omitted("TURN only.")
-
-
-class IceServers(BaseModel):
-    """The call's STUN and TURN servers, as `GET /sessions/{id}/ice-servers` gives them."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    ice_servers: list[IceServer]
-    expires_at: Timestamp
-
-
 # --------------------------------------------------------------------------- from the server
 
 SESSION_EXAMPLE: dict[str, Any] = {
@@ -370,7 +269,7 @@ class ServerMessage(BaseModel):
 class Reply(ServerMessage):
     """An answer to the sender's own message, carrying its `id` if it had one."""
 
-    id: MessageId = omitted("The id of the message this answers, if it had one.")
+    id: MessageId = sometimes("The id of the message this answers, if it had one.")
 
 
 REPLIED_SESSION_ACTIONS = Literal[
@@ -386,7 +285,7 @@ class SessionReply(Reply):
 
     type: Literal["session"]
     action: REPLIED_SESSION_ACTIONS
-    session: SessionView
+    session: CallView
 
 
 class JoinReply(Reply):
@@ -401,10 +300,10 @@ class JoinReply(Reply):
 
     type: Literal["session"]
     action: Literal["session.join"]
-    session: SessionView
+    session: CallView
     peer_present: bool
     you_offer: bool = Field(description="This device sends the WebRTC offer (the side that joins second).")
-    ice: IceServers = omitted("The call's ICE servers, while the call is live.")
+    ice: CallIceServers = sometimes("The call's ICE servers, while the call is live.")
 
 
 class PresenceReply(Reply):
@@ -428,7 +327,7 @@ class HelloReply(Reply):
     type: Literal["hello"]
     account_id: str
     presence: ShownPresence | None = Field(description="The expert's shown presence; null without an expert profile.")
-    sessions: list[SessionView]
+    sessions: list[CallView]
 
 
 RELAYED_ACTIONS = Literal["signal.offer", "signal.answer", "signal.ice", "media.toggle"]
@@ -462,9 +361,9 @@ class ErrorMessage(ServerMessage):
         "expert_unavailable, changed_concurrently, internal_error, ..."
     )
     message: str
-    action: str = omitted("The refused message's action.")
-    session_id: str = omitted("The refused message's call.")
-    id: MessageId = omitted("The refused message's id.")
+    action: str = sometimes("The refused message's action.")
+    session_id: str = sometimes("The refused message's call.")
+    id: MessageId = sometimes("The refused message's id.")
 
 
 class Relayed(ServerMessage):
@@ -534,7 +433,7 @@ class CallRequested(ServerMessage):
     )
 
     type: Literal["session.requested"]
-    session: SessionView
+    session: CallView
 
 
 class CallAccepted(ServerMessage):
@@ -543,8 +442,8 @@ class CallAccepted(ServerMessage):
     model_config = _example({"type": "session.accepted", "session": SESSION_EXAMPLE})
 
     type: Literal["session.accepted"]
-    session: SessionView
-    client_secret: str = omitted("The card hold's PaymentIntent secret, when the card needs confirming (3-D Secure).")
+    session: CallView
+    client_secret: str = sometimes("The card hold's PaymentIntent secret, when the card needs confirming (3-D Secure).")
 
 
 class CallDeclined(ServerMessage):
@@ -553,7 +452,7 @@ class CallDeclined(ServerMessage):
     model_config = _example({"type": "session.declined", "session": SESSION_EXAMPLE | {"state": "declined"}})
 
     type: Literal["session.declined"]
-    session: SessionView
+    session: CallView
 
 
 class CallCancelled(ServerMessage):
@@ -562,7 +461,7 @@ class CallCancelled(ServerMessage):
     model_config = _example({"type": "session.cancelled", "session": SESSION_EXAMPLE | {"state": "cancelled"}})
 
     type: Literal["session.cancelled"]
-    session: SessionView
+    session: CallView
 
 
 class CallExpired(ServerMessage):
@@ -571,7 +470,7 @@ class CallExpired(ServerMessage):
     model_config = _example({"type": "session.expired", "session": SESSION_EXAMPLE | {"state": "expired"}})
 
     type: Literal["session.expired"]
-    session: SessionView
+    session: CallView
 
 
 class PaymentFailed(ServerMessage):
@@ -589,9 +488,9 @@ class PaymentFailed(ServerMessage):
 
     type: Literal["session.payment_failed"]
     session_id: str
-    session: SessionView
-    code: str = omitted("The decline's code (the client's only).")
-    reason: str = omitted("Why the card was declined (the client's only).")
+    session: CallView
+    code: str = sometimes("The decline's code (the client's only).")
+    reason: str = sometimes("Why the card was declined (the client's only).")
 
 
 class HoldReady(ServerMessage):
@@ -601,7 +500,7 @@ class HoldReady(ServerMessage):
 
     type: Literal["session.hold_ready"]
     session_id: str
-    session: SessionView
+    session: CallView
 
 
 class PeerJoined(ServerMessage):
@@ -627,8 +526,8 @@ class CallActive(ServerMessage):
 
     type: Literal["session.active"]
     session_id: str
-    cutoff_at: Timestamp
-    session: SessionView
+    cutoff_at: UtcTimestamp
+    session: CallView
     you_offer: bool = Field(description="True for the person whose join made the call active.")
 
 
@@ -663,8 +562,8 @@ class Meter(ServerMessage):
     session_id: str
     currency: str
     minutes: int
-    client_cost: MinorUnits = omitted("The client's running cost (the client's only).")
-    expert_earnings: MinorUnits = omitted("The expert's running earnings (the expert's only).")
+    client_cost: MinorUnits = sometimes("The client's running cost (the client's only).")
+    expert_earnings: MinorUnits = sometimes("The expert's running earnings (the expert's only).")
 
 
 class CallEnded(ServerMessage):
@@ -678,8 +577,8 @@ class CallEnded(ServerMessage):
     type: Literal["session.ended"]
     session_id: str
     reason: str | None
-    bill: Bill | None
-    session: SessionView
+    bill: CallBill | CallBillForExpert | None
+    session: CallView
 
 
 class GatewayError(BaseModel):
