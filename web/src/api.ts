@@ -18,28 +18,8 @@ type Arguments<O> = {} extends Options<O> ? [options?: Options<O>] : [options: O
 type Json<R> = R extends { content: { "application/json": infer J } } ? J : undefined;
 type Documented<O> = O extends { responses: infer R } ? Json<R[Extract<keyof R, 200 | 201 | 202 | 204>]> : never;
 
-/**
- * What the client reads of the answers whose route names no response model yet (the document says
- * only "JSON": `unknown`). The document's type wins as soon as the route has one, so an entry here
- * stops mattering then and can go.
- */
-interface Undocumented {
-  get: {
-    "/accounts/me": { display_name?: string };
-    "/experts": { items: Undocumented["get"]["/experts/{expert_id}"][] };
-    "/experts/{expert_id}": {
-      expert_id: string;
-      name: string;
-      currency: string;
-      rate_per_minute: number | null;
-    };
-  };
-}
-type Fallback<P, M> = M extends keyof Undocumented ? (P extends keyof Undocumented[M] ? Undocumented[M][P] : unknown) : unknown;
-
-/** The success body of `M` on `P`: the document's, or while it has none, what the client reads. */
-export type Answer<P extends keyof paths, M extends Method = "get"> =
-  unknown extends Documented<Operation<P, M>> ? Fallback<P, M> : Documented<Operation<P, M>>;
+/** The success body of `M` on `P`: the route's response model, as the document describes it. */
+export type Answer<P extends keyof paths, M extends Method = "get"> = Documented<Operation<P, M>>;
 
 type ApiErrorBody = components["schemas"]["Error"];
 type Values = Record<string, string | number | boolean | undefined>;
