@@ -30,12 +30,13 @@ WAIT = 30.0  # the most any step of a call may take
 
 @pytest.fixture(scope="session")
 def web_client_built() -> None:
-    """web/dist built from the current sources; one build at a time across xdist workers, none if fresh."""
+    """web/dist built from the current sources and API; one build at a time across xdist workers, none if fresh."""
     web = REPO / "web"
     with (web / "package.json").open() as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         built = web / "dist" / "index.html"
         sources = [web / "index.html", web / "package-lock.json", *(web / "src").rglob("*")]
+        sources += [REPO / "app.py", *(REPO / "chalicelib").rglob("*.py")]  # the document the types come from
         if built.exists() and built.stat().st_mtime >= max(path.stat().st_mtime for path in sources):
             return
         done = subprocess.run([str(REPO / "scripts" / "build-web")], capture_output=True, text=True, check=False)

@@ -1,6 +1,6 @@
 // Parley's web client, first page: sign in, then call an online expert (or, as an expert, take calls).
 import "./style.css";
-import { Api } from "./api";
+import { Api, type Answer } from "./api";
 import { ApiError, savedToken, signIn, signOut } from "./auth";
 import { PeerCall } from "./call";
 import { loadConfig, type Config } from "./config";
@@ -8,19 +8,9 @@ import { $, el, show } from "./dom";
 import { duration, endReason, money } from "./format";
 import { Signalling, type Message } from "./socket";
 
-type Session = {
-  session_id: string;
-  state: string;
-  media: "voice" | "video";
-  role: "client" | "expert";
-  expert_id: string;
-  client_id: string;
-  bill?: Bill | null;
-  tariff?: { currency: string };
-};
-type Bill = { billable_seconds: number; billed_minutes: number; amount: number; earnings: number };
-type Expert = { expert_id: string; name: string; currency: string; rate_per_minute: number | null; presence: string };
-type IceServers = { ice_servers: RTCIceServer[]; expires_at: string };
+// A call's session as the API answers it (the WebSocket's session events carry the same view).
+type Session = Answer<"/sessions/{session_id}">;
+type Expert = Answer<"/experts">["items"][number] | Answer<"/experts/{expert_id}">;
 
 let config: Config;
 let api: Api;
@@ -83,7 +73,7 @@ async function start(): Promise<void> {
 }
 
 async function home(): Promise<void> {
-  const me = await api.get<{ display_name?: string; account_id?: string }>("/accounts/me");
+  const me = await api.get("/accounts/me");
   role = await api.get("/experts/me").then(
     () => "expert" as const,
     (error: unknown) => {
@@ -106,7 +96,7 @@ async function home(): Promise<void> {
   const unfinished = sessionStorage.getItem(CALL_KEY);
   if (unfinished) {
     sessionStorage.removeItem(CALL_KEY);
-    const session = await api.get<Session>(`/sessions/${encodeURIComponent(unfinished)}`).catch(() => null);
+    const session = await api.get("/sessions/{session_id}", { path: { session_id: unfinished } }).catch(() => null);
     if (session && (session.state === "accepted" || session.state === "active")) return enterCall(session);
   }
   if (role === "expert") {
@@ -129,8 +119,8 @@ async function setOnline(on: boolean): Promise<void> {
 async function listExperts(): Promise<void> {
   const wanted = params.get("expert");
   const experts = wanted
-    ? [await api.get<Expert>(`/experts/${encodeURIComponent(wanted)}`)]
-    : (await api.get<{ items: Expert[] }>("/experts?online=true&limit=20")).items;
+    ? [await api.get("/experts/{expert_id}", { path: { expert_id: wanted } })]
+    : (await api.get("/experts", { query: { online: true, limit: 20 } })).items;
   const list = $("experts");
   list.replaceChildren();
   for (const expert of experts) {
@@ -204,7 +194,7 @@ async function answer(session: Session, accept: boolean): Promise<void> {
 
 async function iceServers(sessionId: string): Promise<RTCIceServer[]> {
   try {
-    return (await api.get<IceServers>(`/sessions/${sessionId}/ice-servers`)).ice_servers;
+    return (await api.get("/sessions/{session_id}/ice-servers", { path: { session_id: sessionId } })).ice_servers;
   } catch (error) {
     // A stage without the route yet answers 404 (or, for the browser, a preflight without CORS
     // headers: status 0): the call goes on with host candidates only.
@@ -259,7 +249,9 @@ async function join(): Promise<void> {
     }
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
-    if (code.startsWith("session_")) return showEnded(await api.get<Session>(`/sessions/${session.session_id}`), "");
+    if (code.startsWith("session_")) {
+      return showEnded(await api.get("/sessions/{session_id}", { path: { session_id: session.session_id } }), "");
+    }
     throw error;
   }
 }
@@ -306,18 +298,18 @@ function showEnded(session: Session, reason: string): void {
   sessionStorage.removeItem(CALL_KEY);
   current.call.stop();
   const bill = session.bill;
-  const currency = session.tariff?.currency ?? "USD";
+  const currency = session.tariff.currency;
   const lines = $("receipt-lines");
   lines.replaceChildren();
   const add = (term: string, value: string, name: string): void => {
     lines.append(el("dt", term), el("dd", value, { "data-receipt": name }));
   };
-  add("Ended", endReason(reason || (session as { end_reason?: string }).end_reason || "ended"), "reason");
+  add("Ended", endReason(reason || session.end_reason || "ended"), "reason");
   if (bill) {
     add("Time connected", duration(bill.billable_seconds), "duration");
     add("Billed minutes", String(bill.billed_minutes), "minutes");
     if (session.role === "client") add("Charged", money(bill.amount, currency), "amount");
-    else add("Your earnings", money(bill.earnings, currency), "earnings");
+    else if ("earnings" in bill) add("Your earnings", money(bill.earnings, currency), "earnings"); // the expert's bill
   }
   view("receipt");
   $("receipt").focus();
