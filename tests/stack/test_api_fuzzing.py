@@ -1,0 +1,208 @@
+"""Property-based fuzzing of the running local stack's API (schemathesis), as each kind of caller.
+
+The document is the one the stack serves (``GET /openapi.json``). For each caller kind (anonymous,
+a client, an expert, an admin) schemathesis' engine sends requests built from it: the coverage
+phase's boundary and mutated values (one value past each limit, each required part left out, a
+method the path lacks), then ``MAX_EXAMPLES`` generated requests per operation, valid and invalid.
+Every response is checked: no 5xx, the status and content type declared, the body fitting the
+declared schema, invalid requests refused (4xx), valid ones not refused as invalid (400).
+
+Deterministic: a fixed seed and derandomized generation, no shrinking, no retries, and nothing
+learnt from responses (ids and messages differ per run), so a run sends the same requests every
+time. The figures per caller kind are printed and kept in ``build/api-fuzz-figures.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import requests
+
+from tests.stack.conftest import REPO, new_person
+from tests.stack.test_lead_journey import _admin
+
+if TYPE_CHECKING:
+    from tests.stack.conftest import LocalStack
+
+pytestmark = pytest.mark.stack
+
+CALLER_KINDS = ("anonymous", "client", "expert", "admin")
+SEED = 20261202
+MAX_EXAMPLES = 5  # generated requests per operation and mode, after the coverage phase's own
+TIME_LIMIT_SECONDS = 150  # per caller kind; a run cut short fails: untested operations are not a pass
+FIGURES = REPO / "build" / "api-fuzz-figures.json"
+
+# A request the schema calls valid can still be answered with these: they say who may do it or what state the
+# object is in, never that the request is malformed. 401 (an anonymous caller on a signed-in route), 402 (a card
+# declined), 403 (not an admin), 404 (an id that names nothing, or someone else's object), 409 (a state that does
+# not allow it: a slug taken, a call already over), 429 (throttled). 5xx are counted by not_a_server_error
+# already, so they are not counted twice here. 400 stays out: it says the request is invalid, and a request the
+# document calls valid must not get it.
+VALID_BUT_NOT_ALLOWED = ["2xx", "401", "402", "403", "404", "409", "429", "5xx"]
+CHECKS = {
+    "not_a_server_error": "5xx",
+    "status_code_conformance": "schema",
+    "content_type_conformance": "schema",
+    "response_schema_conformance": "schema",
+    "positive_data_acceptance": "refused valid",
+    "negative_data_rejection": "accepted invalid",
+}
+
+
+@dataclass
+class FuzzFigures:
+    caller: str
+    cases: int = 0
+    cases_per_phase: dict[str, int] = field(default_factory=dict)
+    operations: int = 0
+    seconds: float = 0.0
+    stop_reason: str = ""
+    failures: dict[str, int] = field(default_factory=dict)  # per check
+    errors: list[str] = field(default_factory=list)  # what kept schemathesis from testing an operation
+    examples: list[str] = field(default_factory=list)  # the first failure of each check and operation
+
+    def count(self, kind: str) -> int:
+        return sum(n for check, n in self.failures.items() if CHECKS[check] == kind)
+
+    def line(self) -> str:
+        return (
+            f"{self.caller:>9}: {self.cases} cases over {self.operations} operations in {self.seconds:.0f} s; "
+            f"5xx {self.count('5xx')}, schema violations {self.count('schema')}, "
+            f"refused valid {self.count('refused valid')}, accepted invalid {self.count('accepted invalid')}"
+        )
+
+
+def fuzz_config(api_url: str, headers: dict[str, str]) -> dict[str, Any]:
+    """schemathesis' configuration (as its ``schemathesis.toml`` would say it) for one caller."""
+    no_learning = {"extra-data-sources": {"responses": False}}
+    checks: dict[str, Any] = {"enabled": False} | {name: {"enabled": True} for name in CHECKS}
+    checks["positive_data_acceptance"]["expected-statuses"] = VALID_BUT_NOT_ALLOWED
+    return {
+        "seed": SEED,
+        "max-time": TIME_LIMIT_SECONDS,
+        "base-url": api_url,
+        "headers": headers,
+        "workers": 1,
+        "continue-on-failure": True,  # count every failure, not only each operation's first
+        "request-timeout": 30,
+        "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "no-shrink": True, "database": "none"},
+        "checks": checks,
+        "phases": {
+            "examples": {"enabled": True},
+            "coverage": {"enabled": True},
+            "fuzzing": {"enabled": True, **no_learning, "error-feedback": {"enabled": False}},
+            "stateful": {"enabled": False},  # links between operations: the journeys' stack tests cover those
+        },
+    }
+
+
+def fuzz(document: dict[str, Any], api_url: str, caller: str, headers: dict[str, str]) -> FuzzFigures:
+    import schemathesis
+    from schemathesis.engine import events, from_schema
+
+    config = schemathesis.Config.from_dict(fuzz_config(api_url, headers))
+    schema = schemathesis.openapi.from_dict(document, config=config)
+    figures = FuzzFigures(caller)
+    phases: Counter[str] = Counter()
+    failures: Counter[str] = Counter()
+    seen: set[tuple[str, str]] = set()
+    operations: set[str] = set()
+    started = time.monotonic()
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            recorder = event.recorder
+            operations.add(recorder.label)
+            phases[event.phase.value] += len(recorder.cases)
+            for case_id, checks in recorder.checks.items():
+                for check in checks:
+                    if check.status.value != "failure" or check.failure_info is None:
+                        continue
+                    failures[check.name] += 1
+                    if (check.name, recorder.label) not in seen:
+                        seen.add((check.name, recorder.label))
+                        figures.examples.append(
+                            _described(check, recorder.label, recorder.find_response(case_id=case_id))
+                        )
+        elif isinstance(event, events.NonFatalError):
+            figures.errors.append(f"{event.label}: {event.value!r}"[:500])
+        elif isinstance(event, events.FatalError):
+            figures.errors.append(f"fatal: {event.exception!r}"[:500])
+        elif isinstance(event, events.EngineFinished):
+            figures.stop_reason = event.stop_reason.value
+    figures.seconds = round(time.monotonic() - started, 1)
+    figures.cases = sum(phases.values())
+    figures.cases_per_phase = dict(phases)
+    figures.operations = len(operations)
+    figures.failures = {name: failures[name] for name in CHECKS}
+    return figures
+
+
+def _described(check: Any, operation: str, response: Any) -> str:
+    failure = check.failure_info.failure
+    answer = f"-> {response.status_code} {response.content[:400]!r}" if response is not None else "-> no response"
+    return f"[{check.name}] {operation}: {failure.title}\n{failure.message}\n{check.failure_info.code_sample}\n{answer}"
+
+
+def _expert(stack: LocalStack, run: str) -> dict[str, str]:
+    person = new_person(stack, f"fuzz-expert-{run}@example.com")
+    profile = {"slug": f"fuzz-expert-{run}", "name": "Fuzz Expert", "categories": ["technology"], "languages": ["en"],
+               "currency": "USD", "rate_per_minute": 200}  # fmt: skip
+    saved = requests.put(f"{stack.api_url}/experts/me", json=profile, headers=person.auth, timeout=30)
+    assert saved.status_code == 200, saved.text
+    return person.auth
+
+
+@pytest.fixture(scope="module")
+def callers(local_stack: LocalStack) -> dict[str, dict[str, str]]:
+    """The headers each kind of caller sends: none, a signed-up client's, an expert's (with a profile), an admin's."""
+    run = uuid.uuid4().hex[:8]
+    return {
+        "anonymous": {},
+        "client": new_person(local_stack, f"fuzz-client-{run}@example.com").auth,
+        "expert": _expert(local_stack, run),
+        "admin": _admin(local_stack, f"fuzz-{run}").auth,
+    }
+
+
+@pytest.fixture
+def unchecked_requests() -> Iterator[None]:
+    """schemathesis checks each response against the document itself and counts what breaks it; the stack suite's
+    own check (``check_responses_from``) would raise inside schemathesis' transport instead, so it is off here."""
+    checked = requests.Session.request
+    requests.Session.request = getattr(checked, "__wrapped__", checked)  # type: ignore[method-assign]
+    yield
+    requests.Session.request = checked  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="module")
+def figures_file() -> Iterator[dict[str, Any]]:
+    figures: dict[str, Any] = {"seed": SEED, "max_examples": MAX_EXAMPLES, "callers": {}}
+    yield figures
+    FIGURES.parent.mkdir(exist_ok=True)
+    FIGURES.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+@pytest.mark.parametrize("caller", CALLER_KINDS)
+def test_fuzzing_every_operation_finds_no_5xx_no_broken_schema_and_no_request_misjudged(
+    local_stack: LocalStack,
+    callers: dict[str, dict[str, str]],
+    caller: str,
+    unchecked_requests: None,
+    figures_file: dict[str, Any],
+) -> None:
+    document = requests.get(f"{local_stack.api_url}/openapi.json", timeout=30).json()
+    figures = fuzz(document, local_stack.api_url, caller, callers[caller])
+    figures_file["callers"][caller] = {k: v for k, v in asdict(figures).items() if k != "examples"}
+    print("api fuzzing", figures.line())
+    found = "\n\n".join(figures.examples[:25])
+    assert not figures.errors, "schemathesis could not test some operations:\n" + "\n".join(figures.errors[:20])
+    assert figures.stop_reason == "completed", f"the run stopped early ({figures.stop_reason}): {figures.line()}"
+    assert figures.operations == sum(len(methods) for methods in document["paths"].values()), figures.line()
+    assert sum(figures.failures.values()) == 0, f"{figures.line()}\n{figures.failures}\n\n{found}"
