@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from itertools import pairwise
 from typing import Annotated
 
@@ -58,7 +59,19 @@ def _no_overlaps(ranges: list[str]) -> list[str]:
     return [format_range(local) for local in ordered]
 
 
-TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_time_zone)]
+@cache
+def time_zone_names() -> list[str]:
+    """The zones of the pinned ``tzdata`` package: every place the code runs knows them (see requirements.txt)."""
+    from importlib.resources import files
+
+    return sorted(files("tzdata").joinpath("zones").read_text().split())
+
+
+TimeZoneName = Annotated[
+    str,
+    Field(min_length=1, max_length=64, json_schema_extra=lambda schema: schema.update(enum=time_zone_names())),
+    AfterValidator(_time_zone),
+]
 
 
 def _five_minute_steps(value: int) -> int:
@@ -67,8 +80,10 @@ def _five_minute_steps(value: int) -> int:
     return value
 
 
-BufferMinutes = Annotated[int, Field(ge=0, le=MAX_BUFFER_MINUTES), AfterValidator(_five_minute_steps)]
-TimeRange = Annotated[str, AfterValidator(_range)]
+BufferMinutes = Annotated[
+    int, Field(ge=0, le=MAX_BUFFER_MINUTES, json_schema_extra={"multipleOf": 5}), AfterValidator(_five_minute_steps)
+]
+TimeRange = Annotated[str, AfterValidator(_range), Field(json_schema_extra={"pattern": RANGE_PATTERN.pattern})]
 DayRanges = Annotated[list[TimeRange], Field(max_length=MAX_RANGES_PER_DAY), AfterValidator(_no_overlaps)]
 
 

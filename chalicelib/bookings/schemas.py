@@ -27,13 +27,19 @@ def _whole_granules(value: int) -> int:
     return value
 
 
+# The document states the grid: a UTC time (Z) on a whole multiple of 5 minutes.
+ON_THE_GRID = {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-5][05]:00(?:\\.0+)?Z$"}
+
+
 class BookingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     expert_id: str = Field(min_length=1, max_length=128)
-    start: Annotated[datetime, AfterValidator(_utc_on_the_grid)]
+    start: Annotated[datetime, AfterValidator(_utc_on_the_grid), Field(json_schema_extra=ON_THE_GRID)]
     minutes: Annotated[
-        int, Field(ge=GRANULE_MINUTES, le=GRANULE_MINUTES * MAX_GRANULES), AfterValidator(_whole_granules)
+        int,
+        Field(ge=GRANULE_MINUTES, le=GRANULE_MINUTES * MAX_GRANULES, json_schema_extra={"multipleOf": GRANULE_MINUTES}),
+        AfterValidator(_whole_granules),
     ]
     kind: Literal["paid", "free_consultation"]
     service_id: str | None = Field(default=None, min_length=1, max_length=128)
@@ -45,4 +51,4 @@ class BookingInput(BaseModel):
 class RescheduleInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start: Annotated[datetime, AfterValidator(_utc_on_the_grid)]
+    start: Annotated[datetime, AfterValidator(_utc_on_the_grid), Field(json_schema_extra=ON_THE_GRID)]

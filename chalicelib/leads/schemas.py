@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from chalicelib.leads.skills import is_skill
+from chalicelib.leads.skills import SKILLS, is_skill
 from chalicelib.money.currency import CurrencyCode
 from chalicelib.uploads.schemas import AttachmentInput
 
@@ -30,7 +30,12 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-Skill = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_known_skill)]
+Skill = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True),
+    AfterValidator(_known_skill),
+    Field(json_schema_extra={"enum": sorted(SKILLS)}),
+]
 
 
 class LeadInput(BaseModel):

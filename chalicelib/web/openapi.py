@@ -39,15 +39,40 @@ ERROR_SCHEMA: dict[str, Any] = {
 STATUS_TEXT = {
     200: "OK", 201: "Created", 202: "Accepted", 400: "Invalid input", 401: "Missing, invalid or expired token",
     402: "The card was declined", 403: "Not allowed", 404: "Not found", 409: "Conflict with the current state",
-    410: "Gone", 413: "The request body is over 256 KiB", 415: "The body is not sent as application/json", 422: "Not possible as asked",
+    410: "Gone", 413: "The request body is over 256 KiB", 415: "The body is not sent as application/json",
+    422: "Not possible as asked",
     429: "Too many requests: wait as long as Retry-After says", 503: "A service Parley depends on is unavailable",
 }  # fmt: skip
+
+
+def _stripped_length_pattern(min_length: int) -> str:
+    """A string of at least ``min_length`` characters once stripped: one that holds a non-space character and,
+    for more than one, another that far after it."""
+    return r"\S" if min_length == 1 else rf"\S[\s\S]{{{min_length - 2},}}\S"
+
+
+def _schema_generator() -> type:
+    from pydantic.json_schema import GenerateJsonSchema
+
+    class StatedConstraints(GenerateJsonSchema):
+        """pydantic's JSON Schema, with what a stripped string's ``min_length`` means stated: ``"   "`` is
+        refused as empty, so ``minLength`` alone would call it valid."""
+
+        def str_schema(self, schema: Any) -> Any:
+            json_schema = super().str_schema(schema)
+            if schema.get("strip_whitespace") and schema.get("min_length") and "pattern" not in json_schema:
+                json_schema["pattern"] = _stripped_length_pattern(schema["min_length"])
+            return json_schema
+
+    return StatedConstraints
 
 
 def _schema(dotted: str, components: dict[str, Any], mode: str = "validation") -> dict[str, Any]:
     module_name, _, class_name = dotted.partition(":")
     model = getattr(importlib.import_module(module_name), class_name)
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
+    schema = model.model_json_schema(
+        ref_template="#/components/schemas/{model}", mode=mode, schema_generator=_schema_generator()
+    )
     for name, definition in schema.pop("$defs", {}).items():
         _add_component(components, name, definition)
     _add_component(components, class_name, schema)
