@@ -52,7 +52,7 @@ def refresh_payout_status(expert_id: str, *, gateway: StripeGateway, now: dateti
     """Ask Stripe how far onboarding got (the webhook says the same; this answers at once)."""
     account = _find(expert_id)
     if account is None:
-        return {"onboarding": "not_started", "payouts_enabled": False}
+        return {"onboarding": "not_started", "payouts_enabled": False, "country": None, "requirements_due": []}
     record_connect_account(gateway.retrieve_account(account.stripe_account_id), expert_id, now)
     return payout_status_view(PayoutAccount.get(expert_id, consistent_read=True))
 

@@ -5,21 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
+from chalicelib.conversations.rules import MAX_PAGE_SIZE, PAGE_SIZE
+from chalicelib.errors import FieldProblem, InvalidInput
+from chalicelib.web.api import IDEMPOTENCY_KEY, ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="conversations")
+RESPONSES = "chalicelib.conversations.responses"
 
 # A thread id is "<subject>:<subject id>"; clients may send the colon as is or percent-encoded.
 
 _PAGE = (
-    QueryParam("limit", "Page size, 1 to 100 (default 20).", "integer"),
+    QueryParam(
+        "limit", f"Page size, 1 to {MAX_PAGE_SIZE}.", "integer", minimum=1, maximum=MAX_PAGE_SIZE, default=PAGE_SIZE
+    ),
     QueryParam("cursor", "next_cursor of the previous page."),
 )
 
 
 @api.route(
     "/conversations", "GET", summary="My conversations, newest activity first, with whose answer each awaits",
-    query=_PAGE, errors=(400, 401),
+    query=_PAGE, response=f"{RESPONSES}:ConversationPage",
 )  # fmt: skip
 def my_conversations(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.conversations.rules import page_size
@@ -32,7 +37,8 @@ def my_conversations(request: ApiRequest) -> dict[str, Any]:
 
 
 @api.route(
-    "/conversations/{thread_id}", "GET", summary="A conversation (its participants only)", errors=(401, 404)
+    "/conversations/{thread_id}", "GET", summary="A conversation (its participants only)",
+    response=f"{RESPONSES}:ConversationView",
 )  # fmt: skip
 def conversation(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     from chalicelib.conversations.threads import thread_for_participant, thread_view
@@ -44,7 +50,7 @@ def conversation(request: ApiRequest, thread_id: str) -> dict[str, Any]:
 @api.route(
     "/conversations/{thread_id}/messages", "GET",
     summary="A conversation's messages and state changes in order; attachments with short-lived download links",
-    query=_PAGE, errors=(400, 401, 404),
+    query=_PAGE, response=f"{RESPONSES}:ConversationMessagePage",
 )  # fmt: skip
 def messages(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     from chalicelib.conversations.messages import thread_messages
@@ -60,7 +66,8 @@ def messages(request: ApiRequest, thread_id: str) -> dict[str, Any]:
 @api.route(
     "/conversations/{thread_id}/messages", "POST",
     summary="Send a message (immutable once sent; an Idempotency-Key header makes a retry return the same message)",
-    status=201, body="chalicelib.conversations.schemas:MessageInput", errors=(400, 401, 404, 409),
+    status=201, body="chalicelib.conversations.schemas:MessageInput", errors=(409,), headers=(IDEMPOTENCY_KEY,),
+    response=f"{RESPONSES}:ConversationMessageView",
 )  # fmt: skip
 def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     from chalicelib.conversations.attachments import AttachmentRef
@@ -72,7 +79,7 @@ def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     refs = [AttachmentRef(attachment.key, attachment.file_name) for attachment in data.attachments]
     view, _ = post_message(
         thread_id, request.caller.account_id, data.text, refs,
-        idempotency_key=request.raw.headers.get("idempotency-key"), store=attachment_store(), now=runtime.now(),
+        idempotency_key=idempotency_key(request), store=attachment_store(), now=runtime.now(),
     )  # fmt: skip
     return view
 
@@ -80,9 +87,24 @@ def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
 @api.route(
     "/conversations/{thread_id}/evidence", "GET",
     summary="The evidence record for a dispute: every message, state change and payment (participants, admins)",
-    errors=(401, 404),
+    response=f"{RESPONSES}:ConversationEvidence",
 )  # fmt: skip
 def evidence(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     from chalicelib.conversations.evidence import evidence_record
 
     return evidence_record(thread_id, request.caller, now=runtime.now())
+
+
+def idempotency_key(request: ApiRequest) -> str | None:
+    """The Idempotency-Key header, if sent; 400 unless it is 1 to 255 characters, as the document says."""
+    key = request.raw.headers.get(IDEMPOTENCY_KEY.name.lower())
+    if key is None:
+        return None
+    limit = IDEMPOTENCY_KEY.max_length or 255
+    if not 1 <= len(key) <= limit:
+        raise InvalidInput(
+            f"The Idempotency-Key header is 1 to {limit} characters.",
+            [FieldProblem(IDEMPOTENCY_KEY.name, "invalid_idempotency_key", f"1 to {limit} characters.")],
+            code="invalid_idempotency_key",
+        )
+    return str(key)

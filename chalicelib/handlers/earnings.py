@@ -10,11 +10,14 @@ from chalicelib.web.numbers import whole_number_in_range
 
 api = ApiBlueprint(__name__, tag="earnings")
 MAX_STATEMENT_WEEKS = 52
+CONNECT = "chalicelib.connect.responses"
+LEDGER = "chalicelib.ledger.responses"
 
 
 @api.route(
     "/experts/me/payouts/onboarding", "POST", summary="Start or resume Stripe Connect onboarding",
-    status=201, body="chalicelib.connect.schemas:OnboardingInput", errors=(400, 401, 404, 409, 503),
+    status=201, body="chalicelib.connect.schemas:OnboardingInput", errors=(404, 409, 502, 503),
+    response=f"{CONNECT}:PayoutOnboarding",
 )  # fmt: skip
 def onboarding(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.connect.onboarding import start_onboarding
@@ -30,14 +33,20 @@ def onboarding(request: ApiRequest) -> dict[str, Any]:
     )
 
 
-@api.route("/experts/me/payouts", "GET", summary="My payout account: onboarding stage, payouts enabled", errors=(401,))
+@api.route(
+    "/experts/me/payouts", "GET", summary="My payout account: onboarding stage, payouts enabled", errors=(502, 503),
+    response=f"{CONNECT}:PayoutAccountStatus",
+)  # fmt: skip
 def payout_status(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.connect.onboarding import refresh_payout_status
 
     return refresh_payout_status(request.caller.account_id, gateway=runtime.stripe_gateway(), now=runtime.now())
 
 
-@api.route("/experts/me/earnings", "GET", summary="My earnings per currency: pending, available, frozen, paid")
+@api.route(
+    "/experts/me/earnings", "GET", summary="My earnings per currency: pending, available, frozen, paid",
+    response=f"{LEDGER}:ExpertEarnings",
+)  # fmt: skip
 def earnings(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.ledger.statements import expert_earnings
 
@@ -46,7 +55,9 @@ def earnings(request: ApiRequest) -> dict[str, Any]:
 
 @api.route(
     "/experts/me/earnings/statement", "GET", summary="My earnings week by week",
-    query=(QueryParam("weeks", "How many weeks back, 1 to 52 (default 12).", "integer"),), errors=(400, 401),
+    query=(QueryParam("weeks", f"How many weeks back, 1 to {MAX_STATEMENT_WEEKS} (default 12).", "integer", minimum=1,
+                      maximum=MAX_STATEMENT_WEEKS, default=12),),
+    response=f"{LEDGER}:EarningsStatement",
 )  # fmt: skip
 def statement(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.ledger.statements import weekly_statement
@@ -56,7 +67,10 @@ def statement(request: ApiRequest) -> dict[str, Any]:
     return {"weeks": weeks}
 
 
-@api.route("/admin/revenue", "GET", summary="The platform's commission per currency (admins)", errors=(401, 403))
+@api.route(
+    "/admin/revenue", "GET", summary="The platform's commission per currency (admins)", errors=(403,),
+    response=f"{LEDGER}:PlatformRevenue",
+)  # fmt: skip
 def revenue(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.ledger.statements import platform_revenue
 

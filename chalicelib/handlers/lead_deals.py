@@ -8,16 +8,20 @@ from typing import Any
 from chalice.app import Blueprint, Rate
 
 from chalicelib import runtime
+from chalicelib.leads.limits import DEFAULT_PAGE_SIZE, MAX_BID_PAGE_SIZE, SELLER_STAGES
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 from chalicelib.web.logs import log_info
 
 api = ApiBlueprint(__name__, tag="leads")
 jobs = Blueprint(__name__)
 
+RESPONSES = "chalicelib.leads.responses"
+
 
 @api.route(
     "/leads/{lead_id}/bids", "POST", summary="Connect to a lead with a price and a number of days (a seller)",
-    status=201, body="chalicelib.leads.deal_schemas:TermsInput", errors=(400, 401, 403, 404, 409),
+    status=201, body="chalicelib.leads.deal_schemas:TermsInput", errors=(403, 409),
+    response=f"{RESPONSES}:LeadBidView",
 )  # fmt: skip
 def connect_to_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.bids import connect
@@ -30,7 +34,7 @@ def connect_to_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
 
 @api.route(
     "/leads/{lead_id}/bids", "GET", summary="Bids on a lead: the buyer sees all, a seller only their own",
-    errors=(401, 404),
+    response=f"{RESPONSES}:LeadBidList",
 )  # fmt: skip
 def lead_bids(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.bids import list_bids
@@ -40,7 +44,7 @@ def lead_bids(request: ApiRequest, lead_id: str) -> dict[str, Any]:
 
 @api.route(
     "/leads/{lead_id}/bids/{seller_id}", "GET", summary="A bid with every proposal in order (its buyer and seller)",
-    errors=(401, 404),
+    response=f"{RESPONSES}:LeadBidView",
 )  # fmt: skip
 def lead_bid(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str, Any]:
     from chalicelib.leads.bids import read_bid
@@ -51,7 +55,7 @@ def lead_bid(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str, Any
 @api.route(
     "/leads/{lead_id}/bids/{seller_id}/proposals", "POST",
     summary="Propose new terms (the buyer or the seller); every proposal is kept, in order", status=201,
-    body="chalicelib.leads.deal_schemas:TermsInput", errors=(400, 401, 403, 404, 409),
+    body="chalicelib.leads.deal_schemas:TermsInput", errors=(409,), response=f"{RESPONSES}:LeadBidView",
 )  # fmt: skip
 def propose_terms(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str, Any]:
     from chalicelib.leads.bids import propose
@@ -65,7 +69,7 @@ def propose_terms(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str
 @api.route(
     "/leads/{lead_id}/bids/{seller_id}/accept", "POST",
     summary="Accept the other side's latest terms: the lead awaits the buyer's payment; other bids end",
-    body="chalicelib.leads.deal_schemas:AcceptInput", errors=(400, 401, 403, 404, 409),
+    body="chalicelib.leads.deal_schemas:AcceptInput", errors=(409,), response=f"{RESPONSES}:LeadBidView",
 )  # fmt: skip
 def accept_terms(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str, Any]:
     from chalicelib.leads.bids import accept
@@ -77,7 +81,7 @@ def accept_terms(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str,
 
 @api.route(
     "/leads/{lead_id}/bids/{seller_id}/withdraw", "POST", summary="Withdraw my bid (the seller)",
-    errors=(401, 403, 404, 409),
+    errors=(403, 409), response=f"{RESPONSES}:LeadBidView",
 )  # fmt: skip
 def withdraw_bid(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str, Any]:
     from chalicelib.leads.bids import withdraw
@@ -88,7 +92,7 @@ def withdraw_bid(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str,
 @api.route(
     "/leads/{lead_id}/conversations/{seller_id}", "POST",
     summary="Open the lead's conversation with a seller, to ask before they bid (the buyer)",
-    status=201, errors=(401, 403, 404),
+    status=201, errors=(403,), response=f"{RESPONSES}:LeadConversationOpened",
 )  # fmt: skip
 def message_lead_seller(request: ApiRequest, lead_id: str, seller_id: str) -> dict[str, Any]:
     from chalicelib.leads.bids import message_seller
@@ -98,10 +102,11 @@ def message_lead_seller(request: ApiRequest, lead_id: str, seller_id: str) -> di
 
 @api.route(
     "/sellers/me/bids", "GET", summary="My bids as a seller: requested, in progress, completed or ended",
-    errors=(400, 401),
+    response=f"{RESPONSES}:SellerBidPage",
     query=(
-        QueryParam("stage", "requested (default), in_progress, completed or ended."),
-        QueryParam("limit", "Page size, 1 to 100 (default 20).", "integer"),
+        QueryParam("stage", "Dashboard stage.", enum=SELLER_STAGES, default="requested"),
+        QueryParam("limit", f"Page size, 1 to {MAX_BID_PAGE_SIZE}.", "integer", minimum=1, maximum=MAX_BID_PAGE_SIZE,
+                   default=DEFAULT_PAGE_SIZE),
         QueryParam("cursor", "next_cursor of the previous page."),
     ),
 )  # fmt: skip
@@ -114,7 +119,8 @@ def my_bids(request: ApiRequest) -> dict[str, Any]:
 
 @api.route(
     "/leads/{lead_id}/pay", "POST", summary="Pay the agreed price (the buyer); the platform holds it until the "
-    "work is accepted", body="chalicelib.leads.deal_schemas:PayInput", errors=(400, 401, 402, 403, 404, 409),
+    "work is accepted", body="chalicelib.leads.deal_schemas:PayInput", errors=(402, 403, 409, 502, 503),
+    response=f"{RESPONSES}:LeadPaymentView",
 )  # fmt: skip
 def pay_for_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.contract import pay
@@ -126,7 +132,7 @@ def pay_for_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
 
 @api.route(
     "/leads/{lead_id}/deliver", "POST", summary="Mark the work delivered (the hired seller)",
-    body="chalicelib.leads.deal_schemas:DeliverInput", errors=(400, 401, 403, 404, 409),
+    body="chalicelib.leads.deal_schemas:DeliverInput", errors=(403, 409), response=f"{RESPONSES}:LeadView",
 )  # fmt: skip
 def deliver_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.contract import deliver
@@ -140,7 +146,7 @@ def deliver_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     "/leads/{lead_id}/accept-work", "POST",
     summary="Accept the work, rate the seller 1-5 in each skill, and close the lead (the buyer): the seller is "
     "paid once the earnings hold from the payment is over",
-    body="chalicelib.leads.deal_schemas:AcceptWorkInput", errors=(400, 401, 403, 404, 409),
+    body="chalicelib.leads.deal_schemas:AcceptWorkInput", errors=(403, 409), response=f"{RESPONSES}:LeadView",
 )  # fmt: skip
 def accept_lead_work(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.contract import accept_work
@@ -154,7 +160,7 @@ def accept_lead_work(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     "/leads/{lead_id}/cancel", "POST",
     summary="Cancel (the buyer): before paying at any time; after paying once the deadline passed undelivered, "
     "refunded in full",
-    errors=(401, 403, 404, 409),
+    errors=(403, 409, 502, 503), response=f"{RESPONSES}:LeadView",
 )  # fmt: skip
 def cancel_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.contract import cancel
@@ -165,7 +171,7 @@ def cancel_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
 @api.route(
     "/leads/{lead_id}/dispute", "POST",
     summary="Dispute the work (the buyer or the hired seller): the funds are frozen; returns the evidence record",
-    body="chalicelib.leads.deal_schemas:DisputeInput", errors=(400, 401, 403, 404, 409),
+    body="chalicelib.leads.deal_schemas:DisputeInput", errors=(403, 409), response=f"{RESPONSES}:LeadDisputeView",
 )  # fmt: skip
 def dispute_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.contract import dispute
@@ -178,7 +184,8 @@ def dispute_lead(request: ApiRequest, lead_id: str) -> dict[str, Any]:
 @api.route(
     "/admin/leads/{lead_id}/dispute/decision", "POST",
     summary="Decide a lead's dispute (admins): for the seller (earnings released) or the buyer (refunded in full)",
-    body="chalicelib.leads.deal_schemas:DisputeDecisionInput", errors=(400, 401, 403, 404, 409),
+    body="chalicelib.leads.deal_schemas:DisputeDecisionInput", errors=(403, 409, 502, 503),
+    response=f"{RESPONSES}:LeadView",
 )  # fmt: skip
 def decide_lead_dispute(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.contract import resolve_dispute

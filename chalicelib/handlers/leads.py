@@ -5,32 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
+from chalicelib.leads.limits import BUYER_STAGES, DEFAULT_PAGE_SIZE, MAX_BUDGET, MAX_PAGE_SIZE, MAX_SEARCH_TEXT
+from chalicelib.leads.skills import SKILLS
+from chalicelib.money.currency import CURRENCIES
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="leads")
 
+RESPONSES = "chalicelib.leads.responses"
 _PAGE = (
-    QueryParam("limit", "Page size, 1 to 50 (default 20).", "integer"),
+    QueryParam("limit", f"Page size, 1 to {MAX_PAGE_SIZE}.", "integer", minimum=1, maximum=MAX_PAGE_SIZE,
+               default=DEFAULT_PAGE_SIZE),
     QueryParam("cursor", "next_cursor of the previous page."),
-)
+)  # fmt: skip
 SEARCH_PARAMS = (
-    QueryParam("skill", "A skill id from GET /catalogue; without it, the skills on my expert profile."),
-    QueryParam("currency", "Only leads budgeted in this currency (needed for a budget range).",
-               enum=("USD", "GBP", "EUR", "CAD", "CHF")),
-    QueryParam("min_budget", "Lowest budget, in minor units.", "integer"),
-    QueryParam("max_budget", "Highest budget, in minor units.", "integer"),
-    QueryParam("q", "Words the title contains (case-insensitive)."),
+    QueryParam("skill", "A skill id from GET /catalogue; without it, the skills on my expert profile.",
+               enum=tuple(SKILLS)),
+    QueryParam("currency", "Only leads budgeted in this currency (needed for a budget range).", enum=CURRENCIES),
+    QueryParam("min_budget", "Lowest budget, in minor units (needs currency).", "integer", minimum=0,
+               maximum=MAX_BUDGET),
+    QueryParam("max_budget", "Highest budget, in minor units (needs currency).", "integer", minimum=0,
+               maximum=MAX_BUDGET),
+    QueryParam("q", "Words the title contains (case-insensitive).", max_length=MAX_SEARCH_TEXT),
     *_PAGE,
 )  # fmt: skip
 MINE_PARAMS = (
-    QueryParam("stage", "Dashboard stage (default open).", enum=("open", "in_progress", "completed", "ended")),
+    QueryParam("stage", "Dashboard stage.", enum=BUYER_STAGES, default="open"),
     *_PAGE,
 )
 
 
 @api.route(
     "/leads", "POST", summary="Post a lead (any registered account): title, description, skills, budget, files",
-    status=201, body="chalicelib.leads.schemas:LeadInput", errors=(400, 401, 404),
+    status=201, body="chalicelib.leads.schemas:LeadInput", errors=(404,), response=f"{RESPONSES}:LeadView",
 )  # fmt: skip
 def post(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.leads.posting import post_lead
@@ -43,7 +50,7 @@ def post(request: ApiRequest) -> dict[str, Any]:
 
 @api.route(
     "/leads", "GET", summary="Open leads that fit my skills (or a skill), newest first, with filters",
-    query=SEARCH_PARAMS, errors=(400, 401),
+    query=SEARCH_PARAMS, response=f"{RESPONSES}:LeadSearchPage",
 )  # fmt: skip
 def search(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.leads.finding import parse_lead_search, profile_skills, search_leads
@@ -56,7 +63,7 @@ def search(request: ApiRequest) -> dict[str, Any]:
 
 @api.route(
     "/leads/mine", "GET", summary="My Leads: my leads in one dashboard stage, newest first",
-    query=MINE_PARAMS, errors=(400, 401),
+    query=MINE_PARAMS, response=f"{RESPONSES}:MyLeadsPage",
 )  # fmt: skip
 def mine(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.leads.posting import my_leads, parse_mine
@@ -68,7 +75,7 @@ def mine(request: ApiRequest) -> dict[str, Any]:
 @api.route(
     "/leads/{lead_id}", "GET",
     summary="A lead (open: any signed-in account; otherwise its buyer and hired seller only)",
-    errors=(401, 404),
+    response=f"{RESPONSES}:LeadView",
 )  # fmt: skip
 def read(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.views import lead_view, visible_lead
@@ -79,7 +86,7 @@ def read(request: ApiRequest, lead_id: str) -> dict[str, Any]:
 
 @api.route(
     "/leads/{lead_id}", "PUT", summary="Edit my lead while it is open (replaces what I wrote)",
-    body="chalicelib.leads.schemas:LeadInput", errors=(400, 401, 403, 404, 409),
+    body="chalicelib.leads.schemas:LeadInput", errors=(403, 409), response=f"{RESPONSES}:LeadView",
 )  # fmt: skip
 def edit(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.posting import edit_lead
@@ -92,7 +99,7 @@ def edit(request: ApiRequest, lead_id: str) -> dict[str, Any]:
 
 @api.route(
     "/leads/{lead_id}/close", "POST", summary="Close my open lead before hiring (open bids end)",
-    errors=(401, 403, 404, 409),
+    errors=(403, 409), response=f"{RESPONSES}:LeadView",
 )  # fmt: skip
 def close(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.posting import close_lead
@@ -103,7 +110,7 @@ def close(request: ApiRequest, lead_id: str) -> dict[str, Any]:
 @api.route(
     "/leads/{lead_id}/sellers", "GET",
     summary="Sellers whose skills fit my lead, best stars in its skills first", query=_PAGE,
-    errors=(400, 401, 403, 404),
+    errors=(403,), response=f"{RESPONSES}:LeadSellerPage",
 )  # fmt: skip
 def sellers(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.errors import FieldProblem, InvalidInput

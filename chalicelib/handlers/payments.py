@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.web.api import ApiBlueprint, ApiRequest
+from chalicelib.web.api import IDEMPOTENCY_KEY, STRIPE_SIGNATURE, ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="payments")
+RESPONSES = "chalicelib.payments.responses"
 
 
 @api.route(
     "/payments/card-setup", "POST", summary="Start saving a card: a SetupIntent client secret for Stripe.js",
-    status=201, errors=(401, 404, 503),
+    status=201, errors=(404, 502, 503), response=f"{RESPONSES}:CardSetup",
 )  # fmt: skip
 def card_setup(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.payments.card_payments import start_card_setup
@@ -21,8 +22,9 @@ def card_setup(request: ApiRequest) -> dict[str, Any]:
 
 
 @api.route(
-    "/payments/{payment_id}", "GET", summary="A payment, for its client, its expert or an admin", errors=(401, 404)
-)
+    "/payments/{payment_id}", "GET", summary="A payment, for its client, its expert or an admin",
+    response=f"{RESPONSES}:PaymentView",
+)  # fmt: skip
 def read_payment(request: ApiRequest, payment_id: str) -> dict[str, Any]:
     from chalicelib.payments.card_payments import get_payment
     from chalicelib.payments.views import payment_view, visible_payment
@@ -33,7 +35,8 @@ def read_payment(request: ApiRequest, payment_id: str) -> dict[str, Any]:
 @api.route(
     "/admin/payments/{payment_id}/refunds", "POST",
     summary="Refund part or all of a captured payment (admins; with an Idempotency-Key a repeat is the same refund)",
-    status=201, body="chalicelib.payments.schemas:RefundInput", errors=(400, 401, 403, 404, 409, 503),
+    status=201, body="chalicelib.payments.schemas:RefundInput", headers=(IDEMPOTENCY_KEY,), errors=(403, 409, 502, 503),
+    response=f"{RESPONSES}:PaymentView",
 )  # fmt: skip
 def refund(request: ApiRequest, payment_id: str) -> dict[str, Any]:
     from chalicelib.payments.card_payments import refund_payment
@@ -48,7 +51,10 @@ def refund(request: ApiRequest, payment_id: str) -> dict[str, Any]:
     return payment_view(refunded)
 
 
-@api.route("/webhooks/stripe", "POST", summary="Stripe's events (signed)", public=True, errors=(400,))
+@api.route(
+    "/webhooks/stripe", "POST", summary="Stripe's events (400 invalid_signature unless Stripe signed this body)",
+    public=True, headers=(STRIPE_SIGNATURE,), response=f"{RESPONSES}:StripeWebhookReceipt",
+)  # fmt: skip
 def stripe_webhook(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.payments.secrets import stripe_webhook_secret
     from chalicelib.payments.stripe_events import EventContext, handle_event, verify_event

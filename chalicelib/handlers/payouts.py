@@ -24,6 +24,7 @@ from chalicelib.web.numbers import is_plain_digits, whole_number_in_range
 api = ApiBlueprint(__name__, tag="payouts")
 jobs = api.blueprint  # the plain Chalice blueprint: schedules and queue consumers register on it
 MAX_PAGE = 500
+RESPONSES = "chalicelib.payouts.responses"
 
 
 def _cron_hour() -> int:
@@ -65,11 +66,13 @@ def pay_expert_from_queue(event: SQSEvent) -> None:
 @api.route(
     "/admin/payouts", "GET", summary="A week's payouts (admins)",
     query=(
-        QueryParam("week", "ISO week, e.g. 2026-W47 (default: the week the last Monday run paid)."),
-        QueryParam("limit", f"Payouts per page, 1 to {MAX_PAGE} (default 100).", "integer"),
+        QueryParam("week", "ISO week, e.g. 2026-W47 (default: the week the last Monday run paid); 400 invalid_week "
+                   "if it names no week."),
+        QueryParam("limit", f"Payouts per page, 1 to {MAX_PAGE} (default 100).", "integer", minimum=1, maximum=MAX_PAGE,
+                   default=100),
         QueryParam("cursor", "next_cursor of the previous page."),
     ),
-    errors=(400, 401, 403),
+    errors=(403,), response=f"{RESPONSES}:WeekPayouts",
 )  # fmt: skip
 def week_payouts(request: ApiRequest) -> dict[str, Any]:
     request.caller.require_admin("see payouts")
@@ -87,7 +90,7 @@ def week_payouts(request: ApiRequest) -> dict[str, Any]:
 
 @api.route(
     "/admin/payouts/dead-letters", "GET", summary="Payout messages that failed every retry (admins)",
-    errors=(401, 403),
+    errors=(403,), response=f"{RESPONSES}:PayoutDeadLetters",
 )  # fmt: skip
 def dead_letters(request: ApiRequest) -> dict[str, Any]:
     request.caller.require_admin("see payouts")

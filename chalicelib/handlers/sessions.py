@@ -15,13 +15,15 @@ from chalicelib.web.logs import log_info
 from chalicelib.web.numbers import whole_number_in_range
 
 MAX_REVIEWS_PAGE = 50
+CALLS = "chalicelib.sessions.responses"
+REVIEWS = "chalicelib.reviews.responses"
 
 api = ApiBlueprint(__name__, tag="sessions")
 
 
 @api.route(
     "/sessions", "POST", summary="Ask an online expert for a call", status=201,
-    body="chalicelib.sessions.schemas:CallRequestInput", errors=(400, 401, 404, 409),
+    body="chalicelib.sessions.schemas:CallRequestInput", errors=(403, 404, 409, 503), response=f"{CALLS}:CallView",
 )  # fmt: skip
 def request_call(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.sessions.calls import request_call as ask
@@ -35,7 +37,7 @@ def request_call(request: ApiRequest) -> dict[str, Any]:
     )  # fmt: skip
 
 
-@api.route("/sessions/{session_id}", "GET", summary="A call, for its participants", errors=(401, 404))
+@api.route("/sessions/{session_id}", "GET", summary="A call, for its participants", response=f"{CALLS}:CallView")
 def read_call(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import get_call
 
@@ -44,7 +46,8 @@ def read_call(request: ApiRequest, session_id: str) -> dict[str, Any]:
 
 @api.route(
     "/sessions/{session_id}/ice-servers", "GET",
-    summary="STUN and TURN servers for a live call, with TURN credentials that end with it", errors=(401, 404, 409),
+    summary="STUN and TURN servers for a live call, with TURN credentials that end with it", errors=(409,),
+    response=f"{CALLS}:CallIceServers",
 )  # fmt: skip
 def ice_servers(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.ice_servers import ice_servers_for_call
@@ -53,8 +56,10 @@ def ice_servers(request: ApiRequest, session_id: str) -> dict[str, Any]:
 
 
 @api.route(
-    "/sessions/{session_id}/accept", "POST", summary="The expert accepts a call (the client's card is held)",
-    errors=(401, 402, 403, 404, 409, 503),
+    "/sessions/{session_id}/accept", "POST",
+    summary="The expert accepts a call (the client's card is held; a card that fails leaves it requested, with "
+    "payment_failed)",
+    errors=(403, 409, 502, 503), response=f"{CALLS}:CallView",
 )  # fmt: skip
 def accept(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import accept_call
@@ -65,7 +70,7 @@ def accept(request: ApiRequest, session_id: str) -> dict[str, Any]:
 
 @api.route(
     "/sessions/{session_id}/card", "POST", summary="The client sends another card while the request lasts",
-    body="chalicelib.sessions.schemas:CallCardInput", errors=(400, 401, 402, 403, 404, 409, 503),
+    body="chalicelib.sessions.schemas:CallCardInput", errors=(402, 403, 409, 502, 503), response=f"{CALLS}:CallView",
 )  # fmt: skip
 def replace_card(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import replace_card as replace
@@ -81,7 +86,7 @@ def replace_card(request: ApiRequest, session_id: str) -> dict[str, Any]:
 @api.route(
     "/sessions/{session_id}/confirm-card", "POST",
     summary="After the client confirmed the card with Stripe.js (3-D Secure): both are told the hold is in place",
-    errors=(401, 402, 403, 404, 409, 503),
+    errors=(402, 403, 409, 502, 503), response=f"{CALLS}:CallView",
 )  # fmt: skip
 def confirm_card(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import confirm_card as confirm
@@ -90,7 +95,10 @@ def confirm_card(request: ApiRequest, session_id: str) -> dict[str, Any]:
     return confirm(session_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now())
 
 
-@api.route("/sessions/{session_id}/decline", "POST", summary="The expert declines a call", errors=(401, 403, 404, 409))
+@api.route(
+    "/sessions/{session_id}/decline", "POST", summary="The expert declines a call", errors=(403, 409),
+    response=f"{CALLS}:CallView",
+)  # fmt: skip
 def decline(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import decline_call
     from chalicelib.sessions.notifier import default_notifier
@@ -99,8 +107,9 @@ def decline(request: ApiRequest, session_id: str) -> dict[str, Any]:
 
 
 @api.route(
-    "/sessions/{session_id}/cancel", "POST", summary="The client cancels a call request", errors=(401, 403, 404, 409)
-)
+    "/sessions/{session_id}/cancel", "POST", summary="The client cancels a call request (a card hold is released)",
+    errors=(403, 409, 502, 503), response=f"{CALLS}:CallView",
+)  # fmt: skip
 def cancel(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import cancel_call
     from chalicelib.sessions.notifier import default_notifier
@@ -109,8 +118,9 @@ def cancel(request: ApiRequest, session_id: str) -> dict[str, Any]:
 
 
 @api.route(
-    "/sessions/{session_id}/hang-up", "POST", summary="End a call: it is billed and both get a receipt",
-    errors=(401, 403, 404, 409, 503),
+    "/sessions/{session_id}/hang-up", "POST",
+    summary="End a call: it is billed and both get a receipt (a request still ringing is cancelled or declined)",
+    errors=(409, 502, 503), response=f"{CALLS}:CallView",
 )  # fmt: skip
 def hang_up(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import hang_up as end
@@ -121,7 +131,7 @@ def hang_up(request: ApiRequest, session_id: str) -> dict[str, Any]:
 
 @api.route(
     "/sessions/{session_id}/review", "POST", summary="The client reviews a paid call, once", status=201,
-    body="chalicelib.reviews.schemas:ReviewInput", errors=(400, 401, 403, 404, 409),
+    body="chalicelib.reviews.schemas:ReviewInput", errors=(403, 409), response=f"{REVIEWS}:CallReview",
 )  # fmt: skip
 def review(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.reviews.reviews import review_call
@@ -136,9 +146,10 @@ def review(request: ApiRequest, session_id: str) -> dict[str, Any]:
 
 @api.route(
     "/experts/{expert_id}/reviews", "GET", summary="An expert's reviews, newest first", public=True,
-    query=(QueryParam("limit", f"Page size, 1 to {MAX_REVIEWS_PAGE} (default 20).", "integer"),
-           QueryParam("cursor", "next_cursor of the previous page.")),
-    errors=(400, 404),
+    query=(QueryParam("limit", f"Page size, 1 to {MAX_REVIEWS_PAGE} (default 20).", "integer", minimum=1,
+                      maximum=MAX_REVIEWS_PAGE, default=20),
+           QueryParam("cursor", "next_cursor of the previous page (400 invalid_cursor if it is not this listing's).")),
+    response=f"{REVIEWS}:ExpertReviewPage",
 )  # fmt: skip
 def reviews(request: ApiRequest, expert_id: str) -> dict[str, Any]:
     from chalicelib.reviews.reviews import expert_reviews
@@ -147,7 +158,10 @@ def reviews(request: ApiRequest, expert_id: str) -> dict[str, Any]:
     return expert_reviews(expert_id, limit=limit, cursor=request.query("cursor"))
 
 
-@api.route("/experts/me/session-links", "GET", summary="My paid-session link and free-session links", errors=(401, 404))
+@api.route(
+    "/experts/me/session-links", "GET", summary="My paid-session link and free-session links", errors=(404,),
+    response=f"{CALLS}:SessionLinks",
+)  # fmt: skip
 def my_links(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.sessions.links import list_links
 
@@ -155,8 +169,9 @@ def my_links(request: ApiRequest) -> dict[str, Any]:
 
 
 @api.route(
-    "/experts/me/session-links", "POST", summary="Make a one-time free-session link", status=201, errors=(401, 404)
-)
+    "/experts/me/session-links", "POST", summary="Make a one-time free-session link", status=201, errors=(404,),
+    response=f"{CALLS}:SessionLinkView",
+)  # fmt: skip
 def new_free_link(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.sessions.links import create_free_link
 

@@ -12,7 +12,8 @@ api = ApiBlueprint(__name__, tag="uploads")
 
 @api.route(
     "/uploads", "POST", summary="Get a presigned POST for one file (photo, intro video, resume, verification document)",
-    status=201, body="chalicelib.uploads.schemas:UploadRequest", errors=(400, 401),
+    status=201, body="chalicelib.uploads.schemas:UploadRequest",
+    response="chalicelib.uploads.responses:PresignedUpload",
 )  # fmt: skip
 def create_upload(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.uploads.presign_upload import presign_upload

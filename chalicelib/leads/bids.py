@@ -19,6 +19,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.leads import bid_rules as rules
+from chalicelib.leads.limits import DEFAULT_PAGE_SIZE, MAX_BID_PAGE_SIZE, SELLER_STAGES
 from chalicelib.leads.open_entries import delete_entries
 from chalicelib.leads.states import AWAITING_PAYMENT, OPEN, buyer_stage_key, stage_key
 from chalicelib.models.base import write_transaction
@@ -246,13 +247,13 @@ def my_bids(seller_id: str, *, stage: str | None, limit: str | None, cursor: str
     from chalicelib.errors import FieldProblem, InvalidInput
 
     stage = stage or "requested"
-    if stage not in ("requested", "in_progress", "completed", "ended"):
+    if stage not in SELLER_STAGES:
         raise InvalidInput("'stage' is requested, in_progress, completed or ended.",
                            [FieldProblem("stage", "invalid_choice", "Unknown stage.")])  # fmt: skip
-    if limit is not None and not (is_plain_digits(limit) and 1 <= int(limit) <= 100):
-        raise InvalidInput("'limit' is a whole number from 1 to 100.",
-                           [FieldProblem("limit", "out_of_range", "Use 1 to 100.")])  # fmt: skip
-    size = int(limit) if limit is not None else 20
+    if limit is not None and not (is_plain_digits(limit) and 1 <= int(limit) <= MAX_BID_PAGE_SIZE):
+        raise InvalidInput(f"'limit' is a whole number from 1 to {MAX_BID_PAGE_SIZE}.",
+                           [FieldProblem("limit", "out_of_range", f"Use 1 to {MAX_BID_PAGE_SIZE}.")])  # fmt: skip
+    size = int(limit) if limit is not None else DEFAULT_PAGE_SIZE
     scope = f"bids:{seller_id}:{stage}"
     page = LeadBid.by_seller.query(
         seller_id, LeadBid.seller_stage.startswith(f"{stage}#"), scan_index_forward=False, limit=size,

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.errors import FieldProblem, InvalidInput
+from chalicelib.leads.limits import DEFAULT_PAGE_SIZE, MAX_BUDGET, MAX_PAGE_SIZE, MAX_SEARCH_TEXT
 from chalicelib.leads.skills import is_skill
 from chalicelib.leads.views import buyers_lead, entry_card
 from chalicelib.models.lead import LeadSkillEntry, SellerSkill
@@ -23,9 +24,6 @@ from chalicelib.money.currency import is_currency
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 from chalicelib.web.numbers import is_plain_digits
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 50
-MAX_BUDGET = 10_000_000
 QUERIES_PER_PARTITION = 3  # DynamoDB pages read per skill partition, at most, for one page of results
 
 T = TypeVar("T")
@@ -164,8 +162,8 @@ def parse_lead_search(params: Mapping[str, str | None], own_skills: Callable[[],
     if min_budget is not None and max_budget is not None and min_budget > max_budget:
         problems.append(FieldProblem("min_budget", "invalid_range", "'min_budget' is above 'max_budget'."))
     text = (params.get("q") or "").strip().lower() or None
-    if text is not None and len(text) > 100:
-        problems.append(FieldProblem("q", "too_long", "'q' may be at most 100 characters."))
+    if text is not None and len(text) > MAX_SEARCH_TEXT:
+        problems.append(FieldProblem("q", "too_long", f"'q' may be at most {MAX_SEARCH_TEXT} characters."))
     if problems:
         raise InvalidInput("The search is not valid.", problems)
     skills = [skill] if skill else [s for s in own_skills() if is_skill(s)]

@@ -17,6 +17,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.accounts.account_records import get_account
 from chalicelib.errors import Conflict, FieldProblem, InvalidInput
 from chalicelib.leads import open_entries, states
+from chalicelib.leads.limits import BUYER_STAGES, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from chalicelib.leads.views import buyers_lead, lead_card, lead_view
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
     from chalicelib.uploads.schemas import AttachmentInput
 
 PURPOSE = "lead_attachment"
-BUYER_STAGES = ("open", "in_progress", "completed", "ended")
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 50
 
 
 def _not_open(lead: Lead) -> Conflict:

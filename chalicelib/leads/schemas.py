@@ -8,11 +8,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from chalicelib.leads.limits import MAX_BUDGET
 from chalicelib.leads.skills import SKILLS, is_skill
 from chalicelib.money.currency import CurrencyCode
 from chalicelib.uploads.schemas import AttachmentInput
 
-MAX_BUDGET = 10_000_000  # 100,000.00 in the currency's major unit
 MAX_SKILLS = 10
 MAX_ATTACHMENTS = 10
 DESCRIPTION_LIMIT = 5_000

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.errors import FieldProblem, InvalidInput
+from chalicelib.timestamps import utc_text
 from chalicelib.uploads.file_store import FileStore
 from chalicelib.uploads.rules import UPLOAD_RULES, UPLOAD_URL_SECONDS, upload_key
 
@@ -26,7 +27,7 @@ class UploadTicket:
             "fields": self.fields,
             "key": self.key,
             "max_bytes": self.max_bytes,
-            "expires_at": self.expires_at.isoformat(),
+            "expires_at": utc_text(self.expires_at),
         }
 
 

@@ -40,8 +40,8 @@ STATUS_TEXT = {
     200: "OK", 201: "Created", 202: "Accepted", 400: "Invalid input", 401: "Missing, invalid or expired token",
     402: "The card was declined", 403: "Not allowed", 404: "Not found", 409: "Conflict with the current state",
     410: "Gone", 413: "The request body is over 256 KiB", 415: "The body is not sent as application/json",
-    422: "Not possible as asked",
-    429: "Too many requests: wait as long as Retry-After says", 503: "A service Parley depends on is unavailable",
+    422: "Not possible as asked", 429: "Too many requests: wait as long as Retry-After says",
+    502: "A service Parley depends on refused the request", 503: "A service Parley depends on is unavailable",
 }  # fmt: skip
 
 

@@ -108,10 +108,14 @@ def test_the_deployed_gateways_own_answers_have_the_documented_error_shape() -> 
         "MISSING_AUTHENTICATION_TOKEN",
         "REQUEST_TOO_LARGE",
         "UNSUPPORTED_MEDIA_TYPE",
+        "THROTTLED",
         "DEFAULT_4XX",
         "DEFAULT_5XX",
     }
     assert expected <= set(responses)
+    throttled = responses["THROTTLED"]  # the document promises every route a 429 with Retry-After
+    assert throttled["StatusCode"] == "429"
+    assert throttled["ResponseParameters"]["gatewayresponse.header.Retry-After"] == "'1'"
     for properties in responses.values():
         assert properties["RestApiId"] == {"Ref": "RestAPI"}
         rendered = properties["ResponseTemplates"]["application/json"].replace("$context.requestId", "r-1")

@@ -137,6 +137,16 @@ def test_a_retried_message_with_the_same_idempotency_key_is_sent_once(api: Any, 
     assert [m["text"] for m in messages(api, cast, cast.expert).json_body["items"]] == ["Here is my question"]
 
 
+def test_an_idempotency_key_over_255_characters_is_refused_and_nothing_is_sent(api: Any, cast: Cast) -> None:
+    refused = send(api, cast, cast.client, "Here is my question", key="k" * 256)
+    longest = send(api, cast, cast.client, "Here is my question", key="k" * 255)
+
+    assert refused.status_code == 400, refused.json_body
+    assert refused.json_body["error"]["code"] == "invalid_idempotency_key"
+    assert longest.status_code == 201, longest.json_body
+    assert [m["text"] for m in messages(api, cast, cast.expert).json_body["items"]] == ["Here is my question"]
+
+
 def test_a_sent_message_cannot_be_changed_not_even_by_resending_its_key_with_other_text(api: Any, cast: Cast) -> None:
     from app import app
 

@@ -473,6 +473,38 @@ def test_an_admin_sees_dead_lettered_payout_messages_without_removing_them(
         ]
 
 
+def test_an_expert_reads_earnings_statement_and_payout_status_and_an_admin_the_revenue_as_the_ledger_holds_them(
+    api: Any, users: Users, stripe: FakeStripe
+) -> None:
+    ada = users.sign_up("ada@example.com")
+    bob = users.sign_up("bob@example.com")
+    admin = users.sign_up("ops@example.com", admin=True)
+    earn(ada.sub, 8_100)  # a 9,000 charge, fee 900
+    earn(ada.sub, 900, released=False)  # a 1,000 charge, fee 100, still in its hold
+    payouts_enabled(ada.sub)
+    run_payouts_inline(WEEK, stripe, NOW)
+    runtime.set_clock(lambda: NOW + timedelta(hours=1))
+
+    earnings = api.get("/experts/me/earnings", headers=ada.auth)
+    statement = api.get("/experts/me/earnings/statement?weeks=4", headers=ada.auth)
+    not_started = api.get("/experts/me/payouts", headers=bob.auth)
+    revenue = api.get("/admin/revenue", headers=admin.auth)
+
+    assert earnings.json_body == {
+        "currencies": [{"currency": "USD", "pending": 900, "available": 0, "frozen": 0, "on_the_way": 0,
+                        "paid": 8_100}],
+        "payouts": [{"week": WEEK, "currency": "USD", "amount": 8_100, "status": "paid"}],
+    }  # fmt: skip
+    weeks = {(row["week"], row["earned"], row["paid_out"]) for row in statement.json_body["weeks"]}
+    assert weeks == {("2026-W46", 9_000, 0), ("2026-W48", 0, 8_100)}
+    assert not_started.json_body == {
+        "onboarding": "not_started", "payouts_enabled": False, "country": None, "requirements_due": []
+    }  # fmt: skip
+    assert revenue.json_body == {"revenue": [{"currency": "USD", "revenue": 1_000}]}
+    assert api.get("/admin/revenue", headers=ada.auth).status_code == 403
+    assert api.get("/experts/me/earnings/statement?weeks=53", headers=ada.auth).status_code == 400
+
+
 # --------------------------------------------------------------------------- helpers
 
 
