@@ -81,7 +81,9 @@ def _five_minute_steps(value: int) -> int:
 
 
 BufferMinutes = Annotated[
-    int, Field(ge=0, le=MAX_BUFFER_MINUTES, json_schema_extra={"multipleOf": 5}), AfterValidator(_five_minute_steps)
+    int,
+    Field(ge=0, le=MAX_BUFFER_MINUTES, strict=True, json_schema_extra={"multipleOf": 5}),
+    AfterValidator(_five_minute_steps),
 ]
 TimeRange = Annotated[str, AfterValidator(_range), Field(json_schema_extra={"pattern": RANGE_PATTERN.pattern})]
 DayRanges = Annotated[list[TimeRange], Field(max_length=MAX_RANGES_PER_DAY), AfterValidator(_no_overlaps)]
@@ -129,14 +131,24 @@ class AvailabilityInput(BaseModel):
     ] = []
     buffer_before_minutes: BufferMinutes = 0
     buffer_after_minutes: BufferMinutes = 0
-    minimum_notice_minutes: int = Field(default=0, ge=0, le=MAX_NOTICE_MINUTES)
-    booking_horizon_days: int = Field(default=60, ge=1, le=MAX_HORIZON_DAYS)
-    requires_approval: bool = Field(default=False, description="Bookings wait for my approval (24 hours at most).")
+    minimum_notice_minutes: int = Field(default=0, strict=True, ge=0, le=MAX_NOTICE_MINUTES)
+    booking_horizon_days: int = Field(default=60, strict=True, ge=1, le=MAX_HORIZON_DAYS)
+    requires_approval: bool = Field(
+        default=False, strict=True, description="Bookings wait for my approval (24 hours at most)."
+    )
     cancel_cutoff_hours: int = Field(
-        default=24, ge=0, le=MAX_CUTOFF_HOURS, description="Cancel or move later than this before the start: late"
+        default=24,
+        strict=True,
+        ge=0,
+        le=MAX_CUTOFF_HOURS,
+        description="Cancel or move later than this before the start: late",
     )
     late_cancel_share_bps: int = Field(
-        default=5000, ge=0, le=10_000, description="Share of the amount a client's late cancellation costs, in bps"
+        default=5000,
+        strict=True,
+        ge=0,
+        le=10_000,
+        description="Share of the amount a client's late cancellation costs, in bps",
     )
     free_consultation: FreeConsultationInput = Field(
         default_factory=FreeConsultationInput, description="One free first consultation per client: on, and how long"

@@ -70,7 +70,10 @@ Description = Annotated[
     AfterValidator(_no_contact_details),
 ]
 MeetingUrl = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_https_meeting_url)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500),
+    AfterValidator(_https_meeting_url),
+    Field(json_schema_extra={"pattern": r"^https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?(?:[/?#]\S*)?$"}),
 ]
 MinorUnits = Annotated[
     int,

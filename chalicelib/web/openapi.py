@@ -95,7 +95,7 @@ def _query_schema(param: QueryParam) -> dict[str, Any]:
         schema["enum"] = list(param.enum)
     for keyword, value in (
         ("minimum", param.minimum), ("maximum", param.maximum), ("default", param.default),
-        ("format", param.format), ("maxLength", param.max_length),
+        ("format", param.format), ("maxLength", param.max_length), ("pattern", param.pattern),
     ):  # fmt: skip
         if value is not None:
             schema[keyword] = value

@@ -10,7 +10,8 @@ clients of the deployed API see.
 ``chalice local``'s HTTP server takes only the methods routes can have (GET, PUT, POST, HEAD, DELETE,
 PATCH, OPTIONS) and answers any other (TRACE, QUERY, CONNECT, ...) with Python's own HTML 501, a server
 error. ``install`` passes every method to the gateway, so a method a path lacks is 405
-``method_not_allowed`` in the error shape, whichever method it is.
+``method_not_allowed`` in the error shape, whichever method it is; and it sends each response without
+waiting on Nagle's algorithm, as API Gateway does not make a client wait either.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def install() -> None:
     """Make every LocalGateway answer an unknown path with the template's response, and every method reach the
     gateway (idempotent)."""
     ChaliceRequestHandler.__getattr__ = _every_method
+    # chalice local writes a response's headers and body in two sends: with Nagle's algorithm on, the body waits
+    # for the client's delayed ACK of the headers, some 40 ms on every reused (keep-alive) connection.
+    ChaliceRequestHandler.disable_nagle_algorithm = True
     original = LocalGateway.handle_request
     if getattr(original, "parley_gateway_responses", False):
         return
