@@ -7,11 +7,12 @@ from functools import cache
 from itertools import pairwise
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from chalicelib.availability.free_consultation import FreeConsultationInput
 from chalicelib.availability.rules import RANGE_PATTERN, format_range, parse_range
+from chalicelib.web.validation import iso_text
 
 MAX_RANGES_PER_DAY = 12
 MAX_OVERRIDES = 200
@@ -106,7 +107,7 @@ class DateOverrideInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    date: date
+    date: Annotated[date, BeforeValidator(iso_text)]
     ranges: DayRanges = []
 
 
