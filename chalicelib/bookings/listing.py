@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.bookings.agenda_rules import STATUSES
 from chalicelib.bookings.records import appointment_view
 from chalicelib.bookings.time_locks import GRANULE_MINUTES, MAX_GRANULES
 from chalicelib.errors import FieldProblem, InvalidInput
@@ -34,6 +35,8 @@ def my_bookings(
         problems.append(FieldProblem("as", "invalid_choice", f"'as' is one of {', '.join(ROLES)}."))
     if when not in WHEN:
         problems.append(FieldProblem("when", "invalid_choice", f"'when' is one of {', '.join(WHEN)}."))
+    if status is not None and status not in STATUSES:
+        problems.append(FieldProblem("status", "invalid_choice", f"'status' is one of {', '.join(STATUSES)}."))
     size = _page_size(limit, problems)
     if problems:
         raise InvalidInput("The listing's query is not valid.", problems)

@@ -8,18 +8,7 @@ from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from chalicelib.money.currency import CurrencyCode
-from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp
-
-
-def _no_default(schema: dict[str, Any]) -> None:
-    """A field the handler leaves out rather than sending null: the document shows its type alone."""
-    schema.pop("default", None)
-
-
-def left_out_unless(when: str) -> Any:
-    """A field present only ``when``: not required, and never null when present."""
-    return Field(default=None, description=f"Present only {when}.", json_schema_extra=_no_default)
-
+from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp, sometimes
 
 ConversationRole = Literal["client", "expert"]
 ConversationSubject = Literal["booking", "service_checkout", "lead"]
@@ -116,8 +105,8 @@ class ConversationAttachmentView(ResponseModel):
     file_name: str
     content_type: str
     size_bytes: int = Field(ge=1)
-    download_url: str | SkipJsonSchema[None] = left_out_unless(
-        "for the thread's participants reading its messages (a link valid for 5 minutes)"
+    download_url: str | SkipJsonSchema[None] = sometimes(
+        "Present only for the thread's participants reading its messages (a link valid for 5 minutes)."
     )
 
 

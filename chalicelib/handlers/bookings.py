@@ -6,14 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
+from chalicelib.bookings.agenda_rules import STATUSES
+from chalicelib.bookings.listing import MAX_PAGE_SIZE, PAGE_SIZE, ROLES, WHEN
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="bookings")
+BOOKING_VIEW = "chalicelib.bookings.responses:BookingView"
 
 
 @api.route(
     "/bookings", "POST", summary="Book one of an expert's slots (paid: the card is held; or the free consultation)",
-    status=201, body="chalicelib.bookings.schemas:BookingInput", errors=(400, 401, 402, 403, 404, 409),
+    status=201, body="chalicelib.bookings.schemas:BookingInput", errors=(400, 401, 402, 403, 404, 409, 503),
+    response="chalicelib.bookings.responses:BookingMade",
 )  # fmt: skip
 def create_booking(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.bookings.book import book
@@ -25,7 +29,7 @@ def create_booking(request: ApiRequest) -> dict[str, Any]:
 @api.route(
     "/bookings/{appointment_id}/confirm-card", "POST",
     summary="After the card's holder confirmed it with Stripe.js (3-D Secure): the booking goes ahead",
-    errors=(401, 402, 403, 404, 409),
+    errors=(401, 402, 403, 404, 409, 503), response=BOOKING_VIEW,
 )  # fmt: skip
 def confirm_booking_card(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
     from chalicelib.bookings.book import confirm_card
@@ -35,13 +39,14 @@ def confirm_booking_card(request: ApiRequest, appointment_id: str) -> dict[str, 
 
 @api.route(
     "/bookings", "GET", summary="My bookings as client or expert, upcoming (soonest first) or past (latest first)",
-    errors=(400, 401),
+    errors=(400, 401), response="chalicelib.bookings.responses:BookingPage",
     query=(
-        QueryParam("as", "client (default) or expert."),
-        QueryParam("when", "upcoming (default) or past."),
-        QueryParam("status", "Only bookings in this status, e.g. requested."),
-        QueryParam("limit", "Page size, 1 to 100 (default 20).", "integer"),
-        QueryParam("cursor", "next_cursor of the previous page."),
+        QueryParam("as", "My bookings as the client or as the expert.", enum=ROLES, default="client"),
+        QueryParam("when", "upcoming (soonest first, those under way included) or past (latest first).",
+                   enum=WHEN, default="upcoming"),
+        QueryParam("status", "Only bookings in this status.", enum=STATUSES),
+        QueryParam("limit", "Page size.", "integer", minimum=1, maximum=MAX_PAGE_SIZE, default=PAGE_SIZE),
+        QueryParam("cursor", "next_cursor of the previous page of this same listing."),
     ),
 )  # fmt: skip
 def list_bookings(request: ApiRequest) -> dict[str, Any]:
@@ -54,7 +59,10 @@ def list_bookings(request: ApiRequest) -> dict[str, Any]:
     )  # fmt: skip
 
 
-@api.route("/bookings/{appointment_id}", "GET", summary="A booking (its client and expert only)", errors=(401, 404))
+@api.route(
+    "/bookings/{appointment_id}", "GET", summary="A booking (its client and expert only)", errors=(401, 404),
+    response=BOOKING_VIEW,
+)  # fmt: skip
 def get_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
     from chalicelib.bookings.records import appointment_view, participant_of
 
@@ -66,7 +74,7 @@ def get_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
     "/bookings/{appointment_id}/cancel", "POST",
     summary="Cancel a booking: its time is freed; the card is charged what the expert's policy says (nothing if "
     "the expert cancels)",
-    errors=(401, 404, 409),
+    errors=(401, 404, 409, 503), response=BOOKING_VIEW,
 )  # fmt: skip
 def cancel_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
     from chalicelib.bookings.cancellation import cancel_booking as cancel
@@ -77,7 +85,7 @@ def cancel_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
 @api.route(
     "/bookings/{appointment_id}/reschedule", "POST",
     summary="Move a booking to another of the expert's slots (the client: before the policy's cut-off)",
-    body="chalicelib.bookings.schemas:RescheduleInput", errors=(400, 401, 404, 409),
+    body="chalicelib.bookings.schemas:RescheduleInput", errors=(400, 401, 404, 409), response=BOOKING_VIEW,
 )  # fmt: skip
 def reschedule_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
     from chalicelib.bookings.reschedule import reschedule
@@ -89,7 +97,7 @@ def reschedule_booking(request: ApiRequest, appointment_id: str) -> dict[str, An
 
 @api.route(
     "/bookings/{appointment_id}/approve", "POST", summary="Approve a booking request (the expert)",
-    errors=(401, 403, 404, 409),
+    errors=(401, 403, 404, 409), response=BOOKING_VIEW,
 )  # fmt: skip
 def approve_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
     from chalicelib.bookings.approval import approve
@@ -100,7 +108,7 @@ def approve_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
 @api.route(
     "/bookings/{appointment_id}/decline", "POST",
     summary="Decline a booking request (the expert): its time is freed and the hold released",
-    errors=(401, 403, 404, 409),
+    errors=(401, 403, 404, 409, 503), response=BOOKING_VIEW,
 )  # fmt: skip
 def decline_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
     from chalicelib.bookings.approval import decline

@@ -6,7 +6,6 @@ from typing import Any
 
 from chalicelib import runtime
 from chalicelib.conversations.rules import MAX_PAGE_SIZE, PAGE_SIZE
-from chalicelib.errors import FieldProblem, InvalidInput
 from chalicelib.web.api import IDEMPOTENCY_KEY, ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="conversations")
@@ -79,7 +78,7 @@ def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     refs = [AttachmentRef(attachment.key, attachment.file_name) for attachment in data.attachments]
     view, _ = post_message(
         thread_id, request.caller.account_id, data.text, refs,
-        idempotency_key=idempotency_key(request), store=attachment_store(), now=runtime.now(),
+        idempotency_key=request.header(IDEMPOTENCY_KEY), store=attachment_store(), now=runtime.now(),
     )  # fmt: skip
     return view
 
@@ -93,18 +92,3 @@ def evidence(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     from chalicelib.conversations.evidence import evidence_record
 
     return evidence_record(thread_id, request.caller, now=runtime.now())
-
-
-def idempotency_key(request: ApiRequest) -> str | None:
-    """The Idempotency-Key header, if sent; 400 unless it is 1 to 255 characters, as the document says."""
-    key = request.raw.headers.get(IDEMPOTENCY_KEY.name.lower())
-    if key is None:
-        return None
-    limit = IDEMPOTENCY_KEY.max_length or 255
-    if not 1 <= len(key) <= limit:
-        raise InvalidInput(
-            f"The Idempotency-Key header is 1 to {limit} characters.",
-            [FieldProblem(IDEMPOTENCY_KEY.name, "invalid_idempotency_key", f"1 to {limit} characters.")],
-            code="invalid_idempotency_key",
-        )
-    return str(key)

@@ -6,41 +6,53 @@ from typing import Any
 
 from chalicelib import runtime
 from chalicelib.discovery.find_experts import profile_by_id, profile_by_slug, search_experts
-from chalicelib.discovery.search_query import parse_search
+from chalicelib.discovery.search_query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PRICE, parse_search
+from chalicelib.money.currency import CURRENCIES
+from chalicelib.profiles.catalogue import CATEGORIES, LANGUAGES
 from chalicelib.profiles.views import public_profile
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="discovery")
 
 SEARCH_PARAMS = (
-    QueryParam("category", "A category slug from GET /catalogue."),
-    QueryParam("tag", "A tag, lowercase."),
-    QueryParam("language", "An ISO 639-1 language code."),
-    QueryParam("online", "Only experts online now.", "boolean"),
-    QueryParam("currency", "Needed to sort or filter by price.", enum=("USD", "GBP", "EUR", "CAD", "CHF")),
-    QueryParam("min_price", "Lowest rate per minute, in minor units.", "integer"),
-    QueryParam("max_price", "Highest rate per minute, in minor units.", "integer"),
-    QueryParam("sort", "rating (best first, the default) or price (lowest first).", enum=("rating", "price")),
-    QueryParam("limit", "Page size, 1 to 50 (default 20).", "integer"),
-    QueryParam("cursor", "next_cursor of the previous page."),
-)
+    QueryParam("category", "A category slug from GET /catalogue.", enum=tuple(CATEGORIES)),
+    QueryParam("tag", "A tag (compared lowercase)."),
+    QueryParam("language", "An ISO 639-1 language code from GET /catalogue.", enum=tuple(LANGUAGES)),
+    QueryParam("online", "Only experts online now.", "boolean", default=False),
+    QueryParam("currency", "Needed to sort or filter by price.", enum=CURRENCIES),
+    QueryParam("min_price", "Lowest rate per minute, in minor units (needs currency).", "integer",
+               minimum=0, maximum=MAX_PRICE),
+    QueryParam("max_price", "Highest rate per minute, in minor units, at least min_price (needs currency).",
+               "integer", minimum=0, maximum=MAX_PRICE),
+    QueryParam("sort", "rating (best first) or price (lowest first; needs currency).", enum=("rating", "price"),
+               default="rating"),
+    QueryParam("limit", "Page size.", "integer", minimum=1, maximum=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE),
+    QueryParam("cursor", "next_cursor of the previous page of this same search."),
+)  # fmt: skip
+RESPONSES = "chalicelib.discovery.responses"
 
 
 @api.route(
     "/experts", "GET", summary="Search experts", public=True,
-    query=SEARCH_PARAMS, errors=(400,),
+    query=SEARCH_PARAMS, errors=(400,), response=f"{RESPONSES}:ExpertSearchPage",
 )  # fmt: skip
 def search(request: ApiRequest) -> dict[str, Any]:
     params = {name: request.query(name) for name in (p.name for p in SEARCH_PARAMS)}
     return search_experts(parse_search(params), params["cursor"]).to_json()
 
 
-@api.route("/experts/{expert_id}", "GET", summary="An expert's public profile", public=True, errors=(404,))
+@api.route(
+    "/experts/{expert_id}", "GET", summary="An expert's public profile", public=True, errors=(404,),
+    response=f"{RESPONSES}:ExpertProfileView",
+)  # fmt: skip
 def by_id(request: ApiRequest, expert_id: str) -> dict[str, Any]:
     return _with_free_consultation(public_profile(profile_by_id(expert_id), runtime.settings().media_base_url))
 
 
-@api.route("/experts/by-slug/{slug}", "GET", summary="An expert's public profile by link", public=True, errors=(404,))
+@api.route(
+    "/experts/by-slug/{slug}", "GET", summary="An expert's public profile by link", public=True, errors=(404,),
+    response=f"{RESPONSES}:ExpertProfileView",
+)  # fmt: skip
 def by_slug(request: ApiRequest, slug: str) -> dict[str, Any]:
     return _with_free_consultation(public_profile(profile_by_slug(slug), runtime.settings().media_base_url))
 

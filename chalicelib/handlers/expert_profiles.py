@@ -9,11 +9,12 @@ from chalicelib.errors import NotFound
 from chalicelib.web.api import ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="expert profile")
+RESPONSES = "chalicelib.profiles.responses"
 
 
 @api.route(
     "/experts/me", "PUT", summary="Create or replace my expert profile (claims its link atomically)",
-    body="chalicelib.profiles.schemas:ProfileInput", errors=(400, 401, 404, 409),
+    body="chalicelib.profiles.schemas:ProfileInput", errors=(400, 401, 404, 409), response=f"{RESPONSES}:OwnProfile",
 )  # fmt: skip
 def put_my_profile(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.profiles.save_profile import save_expert_profile
@@ -31,7 +32,10 @@ def put_my_profile(request: ApiRequest) -> dict[str, Any]:
     return private_profile(profile, settings.media_base_url)
 
 
-@api.route("/experts/me", "GET", summary="My expert profile, private fields included", errors=(401, 404))
+@api.route(
+    "/experts/me", "GET", summary="My expert profile, private fields included", errors=(401, 404),
+    response=f"{RESPONSES}:OwnProfile",
+)  # fmt: skip
 def get_my_profile(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.profiles.save_profile import find_own_profile
     from chalicelib.profiles.views import private_profile
@@ -45,7 +49,8 @@ def get_my_profile(request: ApiRequest) -> dict[str, Any]:
 @api.route(
     "/experts/me/presence", "PUT",
     summary="Say online or offline (shown online only while a WebSocket device of yours is connected)",
-    body="chalicelib.profiles.schemas:PresenceInput", errors=(400, 401, 404),
+    body="chalicelib.profiles.schemas:PresenceInput", errors=(400, 401, 404, 409),
+    response=f"{RESPONSES}:ProfilePresence",
 )  # fmt: skip
 def put_my_presence(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.profiles.schemas import PresenceInput

@@ -1,4 +1,4 @@
-"""Routes about the API itself: health, the OpenAPI document, the catalogues."""
+"""Routes about the API itself: health, the OpenAPI and AsyncAPI documents, the catalogues."""
 
 from __future__ import annotations
 
@@ -31,6 +31,19 @@ def openapi(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.web.openapi import openapi_document
 
     return openapi_document()
+
+
+@api.route(
+    "/asyncapi.json",
+    "GET",
+    summary="The WebSocket API's AsyncAPI 3 document: every client action and server message, with its schema",
+    public=True,
+    response=f"{RESPONSES}:AsyncApiDocument",
+)
+def asyncapi(request: ApiRequest) -> dict[str, Any]:
+    from chalicelib.realtime.asyncapi import asyncapi_document
+
+    return asyncapi_document()
 
 
 @api.route(

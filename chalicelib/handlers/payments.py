@@ -45,7 +45,7 @@ def refund(request: ApiRequest, payment_id: str) -> dict[str, Any]:
 
     request.caller.require_admin("refund payments")
     amount = request.body(RefundInput).amount
-    key = request.raw.headers.get("idempotency-key")
+    key = request.header(IDEMPOTENCY_KEY)
     refunded = refund_payment(payment_id, amount, gateway=runtime.stripe_gateway(), now=runtime.now(),
                               idempotency_key=key)  # fmt: skip
     return payment_view(refunded)
@@ -61,6 +61,6 @@ def stripe_webhook(request: ApiRequest) -> dict[str, Any]:
 
     raw = request.raw.raw_body
     payload = raw.encode() if isinstance(raw, str) else raw
-    event = verify_event(payload, request.raw.headers.get("stripe-signature"), stripe_webhook_secret())
+    event = verify_event(payload, request.header(STRIPE_SIGNATURE), stripe_webhook_secret())
     context = EventContext(now=runtime.now(), hold_days=runtime.settings().earnings_hold_days)
     return {"received": True, "outcome": handle_event(event, context)}

@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.web.api import ApiBlueprint, ApiRequest
+from chalicelib.web.api import IDEMPOTENCY_KEY, ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="services")
+RESPONSES = "chalicelib.services.responses"
+OWN_SERVICE = f"{RESPONSES}:ServiceOwnView"
+CHECKOUT = f"{RESPONSES}:ServiceCheckoutView"
 
 
-@api.route("/experts/me/services", "GET", summary="My services in display order", errors=(401, 404))
+@api.route(
+    "/experts/me/services", "GET", summary="My services in display order", errors=(401, 404),
+    response=f"{RESPONSES}:OwnServiceList",
+)  # fmt: skip
 def my_services(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.services.catalogue import own_services
     from chalicelib.services.views import own_service
@@ -21,7 +27,7 @@ def my_services(request: ApiRequest) -> dict[str, Any]:
 
 @api.route(
     "/experts/me/services", "POST", summary="Offer a new service (claims its link among my services)",
-    status=201, body="chalicelib.services.schemas:ServiceInput", errors=(400, 401, 404, 409),
+    status=201, body="chalicelib.services.schemas:ServiceInput", errors=(400, 401, 404, 409), response=OWN_SERVICE,
 )  # fmt: skip
 def create(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.services.catalogue import create_service
@@ -35,6 +41,7 @@ def create(request: ApiRequest) -> dict[str, Any]:
 @api.route(
     "/experts/me/services/order", "PUT", summary="Set the order of my services (name each exactly once)",
     body="chalicelib.services.schemas:ServiceOrderInput", errors=(400, 401, 404, 409),
+    response=f"{RESPONSES}:OwnServiceList",
 )  # fmt: skip
 def reorder(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.services.catalogue import reorder_services
@@ -47,7 +54,7 @@ def reorder(request: ApiRequest) -> dict[str, Any]:
 
 @api.route(
     "/experts/me/services/{service_id}", "PUT", summary="Replace one of my services (a new link frees the old)",
-    body="chalicelib.services.schemas:ServiceInput", errors=(400, 401, 404, 409),
+    body="chalicelib.services.schemas:ServiceInput", errors=(400, 401, 404, 409), response=OWN_SERVICE,
 )  # fmt: skip
 def edit(request: ApiRequest, service_id: str) -> dict[str, Any]:
     from chalicelib.services.catalogue import edit_service
@@ -62,7 +69,7 @@ def edit(request: ApiRequest, service_id: str) -> dict[str, Any]:
 
 @api.route(
     "/experts/me/services/{service_id}", "DELETE", summary="Delete one of my services and free its link",
-    errors=(401, 404, 409),
+    errors=(401, 404, 409), response=f"{RESPONSES}:ServiceDeleted",
 )  # fmt: skip
 def delete(request: ApiRequest, service_id: str) -> dict[str, Any]:
     from chalicelib.services.catalogue import delete_service
@@ -72,7 +79,7 @@ def delete(request: ApiRequest, service_id: str) -> dict[str, Any]:
 
 
 @api.route(
-    "/experts/{expert_id}/services", "GET", public=True, errors=(404,),
+    "/experts/{expert_id}/services", "GET", public=True, errors=(404,), response=f"{RESPONSES}:PublicServiceList",
     summary="An expert's services in display order (what their public profile page shows)",
 )  # fmt: skip
 def expert_services(request: ApiRequest, expert_id: str) -> dict[str, Any]:
@@ -85,6 +92,7 @@ def expert_services(request: ApiRequest, expert_id: str) -> dict[str, Any]:
 
 @api.route(
     "/experts/by-slug/{slug}/services/{service_slug}", "GET", public=True, errors=(404,),
+    response=f"{RESPONSES}:ServiceCheckoutPage",
     summary="A service's checkout page: the service and its expert",
 )  # fmt: skip
 def checkout_page(request: ApiRequest, slug: str, service_slug: str) -> dict[str, Any]:
@@ -102,7 +110,8 @@ def checkout_page(request: ApiRequest, slug: str, service_slug: str) -> dict[str
 @api.route(
     "/experts/{expert_id}/services/{service_id}/checkout", "POST",
     summary="Check out a service: its upfront hold on my card, and a conversation with the expert opened by my message",
-    status=201, body="chalicelib.conversations.schemas:CheckoutInput", errors=(400, 401, 402, 403, 404, 409),
+    status=201, body="chalicelib.conversations.schemas:CheckoutInput", errors=(400, 401, 402, 403, 404, 409, 503),
+    headers=(IDEMPOTENCY_KEY,), response=f"{RESPONSES}:ServiceCheckoutStarted",
 )  # fmt: skip
 def check_out(request: ApiRequest, expert_id: str, service_id: str) -> dict[str, Any]:
     from chalicelib.conversations.schemas import CheckoutInput
@@ -110,11 +119,14 @@ def check_out(request: ApiRequest, expert_id: str, service_id: str) -> dict[str,
 
     return run(
         request.caller.account_id, expert_id, service_id, request.body(CheckoutInput),
-        idempotency_key=request.raw.headers.get("idempotency-key"), now=runtime.now(),
+        idempotency_key=request.header(IDEMPOTENCY_KEY), now=runtime.now(),
     )  # fmt: skip
 
 
-@api.route("/checkouts/{checkout_id}", "GET", summary="A checkout (its client and expert only)", errors=(401, 404))
+@api.route(
+    "/checkouts/{checkout_id}", "GET", summary="A checkout (its client and expert only)", errors=(401, 404),
+    response=CHECKOUT,
+)  # fmt: skip
 def checkout(request: ApiRequest, checkout_id: str) -> dict[str, Any]:
     from chalicelib.services.checkout import read_checkout
 
@@ -123,7 +135,7 @@ def checkout(request: ApiRequest, checkout_id: str) -> dict[str, Any]:
 
 @api.route(
     "/checkouts/{checkout_id}/accept", "POST", summary="The expert takes the work on: the hold is captured",
-    errors=(401, 403, 404, 409),
+    errors=(401, 403, 404, 409, 503), response=CHECKOUT,
 )  # fmt: skip
 def accept(request: ApiRequest, checkout_id: str) -> dict[str, Any]:
     from chalicelib.services.checkout import accept_checkout
@@ -133,7 +145,7 @@ def accept(request: ApiRequest, checkout_id: str) -> dict[str, Any]:
 
 @api.route(
     "/checkouts/{checkout_id}/decline", "POST", summary="The expert turns the work down: the hold is released",
-    errors=(401, 403, 404, 409),
+    errors=(401, 403, 404, 409, 503), response=CHECKOUT,
 )  # fmt: skip
 def decline(request: ApiRequest, checkout_id: str) -> dict[str, Any]:
     from chalicelib.services.checkout import decline_checkout

@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from chalicelib.conversations.responses import EVIDENCE_EXAMPLE, ConversationEvidence, left_out_unless
+from chalicelib.conversations.responses import EVIDENCE_EXAMPLE, ConversationEvidence
 from chalicelib.money.currency import CurrencyCode
-from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp
+from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp, sometimes
 
 CalendarDate = Annotated[str, Field(json_schema_extra={"format": "date"}, description="YYYY-MM-DD.")]
 LeadStatus = Literal[
@@ -61,8 +61,8 @@ class LeadAttachmentView(ResponseModel):
     key: str
     file_name: str
     content_type: str
-    download_url: str | SkipJsonSchema[None] = left_out_unless(
-        "for the lead's buyer and hired seller (a link valid for 5 minutes)"
+    download_url: str | SkipJsonSchema[None] = sometimes(
+        "Present only for the lead's buyer and hired seller (a link valid for 5 minutes)."
     )
 
 
@@ -115,10 +115,12 @@ class LeadPaymentView(LeadView):
         }
     )
 
-    next_action: Literal["confirm_card"] | SkipJsonSchema[None] = left_out_unless(
-        "when the bank wants the cardholder: confirm with Stripe.js, then pay again"
+    next_action: Literal["confirm_card"] | SkipJsonSchema[None] = sometimes(
+        "Present only when the bank wants the cardholder: confirm with Stripe.js, then pay again."
     )
-    client_secret: str | SkipJsonSchema[None] = left_out_unless("with next_action: the PaymentIntent's client secret")
+    client_secret: str | SkipJsonSchema[None] = sometimes(
+        "Present only with next_action: the PaymentIntent's client secret."
+    )
 
 
 class LeadDisputeView(ResponseModel):

@@ -13,17 +13,50 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar, get_args
 
 from chalicelib.errors import DomainError, InvalidInput
-from chalicelib.realtime.connections import OFFLINE, ONLINE, account_of, join_session
+from chalicelib.realtime.connections import account_of, join_session
 from chalicelib.realtime.limits import check_message_size, check_signal_payload_size
+from chalicelib.realtime.messages import (
+    MAX_ID_LENGTH,
+    AcceptCall,
+    Ack,
+    AnswerRelayed,
+    CancelCall,
+    ClientAction,
+    DeclineCall,
+    ErrorMessage,
+    HangUp,
+    Hello,
+    HelloReply,
+    IceCandidateRelayed,
+    JoinCall,
+    JoinReply,
+    MediaToggled,
+    OfferRelayed,
+    OnACall,
+    PresenceReply,
+    Relayed,
+    ReplaceCard,
+    ReportMediaConnected,
+    RequestCall,
+    SayPresence,
+    SendAnswer,
+    SendIceCandidate,
+    SendOffer,
+    ServerMessage,
+    SessionReply,
+    ToggleMedia,
+    parse_action,
+)
 from chalicelib.realtime.relay import AccountNotifier, deliver, relay_to_peer
 from chalicelib.realtime.sender import MessageSender
 from chalicelib.web.logs import log_error
 
-MEDIA_KINDS = ("audio", "video")
-MAX_ID_LENGTH = 64
+__all__ = ["COMMANDS", "MAX_ID_LENGTH", "Command", "handle_message"]
+
+A = TypeVar("A", bound=ClientAction)
 
 
 @dataclass(frozen=True)
@@ -41,97 +74,96 @@ class CommandContext:
     def notifier(self) -> AccountNotifier:
         return AccountNotifier(self.sender, self.now)
 
-    def reply(self, message: dict[str, Any]) -> None:
-        deliver(self.sender, [self.connection_id], {**message, **self.message_id})
+    def reply(self, message: ServerMessage) -> None:
+        deliver(self.sender, [self.connection_id], {**message.wire(), **self.message_id})
 
 
-Command = Callable[[CommandContext, dict[str, Any]], None]
+@dataclass(frozen=True)
+class Command(Generic[A]):
+    """One action: the model its message is parsed through, what it does, and what answers the sender
+    (besides an ``error``); ``docs/websocket-protocol.md`` and ``/asyncapi.json`` describe each."""
+
+    message: type[A]
+    run: Callable[[CommandContext, A], None]
+    replies: tuple[type[ServerMessage], ...]
+
+    @property
+    def action(self) -> str:
+        (action,) = get_args(self.message.model_fields["action"].annotation)
+        return str(action)
 
 
-def _required(body: dict[str, Any], name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(f"'{name}' must be a non-empty string.", code="invalid_message")
-    return value
-
-
-def _optional(body: dict[str, Any], name: str) -> str | None:
-    return None if body.get(name) is None else _required(body, name)
-
-
-def presence(ctx: CommandContext, body: dict[str, Any]) -> None:
-    status = body.get("status")
-    if status not in (ONLINE, OFFLINE):
-        raise InvalidInput("'status' must be 'online' or 'offline'.", code="invalid_message")
+def presence(ctx: CommandContext, message: SayPresence) -> None:
     from chalicelib.realtime.presence import say_presence
 
-    profile = say_presence(ctx.account_id, status, media_base_url=ctx.media_base_url, now=ctx.now)
-    ctx.reply({"type": "presence", "status": status, "presence": profile.presence})
+    profile = say_presence(ctx.account_id, message.status, media_base_url=ctx.media_base_url, now=ctx.now)
+    ctx.reply(
+        PresenceReply.model_validate({"type": "presence", "status": message.status, "presence": profile.presence})
+    )
 
 
-def hello(ctx: CommandContext, body: dict[str, Any]) -> None:
+def hello(ctx: CommandContext, message: Hello) -> None:
     """A device that has just connected learns of its person's calls that ring or are under way
     (API Gateway cannot send on a connection before its ``$connect`` has returned, so the device asks)."""
     from chalicelib.profiles.save_profile import find_own_profile
     from chalicelib.sessions.live_calls import live_calls_of
 
     profile = find_own_profile(ctx.account_id)
-    ctx.reply({"type": "hello", "account_id": ctx.account_id,
-               "presence": profile.presence if profile is not None else None,
-               "sessions": live_calls_of(ctx.account_id, ctx.now)})  # fmt: skip
+    ctx.reply(HelloReply.model_validate({"type": "hello", "account_id": ctx.account_id,
+                                         "presence": profile.presence if profile is not None else None,
+                                         "sessions": live_calls_of(ctx.account_id, ctx.now)}))  # fmt: skip
 
 
 def _session_reply(ctx: CommandContext, action: str, session: dict[str, Any]) -> None:
-    ctx.reply({"type": "session", "action": action, "session": session})
+    ctx.reply(SessionReply.model_validate({"type": "session", "action": action, "session": session}))
 
 
-def session_request(ctx: CommandContext, body: dict[str, Any]) -> None:
+def session_request(ctx: CommandContext, message: RequestCall) -> None:
     from chalicelib.sessions import calls
 
     session = calls.request_call(
         ctx.account_id,
-        _required(body, "expert_id"),
-        _required(body, "media"),
-        payment_method_id=_optional(body, "payment_method_id"),
-        link_id=_optional(body, "link_id"),
+        message.expert_id,
+        message.media,
+        payment_method_id=message.payment_method_id,
+        link_id=message.link_id,
         notifier=ctx.notifier,
         now=ctx.now,
     )
     _session_reply(ctx, "session.request", session)
 
 
-def session_accept(ctx: CommandContext, body: dict[str, Any]) -> None:
+def session_accept(ctx: CommandContext, message: AcceptCall) -> None:
     from chalicelib.sessions import calls
 
-    session = calls.accept_call(_required(body, "session_id"), ctx.account_id, notifier=ctx.notifier, now=ctx.now)
+    session = calls.accept_call(message.session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
     _session_reply(ctx, "session.accept", session)
 
 
-def session_card(ctx: CommandContext, body: dict[str, Any]) -> None:
+def session_card(ctx: CommandContext, message: ReplaceCard) -> None:
     from chalicelib.sessions import calls
 
     session = calls.replace_card(
-        _required(body, "session_id"), ctx.account_id, _required(body, "payment_method_id"),
-        notifier=ctx.notifier, now=ctx.now,
-    )  # fmt: skip
+        message.session_id, ctx.account_id, message.payment_method_id, notifier=ctx.notifier, now=ctx.now
+    )
     _session_reply(ctx, "session.card", session)
 
 
-def session_decline(ctx: CommandContext, body: dict[str, Any]) -> None:
+def session_decline(ctx: CommandContext, message: DeclineCall) -> None:
     from chalicelib.sessions import calls
 
-    session = calls.decline_call(_required(body, "session_id"), ctx.account_id, notifier=ctx.notifier, now=ctx.now)
+    session = calls.decline_call(message.session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
     _session_reply(ctx, "session.decline", session)
 
 
-def session_cancel(ctx: CommandContext, body: dict[str, Any]) -> None:
+def session_cancel(ctx: CommandContext, message: CancelCall) -> None:
     from chalicelib.sessions import calls
 
-    session = calls.cancel_call(_required(body, "session_id"), ctx.account_id, notifier=ctx.notifier, now=ctx.now)
+    session = calls.cancel_call(message.session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
     _session_reply(ctx, "session.cancel", session)
 
 
-def session_join(ctx: CommandContext, body: dict[str, Any]) -> None:
+def session_join(ctx: CommandContext, message: JoinCall) -> None:
     """This device joins the call: signalling for the call is relayed to it from now on.
 
     The device is recorded in the call before the call learns of the join, so that the other
@@ -139,7 +171,7 @@ def session_join(ctx: CommandContext, body: dict[str, Any]) -> None:
     who offers: ``you_offer`` is true for the side that joins while the other is present."""
     from chalicelib.sessions import calls
 
-    session_id = _required(body, "session_id")
+    session_id = message.session_id
     join_session(ctx.connection_id, session_id)
     try:
         session = calls.join_call(session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
@@ -148,7 +180,7 @@ def session_join(ctx: CommandContext, body: dict[str, Any]) -> None:
         raise
     reply = {"type": "session", "action": "session.join", "session": session,
              "peer_present": session["peer_present"], "you_offer": session["peer_present"]}  # fmt: skip
-    ctx.reply(reply | _ice_servers(ctx, session_id))
+    ctx.reply(JoinReply.model_validate(reply | _ice_servers(ctx, session_id)))
 
 
 def _ice_servers(ctx: CommandContext, session_id: str) -> dict[str, Any]:
@@ -161,73 +193,69 @@ def _ice_servers(ctx: CommandContext, session_id: str) -> dict[str, Any]:
         return {}
 
 
-def session_hang_up(ctx: CommandContext, body: dict[str, Any]) -> None:
+def session_hang_up(ctx: CommandContext, message: HangUp) -> None:
     from chalicelib.sessions import calls
 
-    session = calls.hang_up(_required(body, "session_id"), ctx.account_id, notifier=ctx.notifier, now=ctx.now)
+    session = calls.hang_up(message.session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
     join_session(ctx.connection_id, None)
     _session_reply(ctx, "session.hang_up", session)
 
 
-def _relay(ctx: CommandContext, session_id: str, message: dict[str, Any]) -> None:
+def _relay(ctx: CommandContext, message: OnACall, relayed: type[Relayed], fields: dict[str, Any]) -> None:
     """Relay to the other side; a message with an ``id`` is acknowledged once the other side has it."""
+    action, session_id = fields["type"], message.session_id
     relay_to_peer(
         ctx.sender,
         session_id=session_id,
         from_account=ctx.account_id,
-        message={**message, "session_id": session_id, "from": ctx.account_id},
+        message=relayed.model_validate({**fields, "session_id": session_id, "from": ctx.account_id}).wire(),
         now=ctx.now,
     )
     if ctx.message_id:
-        ctx.reply({"type": "ack", "action": message["type"], "session_id": session_id})
+        ctx.reply(Ack.model_validate({"type": "ack", "action": action, "session_id": session_id, **ctx.message_id}))
 
 
-def _signal(kind: str) -> Command:
+def _signal(relayed: type[OfferRelayed | AnswerRelayed | IceCandidateRelayed]) -> Callable[[CommandContext, Any], None]:
     """offer / answer / ice: an opaque JSON object passed to the other participant as it is
-    (for ``signal.ice`` also ``null``, the end of candidates)."""
+    (for ``signal.ice`` also ``null``, the end of candidates; the models say which)."""
 
-    def relay_signal(ctx: CommandContext, body: dict[str, Any]) -> None:
-        payload = body.get("payload")
-        end_of_candidates = kind == "signal.ice" and "payload" in body and payload is None
-        if not isinstance(payload, dict) and not end_of_candidates:
-            raise InvalidInput("'payload' must be a JSON object.", code="invalid_message")
-        check_signal_payload_size(payload)
-        _relay(ctx, _required(body, "session_id"), {"type": kind, "payload": payload})
+    def relay_signal(ctx: CommandContext, message: SendOffer | SendAnswer | SendIceCandidate) -> None:
+        check_signal_payload_size(message.payload)
+        _relay(ctx, message, relayed, {"type": message.action, "payload": message.payload})
 
     return relay_signal
 
 
-def media_toggle(ctx: CommandContext, body: dict[str, Any]) -> None:
-    kind, enabled = body.get("kind"), body.get("enabled")
-    if kind not in MEDIA_KINDS or not isinstance(enabled, bool):
-        raise InvalidInput("'kind' must be 'audio' or 'video' and 'enabled' true or false.", code="invalid_message")
-    _relay(ctx, _required(body, "session_id"), {"type": "media.toggle", "kind": kind, "enabled": enabled})
+def media_toggle(ctx: CommandContext, message: ToggleMedia) -> None:
+    _relay(ctx, message, MediaToggled, {"type": "media.toggle", "kind": message.kind, "enabled": message.enabled})
 
 
-def media_connected(ctx: CommandContext, body: dict[str, Any]) -> None:
+def media_connected(ctx: CommandContext, message: ReportMediaConnected) -> None:
     """This side's RTCPeerConnection reached "connected": the call's billable time counts from the first report."""
     from chalicelib.sessions import calls
 
-    session = calls.report_media_connected(_required(body, "session_id"), ctx.account_id, now=ctx.now)
+    session = calls.report_media_connected(message.session_id, ctx.account_id, now=ctx.now)
     _session_reply(ctx, "media.connected", session)
 
 
-COMMANDS: dict[str, Command] = {
-    "hello": hello,
-    "presence": presence,
-    "session.request": session_request,
-    "session.accept": session_accept,
-    "session.decline": session_decline,
-    "session.cancel": session_cancel,
-    "session.card": session_card,
-    "session.join": session_join,
-    "session.hang_up": session_hang_up,
-    "signal.offer": _signal("signal.offer"),
-    "signal.answer": _signal("signal.answer"),
-    "signal.ice": _signal("signal.ice"),
-    "media.toggle": media_toggle,
-    "media.connected": media_connected,
-}
+RELAYED_REPLIES: tuple[type[ServerMessage], ...] = (Ack,)  # only for a message with an ``id``: success is silent
+_TABLE: tuple[Command[Any], ...] = (
+    Command(Hello, hello, (HelloReply,)),
+    Command(SayPresence, presence, (PresenceReply,)),
+    Command(RequestCall, session_request, (SessionReply,)),
+    Command(AcceptCall, session_accept, (SessionReply,)),
+    Command(DeclineCall, session_decline, (SessionReply,)),
+    Command(CancelCall, session_cancel, (SessionReply,)),
+    Command(ReplaceCard, session_card, (SessionReply,)),
+    Command(JoinCall, session_join, (JoinReply,)),
+    Command(HangUp, session_hang_up, (SessionReply,)),
+    Command(SendOffer, _signal(OfferRelayed), RELAYED_REPLIES),
+    Command(SendAnswer, _signal(AnswerRelayed), RELAYED_REPLIES),
+    Command(SendIceCandidate, _signal(IceCandidateRelayed), RELAYED_REPLIES),
+    Command(ToggleMedia, media_toggle, RELAYED_REPLIES),
+    Command(ReportMediaConnected, media_connected, (SessionReply,)),
+)
+COMMANDS: dict[str, Command[Any]] = {command.action: command for command in _TABLE}
 
 
 def parse_message(raw: str) -> dict[str, Any]:
@@ -241,7 +269,7 @@ def parse_message(raw: str) -> dict[str, Any]:
     return body
 
 
-def command_of(body: dict[str, Any]) -> Command:
+def command_of(body: dict[str, Any]) -> Command[Any]:
     action = body.get("action")
     command = COMMANDS.get(action) if isinstance(action, str) else None
     if command is None:
@@ -274,8 +302,10 @@ def handle_message(connection_id: str, raw: str, *, sender: MessageSender, media
         body = parse_message(raw)
         echo = echo_of(body)
         command = command_of(body)
+        message = parse_action(command.message, body)  # the model is the check: invalid_message names the field
         message_id = {"id": echo["id"]} if "id" in echo else {}
-        command(CommandContext(connection_id, account_of(connection_id), sender, media_base_url, now, message_id), body)
+        command.run(CommandContext(connection_id, account_of(connection_id), sender, media_base_url, now, message_id),
+                    message)  # fmt: skip
     except DomainError as error:
         deliver(sender, [connection_id], error_message(error.code, error.message, echo))
     except Exception:
@@ -284,4 +314,4 @@ def handle_message(connection_id: str, raw: str, *, sender: MessageSender, media
 
 
 def error_message(code: str, message: str, echo: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"type": "error", "code": code, "message": message, **(echo or {})}
+    return ErrorMessage.model_validate({"type": "error", "code": code, "message": message, **(echo or {})}).wire()

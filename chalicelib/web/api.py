@@ -142,6 +142,11 @@ class ApiRequest:
         value = params.get(name) if params is not None else None
         return value if value not in (None, "") else None
 
+    def header(self, param: HeaderParam) -> str | None:
+        """A declared header's value (checked before the view ran), or None when it was not sent."""
+        value = self.raw.headers.get(param.name.lower())
+        return None if value is None else str(value)
+
     def body(self, schema: type[ModelT]) -> ModelT:
         from chalicelib.web.validation import parse_body
 
@@ -207,6 +212,22 @@ def refuse_empty_values(request: Request, query: tuple[QueryParam, ...]) -> None
         )
 
 
+def refuse_bad_headers(request: Request, headers: tuple[HeaderParam, ...]) -> None:
+    """A declared header sent empty or over its length, or a required one missing, is 400 ``invalid_header``."""
+    problems = []
+    for header in headers:
+        value = request.headers.get(header.name.lower())
+        most = header.max_length
+        if value is None:
+            if header.required:
+                problems.append(FieldProblem(header.name, "invalid_header", f"Send the '{header.name}' header."))
+        elif not value.strip() or (most is not None and len(value) > most):
+            limit = f"1 to {most} characters" if most is not None else "not empty"
+            problems.append(FieldProblem(header.name, "invalid_header", f"'{header.name}' is {limit}."))
+    if problems:
+        raise InvalidInput(" ".join(problem.message for problem in problems), problems, code="invalid_header")
+
+
 def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], doc: RouteDoc) -> Response:
     started = time.perf_counter()
     request_id = str((request.context or {}).get("requestId") or uuid.uuid4())
@@ -216,6 +237,7 @@ def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], d
         if len(request.raw_body or b"") > MAX_BODY_BYTES:
             raise BodyTooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB; send less.")
         refuse_empty_values(request, doc.query)
+        refuse_bad_headers(request, doc.headers)
         caller = _authenticate(request, required=not doc.public)
         result = view(ApiRequest(request, caller, request_id), **params)
         response = Response(

@@ -65,3 +65,22 @@ class OpenApiDocument(ResponseModel):
     info: dict[str, Any]
     paths: dict[str, Any]
     components: dict[str, Any] = Field(default_factory=dict)
+
+
+class AsyncApiDocument(ResponseModel):
+    """The WebSocket API's AsyncAPI 3.0 document (its own schema is the AsyncAPI specification's)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {"asyncapi": "3.0.0", "info": {"title": "Parley WebSocket API"}, "channels": {}, "operations": {}}
+            ]
+        },
+    )
+
+    asyncapi: str
+    info: dict[str, Any]
+    channels: dict[str, Any]
+    operations: dict[str, Any]
+    components: dict[str, Any] = Field(default_factory=dict)

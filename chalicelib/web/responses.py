@@ -25,6 +25,18 @@ UtcTimestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 MinorUnits = Annotated[int, Field(description="Minor units of the currency (cents, pence).")]
 
 
+def sometimes(description: str, *, format: str | None = None) -> Any:
+    """A field the handler gives only in some states: absent otherwise, never null, so the document shows its
+    type alone (no ``default: null``). Annotate it ``X | SkipJsonSchema[None]``."""
+
+    def schema(field: dict[str, Any]) -> None:
+        field.pop("default", None)
+        if format is not None:
+            field["format"] = format
+
+    return Field(default=None, description=description, json_schema_extra=schema)
+
+
 class ResponseModel(BaseModel):
     """The base of every response model: undeclared fields are refused, so they cannot slip out."""
 

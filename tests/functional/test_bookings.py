@@ -207,6 +207,17 @@ def test_people_list_their_bookings_a_page_at_a_time_and_cannot_reuse_anothers_c
     assert [b["start"][11:16] for b in past["items"]] == ["12:00", "11:00", "10:00"]
 
 
+def test_listing_bookings_by_a_status_no_booking_can_have_is_a_400_naming_the_status(api: Any, cast: Cast) -> None:
+    assert book(api, cast, cast.client, "10:00").status_code == 201
+
+    unknown = api.get("/bookings?status=pending", headers=cast.client.auth)
+    confirmed = api.get("/bookings?status=confirmed", headers=cast.client.auth)
+
+    assert unknown.status_code == 400, unknown.json_body
+    assert [problem["field"] for problem in unknown.json_body["error"]["fields"]] == ["status"]
+    assert [b["status"] for b in confirmed.json_body["items"]] == ["confirmed"]
+
+
 def make_service(api: Any, cast: Cast, **changes: Any) -> str:
     body: dict[str, Any] = {
         "name": "Architecture review", "slug": f"review-{len(changes)}", "description": "A 45-minute review.",

@@ -16,6 +16,7 @@ from chalicelib.models.ledger import LedgerRecord
 from chalicelib.models.payment import Payment
 from chalicelib.models.session import CallSession
 from chalicelib.sessions import calls
+from tests.contract import FROM_SERVER, check_ws_message
 from tests.functional.builders import become_expert, register
 from tests.functional.conftest import User, Users
 from tests.functional.money import DECLINED_CARD, balance, card, intents_left_over, revenue, saved_card
@@ -24,11 +25,12 @@ from tests.functional.presence_cast import online_expert
 
 @dataclass
 class RecordingNotifier:
-    """A CallNotifier fake: what each person was sent, in order."""
+    """A CallNotifier fake: what each person was sent, in order, each checked against the AsyncAPI document."""
 
     sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def notify(self, account_id: str, message: dict[str, Any]) -> None:
+        check_ws_message(FROM_SERVER, message)
         self.sent.append((account_id, message))
 
     def to(self, account_id: str, kind: str | None = None) -> list[dict[str, Any]]:

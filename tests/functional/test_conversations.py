@@ -142,7 +142,7 @@ def test_an_idempotency_key_over_255_characters_is_refused_and_nothing_is_sent(a
     longest = send(api, cast, cast.client, "Here is my question", key="k" * 255)
 
     assert refused.status_code == 400, refused.json_body
-    assert refused.json_body["error"]["code"] == "invalid_idempotency_key"
+    assert refused.json_body["error"]["code"] == "invalid_header"
     assert longest.status_code == 201, longest.json_body
     assert [m["text"] for m in messages(api, cast, cast.expert).json_body["items"]] == ["Here is my question"]
 

@@ -23,6 +23,7 @@ from chalicelib.realtime.commands import COMMANDS
 from chalicelib.realtime.limits import MAX_MESSAGE_BYTES, MAX_SIGNAL_PAYLOAD_BYTES
 from chalicelib.realtime.sender import ConnectionSender
 from infra.local.provision import LocalAws
+from tests.contract import FROM_CLIENT, FROM_SERVER, BreaksContract, check_ws_message, ws_message_problems
 from tests.functional.builders import become_expert, register
 from tests.functional.conftest import DynamoReads, User, Users
 
@@ -57,7 +58,8 @@ Reaction = Callable[[str, dict[str, Any]], None]
 
 @dataclass
 class FakeSender:
-    """Records every post; connections in ``gone`` answer as API Gateway does for a closed one (410).
+    """Records every post, each checked against the AsyncAPI document; connections in ``gone`` answer as
+    API Gateway does for a closed one (410).
 
     ``reactions`` play a client that answers the moment a message reaches it: each is called
     with every post, inside the handler that posted it, so a race is forced, not hoped for."""
@@ -66,8 +68,14 @@ class FakeSender:
     gone: set[str] = field(default_factory=set)
     endpoints: list[str] = field(default_factory=list)
     reactions: list[Reaction] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # contract breaks, which the handler's own catch would hide
 
     def send(self, connection_id: str, message: dict[str, Any]) -> bool:
+        try:
+            check_ws_message(FROM_SERVER, message)
+        except BreaksContract as error:
+            self.broken.append(str(error))
+            raise
         if connection_id in self.gone:
             return False
         self.posts.setdefault(connection_id, []).append(message)
@@ -93,13 +101,22 @@ def sender() -> Iterator[FakeSender]:
     sender_module.use_sender_factory(factory)
     yield fake
     sender_module.use_sender_factory(ConnectionSender)
+    assert fake.broken == [], "\n".join(fake.broken)
+
+
+# The refusals that say a message is not one the protocol has: the AsyncAPI document must refuse it too.
+MALFORMED = {"invalid_json", "unknown_action", "invalid_message"}
 
 
 @dataclass
 class Gateway:
-    """Plays API Gateway: opens, feeds and closes connections by invoking the handlers."""
+    """Plays API Gateway: opens, feeds and closes connections by invoking the handlers.
+
+    Every message sent is held to the AsyncAPI document: one the server takes is one the
+    document describes, and one it refuses as malformed is one the document refuses."""
 
     client: Client
+    sender: FakeSender
 
     def connect(self, token: str | None) -> tuple[str, dict[str, Any]]:
         connection_id = f"conn-{uuid.uuid4().hex[:12]}="
@@ -112,7 +129,13 @@ class Gateway:
 
     def send(self, connection_id: str, message: dict[str, Any] | str) -> None:
         body = message if isinstance(message, str) else json.dumps(message)
+        before = len(self.sender.received(connection_id))
         assert self.invoke("$default", connection_id, body=body)["statusCode"] == 200
+        answers = self.sender.received(connection_id)[before:]
+        if any(m.get("type") == "error" and m["code"] in MALFORMED for m in answers):
+            assert ws_message_problems(FROM_CLIENT, body), f"the server refused what the document allows: {body}"
+        else:
+            check_ws_message(FROM_CLIENT, body)
 
     def close(self, connection_id: str) -> None:
         assert self.invoke("$disconnect", connection_id)["statusCode"] == 200
@@ -127,7 +150,7 @@ def gateway(aws: LocalAws, sender: FakeSender) -> Iterator[Gateway]:
     from app import app
 
     with Client(app, stage_name="local") as client:
-        yield Gateway(client)
+        yield Gateway(client, sender)
 
 
 @dataclass
@@ -242,9 +265,10 @@ def test_a_notification_reaches_every_open_device_of_the_person(
     elsewhere = gateway.open(intruder)
     from chalicelib.sessions.notifier import default_notifier
 
-    default_notifier().notify(expert.sub, {"type": "session.requested", "session_id": "ses_1"})
+    warning = {"type": "session.warning", "session_id": "ses_1", "minutes_left": 5}
+    default_notifier().notify(expert.sub, warning)
 
-    assert sender.received(phone) == sender.received(laptop) == [{"type": "session.requested", "session_id": "ses_1"}]
+    assert sender.received(phone) == sender.received(laptop) == [warning]
     assert sender.received(elsewhere) == []
 
 
@@ -293,6 +317,13 @@ def test_an_intruder_can_neither_inject_signalling_nor_join_the_call(
 
 
 ON_A_CALL = [action for action in COMMANDS if action not in ("presence", "session.request", "hello")]
+FIELDS = {"payload": {"type": "offer", "sdp": "v=0"}, "kind": "video", "enabled": False, "payment_method_id": "pm_x"}
+
+
+def on_a_call(action: str, session_id: str) -> dict[str, Any]:
+    """A well-formed message of ``action`` about the call ``session_id``: the fields its model declares."""
+    fields = {name: value for name, value in FIELDS.items() if name in COMMANDS[action].message.model_fields}
+    return {"action": action, "session_id": session_id, **fields}
 
 
 def test_someone_elses_call_answers_over_the_socket_exactly_as_a_made_up_one(
@@ -306,11 +337,13 @@ def test_someone_elses_call_answers_over_the_socket_exactly_as_a_made_up_one(
     def answers(session_id: str) -> list[Any]:
         sender.posts.clear()
         for action in ON_A_CALL:  # every action of the command table that names a call
-            message = {"action": action, "session_id": session_id, "payload": {"type": "offer", "sdp": "v=0"}}
-            gateway.send(intruder_conn, message | {"kind": "video", "enabled": False, "payment_method_id": "pm_x"})
+            gateway.send(intruder_conn, on_a_call(action, session_id))
         return [(m["code"], m["message"]) for m in sender.received(intruder_conn)]
 
-    assert answers(call.session_id) == answers("made-up-session-id")
+    theirs = answers(call.session_id)
+    assert theirs == answers("made-up-session-id")
+    assert len(theirs) == len(ON_A_CALL)
+    assert not {code for code, _ in theirs} & MALFORMED  # each message is well-formed: refused for the call
 
 
 def test_unknown_actions_bad_json_and_bad_fields_get_an_error_back_not_a_crash(
@@ -381,11 +414,12 @@ def test_a_stale_connection_is_removed_when_api_gateway_says_it_is_gone(
     sender.gone.add(expert_second_device)
     from chalicelib.sessions.notifier import default_notifier
 
-    default_notifier().notify(expert.sub, {"type": "ping"})
+    warning = {"type": "session.warning", "session_id": call.session_id, "minutes_left": 5}
+    default_notifier().notify(expert.sub, warning)
 
     assert WsConnection.count(expert_second_device) == 0
     assert WsConnection.count(expert_conn) == 1
-    assert sender.received(expert_conn)[-1] == {"type": "ping"}
+    assert sender.received(expert_conn)[-1] == warning
 
 
 def test_signalling_to_a_peer_whose_only_device_is_gone_is_refused_and_cleaned_up(
@@ -715,7 +749,7 @@ def test_an_expert_whose_only_connection_is_found_gone_leaves_search(
     sender.gone.add(phone)  # the phone lost its network: no $disconnect came
     from chalicelib.sessions.notifier import default_notifier
 
-    default_notifier().notify(expert.sub, {"type": "ping"})
+    default_notifier().notify(expert.sub, {"type": "session.warning", "session_id": "ses_1", "minutes_left": 1})
 
     assert WsConnection.count(phone) == 0
     assert _online_now(api) == []

@@ -16,6 +16,7 @@ from chalicelib.realtime import sender as sender_module
 from chalicelib.realtime.sender import ConnectionSender, MessageSender
 from infra.local.provision import LocalAws
 from infra.local.ws_gateway import MANAGEMENT_URL_VARIABLE, WebsocketGateway, running_in_thread
+from tests.contract import FROM_CLIENT, FROM_SERVER, check_ws_message
 from tests.functional.conftest import Users
 from tests.functional.test_realtime import a_live_call, offer
 
@@ -56,9 +57,16 @@ def ws_url(aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         sender_module.use_sender_factory(ConnectionSender)
 
 
+def send(socket: ClientConnection, message: dict[str, Any]) -> None:
+    check_ws_message(FROM_CLIENT, message)
+    socket.send(json.dumps(message))
+
+
 def receive_until(socket: ClientConnection, *types: str) -> dict[str, Any]:
+    """Every message up to the first of ``types``, each checked against the AsyncAPI document."""
     while True:
         message = json.loads(socket.recv(timeout=WAIT_SECONDS))
+        check_ws_message(FROM_SERVER, message)
         if message.get("type") in types:
             return dict(message)
 
@@ -68,16 +76,16 @@ def test_an_offer_sent_on_session_active_by_a_raw_websocket_client_reaches_the_s
 ) -> None:
     client, expert = users.sign_up("cleo.client@example.com"), users.sign_up("ada.expert@example.com")
     call = a_live_call(client, expert)
-    join = json.dumps({"action": "session.join", "session_id": call.session_id})
+    join = {"action": "session.join", "session_id": call.session_id}
     with (
         connect(f"{ws_url}?token={client.id_token}", open_timeout=WAIT_SECONDS) as client_ws,
         connect(f"{ws_url}?token={expert.id_token}", open_timeout=WAIT_SECONDS) as expert_ws,
     ):
-        client_ws.send(join)
+        send(client_ws, join)
         receive_until(client_ws, "session")
-        expert_ws.send(join)
+        send(expert_ws, join)
         receive_until(client_ws, "session.active")
-        client_ws.send(json.dumps({**offer(call.session_id), "id": "offer"}))  # at once, as a page would
+        send(client_ws, {**offer(call.session_id), "id": "offer"})  # at once, as a page would
         answer = receive_until(client_ws, "ack", "error")
         assert answer["type"] == "ack", answer
         assert receive_until(expert_ws, "signal.offer")["from"] == client.sub

@@ -297,3 +297,15 @@ def test_an_experts_answer_sent_many_times_at_once_is_that_answer_or_409_and_mov
     assert (intent.status, intent.amount_received) == ("succeeded" if held else "canceled", held)
     texts = thread_texts(api, cast.client, made["thread_id"])
     assert len([t for t in texts if t.startswith(f"The expert {action}")]) == 1
+
+
+def test_an_idempotency_key_over_255_characters_is_a_400_naming_the_header_and_holds_nothing(
+    api: Any, cast: Cast
+) -> None:
+    response = check_out(api, cast, key="k" * 256)
+
+    assert response.status_code == 400, response.json_body
+    error = response.json_body["error"]
+    assert (error["code"], [problem["field"] for problem in error["fields"]]) == ("invalid_header", ["Idempotency-Key"])
+    assert list(ServiceCheckout.scan()) == []  # test-only check of the whole table
+    assert check_out(api, cast, key="k" * 255).status_code == 201

@@ -44,6 +44,7 @@ from infra.local.ws_gateway import (
     WebsocketGateway,
     running_in_thread,
 )
+from tests.contract import FROM_SERVER, check_ws_message
 
 REPO = Path(__file__).resolve().parents[2]
 STAGE = "test"
@@ -338,6 +339,7 @@ def test_a_frame_over_32_kb_is_answered_message_too_large_then_closed_with_1009_
 
     assert [json.loads(m)["code"] for m in received] == ["message_too_large"]
     assert json.loads(received[0])["type"] == "error"
+    check_ws_message(FROM_SERVER, received[0])  # the gateway's own message is the app's error format
     assert received_close_code(closed) == 1009
     assert gateway.records("message") == []
     (disconnect,) = gateway.disconnects(connection_id)
@@ -357,6 +359,7 @@ def test_a_message_over_128_kb_in_small_frames_is_answered_message_too_large_the
         received, closed = send_then_read()
 
     assert [json.loads(m)["code"] for m in received] == ["message_too_large"]
+    check_ws_message(FROM_SERVER, received[0])
     assert received_close_code(closed) == 1009
     assert gateway.records("message") == []
 
@@ -414,6 +417,7 @@ def test_a_failing_handler_gets_the_client_api_gateways_error_message(gateway: G
 
         assert error["message"] == "Internal server error"
         assert error["connectionId"] == connection_id
+        check_ws_message(FROM_SERVER, error)  # API Gateway's own message, as the AsyncAPI document has it
         client.send("still here")
         assert client.recv(timeout=WAIT_SECONDS) == "echo:still here"
 

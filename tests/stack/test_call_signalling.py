@@ -6,7 +6,6 @@ message is refused with an error before the socket closes."""
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -56,7 +55,7 @@ async def _offer_at_once(socket: Socket, session_id: str) -> list[dict[str, Any]
         await socket.send(message)
     answers = []
     while len(answers) < len(messages):
-        message = json.loads(await asyncio.wait_for(socket.connection.recv(), 10))
+        message = await socket.receive()
         if message.get("type") in ("ack", "error"):
             answers.append(message)
     return answers
@@ -65,7 +64,7 @@ async def _offer_at_once(socket: Socket, session_id: str) -> list[dict[str, Any]
 async def _signalling_received(socket: Socket) -> list[tuple[str, Any]]:
     received = []
     while len(received) < 2 + CANDIDATES:
-        message = json.loads(await asyncio.wait_for(socket.connection.recv(), 10))
+        message = await socket.receive()
         if message.get("type", "").startswith("signal."):
             received.append((message["type"], message["payload"]))
     return received
@@ -132,7 +131,7 @@ def test_a_message_over_32_kb_is_answered_message_too_large_before_the_socket_cl
         received = []
         try:
             while True:
-                received.append(json.loads(await asyncio.wait_for(socket.connection.recv(), 10)))
+                received.append(await socket.receive())
         except ConnectionClosed as closed:
             return received, None if closed.rcvd is None else int(closed.rcvd.code)
 

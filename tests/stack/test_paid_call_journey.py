@@ -8,7 +8,6 @@ schedules on that clock too: the every-minute call sweep fires on the moved time
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import uuid
 from pathlib import Path
@@ -18,15 +17,14 @@ import boto3
 import pytest
 import requests
 import stripe
-import websockets
 
 from tests.stack.conftest import Person, eventually, new_person
+from tests.stack.sockets import Socket, open_socket
 
 if TYPE_CHECKING:
     from tests.stack.conftest import LocalStack
 
 pytestmark = pytest.mark.stack
-QUIET = 0.5  # seconds to listen for messages that must not arrive
 
 
 def _cast(stack: LocalStack) -> tuple[Person, Person, Person]:
@@ -43,32 +41,8 @@ def _cast(stack: LocalStack) -> tuple[Person, Person, Person]:
     )
 
 
-class Socket:
-    """One device's WebSocket to the local gateway, with the messages it has received."""
-
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
-
-    async def send(self, message: dict[str, Any]) -> None:
-        await self.connection.send(json.dumps(message))
-
-    async def expect(self, kind: str, timeout: float = 10.0) -> dict[str, Any]:
-        while True:
-            message = json.loads(await asyncio.wait_for(self.connection.recv(), timeout))
-            if message.get("type") == kind:
-                return dict(message)
-
-    async def nothing(self) -> list[dict[str, Any]]:
-        received = []
-        try:
-            while True:
-                received.append(json.loads(await asyncio.wait_for(self.connection.recv(), QUIET)))
-        except TimeoutError:
-            return received
-
-
 async def _open(stack: LocalStack, person: Person) -> Socket:
-    return Socket(await websockets.connect(f"{stack.info['ws_url']}?token={person.token}"))
+    return await open_socket(stack.info["ws_url"], person.token)
 
 
 def _emails_sent(stack: LocalStack) -> int:
