@@ -128,7 +128,7 @@ class ProfileInput(BaseModel):
         extra="forbid",
         json_schema_extra={
             "anyOf": [
-                {"required": [rate], "properties": {rate: {"type": "integer"}}}
+                {"type": "object", "required": [rate], "properties": {rate: {"type": "integer"}}}
                 for rate in ("rate_per_minute", "hourly_rate")
             ]
         },
