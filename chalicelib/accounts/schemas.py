@@ -11,7 +11,15 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 
 class AccountInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # The document states the rule below: an organisation names itself, an individual has no organisation name.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "if": {"properties": {"kind": {"const": "organisation"}}, "required": ["kind"]},
+            "then": {"required": ["organisation_name"], "properties": {"organisation_name": {"type": "string"}}},
+            "else": {"properties": {"organisation_name": {"type": "null"}}},
+        },
+    )
 
     kind: Literal["individual", "organisation"]
     display_name: Name

@@ -32,8 +32,15 @@ def _five_minute_steps(value: int) -> int:
 class FreeConsultationInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool = Field(default=DEFAULT_ENABLED, description="I give each new client one free consultation.")
-    minutes: Annotated[int, Field(ge=MIN_MINUTES, le=MAX_MINUTES), AfterValidator(_five_minute_steps)] = DEFAULT_MINUTES
+    # strict: the document says boolean, so 0 and "yes" are refused rather than read as one
+    enabled: bool = Field(
+        default=DEFAULT_ENABLED, strict=True, description="I give each new client one free consultation."
+    )
+    minutes: Annotated[
+        int,
+        Field(ge=MIN_MINUTES, le=MAX_MINUTES, strict=True, json_schema_extra={"multipleOf": 5}),
+        AfterValidator(_five_minute_steps),
+    ] = DEFAULT_MINUTES
 
 
 @dataclass(frozen=True)

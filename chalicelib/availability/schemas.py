@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from itertools import pairwise
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from chalicelib.availability.free_consultation import FreeConsultationInput
 from chalicelib.availability.rules import RANGE_PATTERN, format_range, parse_range
+from chalicelib.web.validation import iso_text
 
 MAX_RANGES_PER_DAY = 12
 MAX_OVERRIDES = 200
@@ -58,7 +60,19 @@ def _no_overlaps(ranges: list[str]) -> list[str]:
     return [format_range(local) for local in ordered]
 
 
-TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_time_zone)]
+@cache
+def time_zone_names() -> list[str]:
+    """The zones of the pinned ``tzdata`` package: every place the code runs knows them (see requirements.txt)."""
+    from importlib.resources import files
+
+    return sorted(files("tzdata").joinpath("zones").read_text().split())
+
+
+TimeZoneName = Annotated[
+    str,
+    Field(min_length=1, max_length=64, json_schema_extra=lambda schema: schema.update(enum=time_zone_names())),
+    AfterValidator(_time_zone),
+]
 
 
 def _five_minute_steps(value: int) -> int:
@@ -67,8 +81,12 @@ def _five_minute_steps(value: int) -> int:
     return value
 
 
-BufferMinutes = Annotated[int, Field(ge=0, le=MAX_BUFFER_MINUTES), AfterValidator(_five_minute_steps)]
-TimeRange = Annotated[str, AfterValidator(_range)]
+BufferMinutes = Annotated[
+    int,
+    Field(ge=0, le=MAX_BUFFER_MINUTES, strict=True, json_schema_extra={"multipleOf": 5}),
+    AfterValidator(_five_minute_steps),
+]
+TimeRange = Annotated[str, AfterValidator(_range), Field(json_schema_extra={"pattern": RANGE_PATTERN.pattern})]
 DayRanges = Annotated[list[TimeRange], Field(max_length=MAX_RANGES_PER_DAY), AfterValidator(_no_overlaps)]
 
 
@@ -89,7 +107,7 @@ class DateOverrideInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    date: date
+    date: Annotated[date, BeforeValidator(iso_text)]
     ranges: DayRanges = []
 
 
@@ -114,14 +132,24 @@ class AvailabilityInput(BaseModel):
     ] = []
     buffer_before_minutes: BufferMinutes = 0
     buffer_after_minutes: BufferMinutes = 0
-    minimum_notice_minutes: int = Field(default=0, ge=0, le=MAX_NOTICE_MINUTES)
-    booking_horizon_days: int = Field(default=60, ge=1, le=MAX_HORIZON_DAYS)
-    requires_approval: bool = Field(default=False, description="Bookings wait for my approval (24 hours at most).")
+    minimum_notice_minutes: int = Field(default=0, strict=True, ge=0, le=MAX_NOTICE_MINUTES)
+    booking_horizon_days: int = Field(default=60, strict=True, ge=1, le=MAX_HORIZON_DAYS)
+    requires_approval: bool = Field(
+        default=False, strict=True, description="Bookings wait for my approval (24 hours at most)."
+    )
     cancel_cutoff_hours: int = Field(
-        default=24, ge=0, le=MAX_CUTOFF_HOURS, description="Cancel or move later than this before the start: late"
+        default=24,
+        strict=True,
+        ge=0,
+        le=MAX_CUTOFF_HOURS,
+        description="Cancel or move later than this before the start: late",
     )
     late_cancel_share_bps: int = Field(
-        default=5000, ge=0, le=10_000, description="Share of the amount a client's late cancellation costs, in bps"
+        default=5000,
+        strict=True,
+        ge=0,
+        le=10_000,
+        description="Share of the amount a client's late cancellation costs, in bps",
     )
     free_consultation: FreeConsultationInput = Field(
         default_factory=FreeConsultationInput, description="One free first consultation per client: on, and how long"

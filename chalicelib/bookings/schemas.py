@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from chalicelib.availability.schemas import TimeZoneName
 from chalicelib.bookings.time_locks import GRANULE_MINUTES, MAX_GRANULES, is_aligned
+from chalicelib.web.validation import iso_text
 
 
 def _utc_on_the_grid(value: datetime) -> datetime:
@@ -27,13 +28,21 @@ def _whole_granules(value: int) -> int:
     return value
 
 
+# The document states the grid: a UTC time (Z) on a whole multiple of 5 minutes.
+ON_THE_GRID = {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-5][05]:00(?:\\.0+)?Z$"}
+
+
 class BookingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     expert_id: str = Field(min_length=1, max_length=128)
-    start: Annotated[datetime, AfterValidator(_utc_on_the_grid)]
+    start: Annotated[
+        datetime, BeforeValidator(iso_text), AfterValidator(_utc_on_the_grid), Field(json_schema_extra=ON_THE_GRID)
+    ]
     minutes: Annotated[
-        int, Field(ge=GRANULE_MINUTES, le=GRANULE_MINUTES * MAX_GRANULES), AfterValidator(_whole_granules)
+        int,
+        Field(ge=GRANULE_MINUTES, le=GRANULE_MINUTES * MAX_GRANULES, json_schema_extra={"multipleOf": GRANULE_MINUTES}),
+        AfterValidator(_whole_granules),
     ]
     kind: Literal["paid", "free_consultation"]
     service_id: str | None = Field(default=None, min_length=1, max_length=128)
@@ -45,4 +54,6 @@ class BookingInput(BaseModel):
 class RescheduleInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start: Annotated[datetime, AfterValidator(_utc_on_the_grid)]
+    start: Annotated[
+        datetime, BeforeValidator(iso_text), AfterValidator(_utc_on_the_grid), Field(json_schema_extra=ON_THE_GRID)
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from chalicelib.connect.countries import PAYOUT_COUNTRIES
@@ -21,4 +21,9 @@ def _payout_country(value: str) -> str:
 class OnboardingInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    country: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True), AfterValidator(_payout_country)]
+    country: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, to_upper=True),
+        AfterValidator(_payout_country),
+        Field(json_schema_extra={"enum": sorted(PAYOUT_COUNTRIES)}),
+    ]

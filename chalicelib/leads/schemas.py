@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from chalicelib.leads.limits import MAX_BUDGET
-from chalicelib.leads.skills import is_skill
+from chalicelib.leads.skills import SKILLS, is_skill
 from chalicelib.money.currency import CurrencyCode
 from chalicelib.uploads.schemas import AttachmentInput
+from chalicelib.web.validation import iso_text
 
 MAX_SKILLS = 10
 MAX_ATTACHMENTS = 10
@@ -30,7 +31,12 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-Skill = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_known_skill)]
+Skill = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True),
+    AfterValidator(_known_skill),
+    Field(json_schema_extra={"enum": sorted(SKILLS)}),
+]
 
 
 class LeadInput(BaseModel):
@@ -45,5 +51,7 @@ class LeadInput(BaseModel):
     )
     budget: int = Field(gt=0, le=MAX_BUDGET, strict=True, description="In minor units of currency (an integer).")
     currency: CurrencyCode
-    wished_deadline: date | None = Field(default=None, description="YYYY-MM-DD, today or later.")
+    wished_deadline: Annotated[date | None, BeforeValidator(iso_text)] = Field(
+        default=None, description="YYYY-MM-DD, today or later."
+    )
     attachments: list[AttachmentInput] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)

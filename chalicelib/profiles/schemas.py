@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from chalicelib.leads.skills import is_skill
+from chalicelib.leads.skills import SKILLS, is_skill
 from chalicelib.money.currency import CurrencyCode
 from chalicelib.profiles.catalogue import CATEGORIES, LANGUAGES
 from chalicelib.profiles.contact_details import find_contact_details
-from chalicelib.profiles.slugs import slug_problem
+from chalicelib.profiles.slugs import RESERVED_SLUGS, SLUG_PATTERN, slug_problem
 
 TEXT_LIMIT = 500
 MAX_FREE_MINUTES = 30
@@ -80,11 +80,34 @@ Tag = Annotated[
     StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9][a-z0-9 +#.-]{0,29}$"),
     AfterValidator(_no_contact_details),
 ]
-Category = Annotated[str, AfterValidator(_known_category)]
-Skill = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_known_skill)]
-Language = Annotated[str, StringConstraints(to_lower=True), AfterValidator(_known_language)]
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_valid_slug)]
-UploadKey = Annotated[str, StringConstraints(max_length=300), AfterValidator(_upload_key)]
+# The document states each rule a validator checks, so a request it calls valid is one the API takes.
+Category = Annotated[str, AfterValidator(_known_category), Field(json_schema_extra={"enum": sorted(CATEGORIES)})]
+Skill = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True),
+    AfterValidator(_known_skill),
+    Field(json_schema_extra={"enum": sorted(SKILLS)}),
+]
+Language = Annotated[
+    str,
+    StringConstraints(to_lower=True),
+    AfterValidator(_known_language),
+    Field(json_schema_extra={"enum": sorted(LANGUAGES)}),
+]
+# A profile link: the pattern of ``slug_problem``, less the reserved words.
+SLUG_SCHEMA_PATTERN = "^(?!(?:" + "|".join(sorted(RESERVED_SLUGS)) + ")$)" + SLUG_PATTERN.pattern.removeprefix("^")
+Slug = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True),
+    AfterValidator(_valid_slug),
+    Field(json_schema_extra={"pattern": SLUG_SCHEMA_PATTERN}),
+]
+UploadKey = Annotated[
+    str,
+    StringConstraints(max_length=300),
+    AfterValidator(_upload_key),
+    Field(json_schema_extra={"pattern": r"^(?:public|private)/(?!.*\.\.)"}),
+]
 
 
 class EducationInput(BaseModel):
@@ -100,7 +123,16 @@ class EducationInput(BaseModel):
 class ProfileInput(BaseModel):
     """An expert profile as the expert writes it. Rates are integers in minor units."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The document states ``_has_a_rate``: a rate per minute, an hourly rate, or both.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"type": "object", "required": [rate], "properties": {rate: {"type": "integer"}}}
+                for rate in ("rate_per_minute", "hourly_rate")
+            ]
+        },
+    )
 
     slug: Slug
     name: ShortText

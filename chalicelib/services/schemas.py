@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic_core import PydanticCustomError
 
 from chalicelib.profiles.contact_details import find_contact_details
+from chalicelib.profiles.slugs import SLUG_PATTERN
 from chalicelib.services.rules import (
     DESCRIPTION_LIMIT,
     MAX_AMOUNT,
@@ -58,7 +59,10 @@ Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_no_contact_details)
 ]
 ServiceSlugText = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_valid_service_slug)
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True),
+    AfterValidator(_valid_service_slug),
+    Field(json_schema_extra={"pattern": SLUG_PATTERN.pattern}),
 ]
 Description = Annotated[
     str,
@@ -66,9 +70,16 @@ Description = Annotated[
     AfterValidator(_no_contact_details),
 ]
 MeetingUrl = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_https_meeting_url)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500),
+    AfterValidator(_https_meeting_url),
+    Field(json_schema_extra={"pattern": r"^https://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::[0-9]{1,5})?(?:[/?#]\S*)?$"}),
 ]
-MinorUnits = Annotated[int, Field(strict=True), AfterValidator(_positive_minor_units)]
+MinorUnits = Annotated[
+    int,
+    Field(strict=True, json_schema_extra={"minimum": 1, "maximum": MAX_AMOUNT}),
+    AfterValidator(_positive_minor_units),
+]
 
 
 class OngoingRateInput(BaseModel):

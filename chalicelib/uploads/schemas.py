@@ -6,11 +6,27 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from chalicelib.uploads.rules import Purpose
+from chalicelib.uploads.rules import UPLOAD_RULES, Purpose
+
+
+def _per_purpose() -> list[dict[str, object]]:
+    """The document's statement of ``UPLOAD_RULES``: each purpose's content types and largest size."""
+    return [
+        {
+            "if": {"properties": {"purpose": {"const": purpose}}, "required": ["purpose"]},
+            "then": {
+                "properties": {
+                    "content_type": {"enum": sorted(rule.content_types)},
+                    "size_bytes": {"maximum": rule.max_bytes},
+                }
+            },
+        }
+        for purpose, rule in UPLOAD_RULES.items()
+    ]
 
 
 class UploadRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=lambda schema: schema.update(allOf=_per_purpose()))
 
     purpose: Purpose
     content_type: str = Field(max_length=100)

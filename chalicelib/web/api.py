@@ -48,6 +48,7 @@ class QueryParam:
     required: bool = False
     format: str | None = None
     max_length: int | None = None
+    pattern: str | None = None  # a regular expression the value matches (e.g. an ISO week)
 
     @property
     def typed(self) -> bool:

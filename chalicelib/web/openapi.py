@@ -45,10 +45,34 @@ STATUS_TEXT = {
 }  # fmt: skip
 
 
+def _stripped_length_pattern(min_length: int) -> str:
+    """A string of at least ``min_length`` characters once stripped: one that holds a non-space character and,
+    for more than one, another that far after it."""
+    return r"\S" if min_length == 1 else rf"\S[\s\S]{{{min_length - 2},}}\S"
+
+
+def _schema_generator() -> type:
+    from pydantic.json_schema import GenerateJsonSchema
+
+    class StatedConstraints(GenerateJsonSchema):
+        """pydantic's JSON Schema, with what a stripped string's ``min_length`` means stated: ``"   "`` is
+        refused as empty, so ``minLength`` alone would call it valid."""
+
+        def str_schema(self, schema: Any) -> Any:
+            json_schema = super().str_schema(schema)
+            if schema.get("strip_whitespace") and schema.get("min_length") and "pattern" not in json_schema:
+                json_schema["pattern"] = _stripped_length_pattern(schema["min_length"])
+            return json_schema
+
+    return StatedConstraints
+
+
 def _schema(dotted: str, components: dict[str, Any], mode: str = "validation") -> dict[str, Any]:
     module_name, _, class_name = dotted.partition(":")
     model = getattr(importlib.import_module(module_name), class_name)
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
+    schema = model.model_json_schema(
+        ref_template="#/components/schemas/{model}", mode=mode, schema_generator=_schema_generator()
+    )
     for name, definition in schema.pop("$defs", {}).items():
         _add_component(components, name, definition)
     _add_component(components, class_name, schema)
@@ -71,7 +95,7 @@ def _query_schema(param: QueryParam) -> dict[str, Any]:
         schema["enum"] = list(param.enum)
     for keyword, value in (
         ("minimum", param.minimum), ("maximum", param.maximum), ("default", param.default),
-        ("format", param.format), ("maxLength", param.max_length),
+        ("format", param.format), ("maxLength", param.max_length), ("pattern", param.pattern),
     ):  # fmt: skip
         if value is not None:
             schema[keyword] = value

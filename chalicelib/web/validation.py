@@ -20,6 +20,18 @@ def json_number(text: str) -> int | float:
     return int(value) if value.is_integer() and abs(value) <= MAX_EXACT_INTEGER else value
 
 
+def iso_text(value: object) -> object:
+    """A ``BeforeValidator`` for dates and times: JSON gives them as ISO 8601 text, as the document says. pydantic
+    alone would read a number as seconds since 1970 (``"date": 0`` as 1970-01-01)."""
+    from pydantic_core import PydanticCustomError
+
+    if value is not None and not isinstance(value, str):
+        raise PydanticCustomError(
+            "not_iso_text", "Give it as ISO 8601 text, such as 2026-03-02 or 2026-03-02T14:00:00Z."
+        )
+    return value
+
+
 def parse_body(raw: bytes | None, schema: type[ModelT]) -> ModelT:
     try:
         data = json.loads(raw or b"null", parse_float=json_number)

@@ -9,6 +9,7 @@ the launcher by its pid (SIGINT, then SIGKILL) and checks it left no process beh
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -136,6 +137,7 @@ def check_responses_from(api_url: str) -> Callable[[], None]:
 
     answer = requests.Session.request
 
+    @functools.wraps(answer)  # keeps the unchecked method as ``__wrapped__`` (the fuzzer checks on its own)
     def checked(self: requests.Session, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
         response = answer(self, method, url, *args, **kwargs)
         if url.startswith(api_url + "/"):
