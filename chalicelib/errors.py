@@ -36,6 +36,14 @@ class InvalidInput(DomainError):
         self.problems = problems or []
 
 
+class Unprocessable(InvalidInput):
+    """The request fits the API's document, but what it names cannot be used as asked: files that are not the
+    caller's or not uploaded yet, a date already past, a list that is not exactly the caller's own things.
+    422 with the fields, so 400 always means a request the document itself refuses."""
+
+    status = 422
+
+
 class NotAuthenticated(DomainError):
     status = 401
     code = "not_authenticated"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.errors import FieldProblem, InvalidInput
+from chalicelib.errors import FieldProblem, Unprocessable
 from chalicelib.models.conversation import MessageAttachment
 from chalicelib.uploads.attachments import (
     AttachmentStore,
@@ -43,7 +43,7 @@ def checked_attachments(
                 )
             )
     if problems:
-        raise InvalidInput("Some attachments cannot be sent.", problems, code="invalid_attachment")
+        raise Unprocessable("Some attachments cannot be sent.", problems, code="invalid_attachment")
     return attached
 
 

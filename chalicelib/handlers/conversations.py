@@ -65,7 +65,7 @@ def messages(request: ApiRequest, thread_id: str) -> dict[str, Any]:
 @api.route(
     "/conversations/{thread_id}/messages", "POST",
     summary="Send a message (immutable once sent; an Idempotency-Key header makes a retry return the same message)",
-    status=201, body="chalicelib.conversations.schemas:MessageInput", errors=(409,), headers=(IDEMPOTENCY_KEY,),
+    status=201, body="chalicelib.conversations.schemas:MessageInput", errors=(409, 422), headers=(IDEMPOTENCY_KEY,),
     response=f"{RESPONSES}:ConversationMessageView",
 )  # fmt: skip
 def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:

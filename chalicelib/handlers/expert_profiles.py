@@ -14,7 +14,8 @@ RESPONSES = "chalicelib.profiles.responses"
 
 @api.route(
     "/experts/me", "PUT", summary="Create or replace my expert profile (claims its link atomically)",
-    body="chalicelib.profiles.schemas:ProfileInput", errors=(400, 401, 404, 409), response=f"{RESPONSES}:OwnProfile",
+    body="chalicelib.profiles.schemas:ProfileInput", errors=(400, 401, 404, 409, 422),
+    response=f"{RESPONSES}:OwnProfile",
 )  # fmt: skip
 def put_my_profile(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.profiles.save_profile import save_expert_profile

@@ -37,7 +37,7 @@ MINE_PARAMS = (
 
 @api.route(
     "/leads", "POST", summary="Post a lead (any registered account): title, description, skills, budget, files",
-    status=201, body="chalicelib.leads.schemas:LeadInput", errors=(404,), response=f"{RESPONSES}:LeadView",
+    status=201, body="chalicelib.leads.schemas:LeadInput", errors=(404, 422), response=f"{RESPONSES}:LeadView",
 )  # fmt: skip
 def post(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.leads.posting import post_lead
@@ -50,7 +50,7 @@ def post(request: ApiRequest) -> dict[str, Any]:
 
 @api.route(
     "/leads", "GET", summary="Open leads that fit my skills (or a skill), newest first, with filters",
-    query=SEARCH_PARAMS, response=f"{RESPONSES}:LeadSearchPage",
+    query=SEARCH_PARAMS, errors=(422,), response=f"{RESPONSES}:LeadSearchPage",
 )  # fmt: skip
 def search(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.leads.finding import parse_lead_search, profile_skills, search_leads
@@ -86,7 +86,7 @@ def read(request: ApiRequest, lead_id: str) -> dict[str, Any]:
 
 @api.route(
     "/leads/{lead_id}", "PUT", summary="Edit my lead while it is open (replaces what I wrote)",
-    body="chalicelib.leads.schemas:LeadInput", errors=(403, 409), response=f"{RESPONSES}:LeadView",
+    body="chalicelib.leads.schemas:LeadInput", errors=(403, 409, 422), response=f"{RESPONSES}:LeadView",
 )  # fmt: skip
 def edit(request: ApiRequest, lead_id: str) -> dict[str, Any]:
     from chalicelib.leads.posting import edit_lead

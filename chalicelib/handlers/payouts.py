@@ -67,7 +67,7 @@ def pay_expert_from_queue(event: SQSEvent) -> None:
     "/admin/payouts", "GET", summary="A week's payouts (admins)",
     query=(
         QueryParam("week", "ISO week, e.g. 2026-W47 (default: the week the last Monday run paid); 400 invalid_week "
-                   "if it names no week."),
+                   "if it names no week.", pattern=r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"),
         QueryParam("limit", f"Payouts per page, 1 to {MAX_PAGE} (default 100).", "integer", minimum=1, maximum=MAX_PAGE,
                    default=100),
         QueryParam("cursor", "next_cursor of the previous page."),

@@ -40,7 +40,7 @@ def create(request: ApiRequest) -> dict[str, Any]:
 
 @api.route(
     "/experts/me/services/order", "PUT", summary="Set the order of my services (name each exactly once)",
-    body="chalicelib.services.schemas:ServiceOrderInput", errors=(400, 401, 404, 409),
+    body="chalicelib.services.schemas:ServiceOrderInput", errors=(400, 401, 404, 409, 422),
     response=f"{RESPONSES}:OwnServiceList",
 )  # fmt: skip
 def reorder(request: ApiRequest) -> dict[str, Any]:
@@ -110,7 +110,7 @@ def checkout_page(request: ApiRequest, slug: str, service_slug: str) -> dict[str
 @api.route(
     "/experts/{expert_id}/services/{service_id}/checkout", "POST",
     summary="Check out a service: its upfront hold on my card, and a conversation with the expert opened by my message",
-    status=201, body="chalicelib.conversations.schemas:CheckoutInput", errors=(400, 401, 402, 403, 404, 409, 503),
+    status=201, body="chalicelib.conversations.schemas:CheckoutInput", errors=(400, 401, 402, 403, 404, 409, 422, 503),
     headers=(IDEMPOTENCY_KEY,), response=f"{RESPONSES}:ServiceCheckoutStarted",
 )  # fmt: skip
 def check_out(request: ApiRequest, expert_id: str, service_id: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.errors import FieldProblem, InvalidInput
+from chalicelib.errors import FieldProblem, InvalidInput, Unprocessable
 from chalicelib.leads.limits import DEFAULT_PAGE_SIZE, MAX_BUDGET, MAX_PAGE_SIZE, MAX_SEARCH_TEXT
 from chalicelib.leads.skills import is_skill
 from chalicelib.leads.views import buyers_lead, entry_card
@@ -168,7 +168,7 @@ def parse_lead_search(params: Mapping[str, str | None], own_skills: Callable[[],
         raise InvalidInput("The search is not valid.", problems)
     skills = [skill] if skill else [s for s in own_skills() if is_skill(s)]
     if not skills:
-        raise InvalidInput(
+        raise Unprocessable(
             "List skills on your expert profile, or name a skill to search.",
             [FieldProblem("skill", "skill_required", "Name a skill, or list skills on your profile.")],
             code="skill_required",

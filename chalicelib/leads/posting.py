@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts.account_records import get_account
-from chalicelib.errors import Conflict, FieldProblem, InvalidInput
+from chalicelib.errors import Conflict, FieldProblem, InvalidInput, Unprocessable
 from chalicelib.leads import open_entries, states
 from chalicelib.leads.limits import BUYER_STAGES, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from chalicelib.leads.views import buyers_lead, lead_card, lead_view
@@ -160,7 +160,7 @@ def page_size(raw: str | None, problems: list[FieldProblem]) -> int:
 
 def _check_deadline(data: LeadInput, now: datetime) -> None:
     if data.wished_deadline is not None and data.wished_deadline < now.date():
-        raise InvalidInput(
+        raise Unprocessable(
             "The wished deadline is in the past.",
             [FieldProblem("wished_deadline", "deadline_in_past", "Choose today or a later date.")],
             code="deadline_in_past",
@@ -191,5 +191,5 @@ def checked_attachments(
     if len({attachment.key for attachment in attached}) != len(attached):
         problems.append(FieldProblem("attachments", "duplicate_attachment", "Attach each file once."))
     if problems:
-        raise InvalidInput("Some attachments cannot be used.", problems, code="invalid_attachment")
+        raise Unprocessable("Some attachments cannot be used.", problems, code="invalid_attachment")
     return attached

@@ -15,7 +15,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.accounts.account_records import EXPERT_ROLE, get_account
 from chalicelib.discovery.index_writer import reindex_expert, wanted_facets
-from chalicelib.errors import Conflict, FieldProblem, InvalidInput
+from chalicelib.errors import Conflict, FieldProblem, Unprocessable
 from chalicelib.identity.caller import Caller
 from chalicelib.models.account import Account
 from chalicelib.models.base import write_transaction
@@ -110,7 +110,7 @@ def _check_uploads(account_id: str, data: ProfileInput, previous: ExpertProfile 
         elif not files.exists(key):
             problems.append(FieldProblem(field, "upload_missing", "Nothing was uploaded under this key yet."))
     if problems:
-        raise InvalidInput("Some files are not uploaded.", problems, code=problems[0].code)
+        raise Unprocessable("Some files are not uploaded.", problems, code=problems[0].code)
 
 
 def _commit(profile: ExpertProfile, account: Account, previous: ExpertProfile | None) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
-from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.errors import Conflict, NotFound, Unprocessable
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items
 from chalicelib.models.expert_profile import ExpertProfile
@@ -115,7 +115,7 @@ def reorder_services(expert_id: str, service_ids: list[str]) -> ExpertServices:
     current = {service.service_id: service for service in list_services(expert_id, consistent=True)}
     problems = order_problems(list(current), service_ids)
     if problems:
-        raise InvalidInput("Name each of your services exactly once, and no others.", problems, code="invalid_order")
+        raise Unprocessable("Name each of your services exactly once, and no others.", problems, code="invalid_order")
     ordered = [current[service_id] for service_id in service_ids]
     try:
         with write_transaction() as transaction:

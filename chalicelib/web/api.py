@@ -52,8 +52,9 @@ class QueryParam:
 
     @property
     def typed(self) -> bool:
-        """A number, a boolean or one of a list: an empty value is refused (free text may be empty)."""
-        return self.type != "string" or bool(self.enum)
+        """A number, a boolean, one of a list or a patterned value (an ISO week): an empty value is refused
+        (free text may be empty)."""
+        return self.type != "string" or bool(self.enum) or self.pattern is not None
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import overload
 
-MAX_DIGITS = 9
+MAX_DIGITS = 15  # up to 999 999 999 999 999: every range the API states (prices reach 10^11)
 
 
 def is_plain_digits(text: str) -> bool:
-    """True for "0".."999999999": what ``int(text)`` accepts without surprise."""
+    """True for "0".."999999999999999": what ``int(text)`` accepts without surprise."""
     return 0 < len(text) <= MAX_DIGITS and text.isascii() and text.isdigit()
 
 

@@ -170,7 +170,7 @@ def test_attachments_are_only_the_senders_own_uploads_and_participants_get_a_sho
     refused = send(api, cast, cast.client, "See attached", attachments=[{"key": theirs, "file_name": "x.pdf"}])
     sent = send(api, cast, cast.client, "See attached", attachments=[{"key": mine, "file_name": "brief.pdf"}])
 
-    assert refused.status_code == 400
+    assert refused.status_code == 422  # fits the document, names a file that is not theirs
     assert refused.json_body["error"]["fields"][0] == {
         "field": "attachments.0.key", "code": "attachment_not_yours",
         "message": "Attach only files you uploaded for messages.",
@@ -192,7 +192,7 @@ def test_an_attachment_that_was_never_uploaded_is_refused(api: Any, cast: Cast) 
 
     response = send(api, cast, cast.client, "See attached", attachments=[{"key": key, "file_name": "a.pdf"}])
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json_body["error"]["fields"][0]["code"] == "attachment_missing"
 
 

@@ -172,7 +172,7 @@ def test_a_file_key_that_was_never_uploaded_is_refused(api: Any, users: Users) -
     ada = users.sign_up("ada@example.com")
     register(api, ada)
     response = _put_profile(api, ada.auth, photo_key=f"public/{ada.sub}/photo/nothing.png")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json_body["error"]["code"] == "upload_missing"
 
 

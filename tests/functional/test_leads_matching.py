@@ -110,7 +110,7 @@ def test_bad_search_filters_are_named(api: Any, users: Users) -> None:
     assert needs_currency == "currency_required"
     nobody = users.sign_up("nobody@example.com")
     no_skills = api.get("/leads", headers=nobody.auth)
-    assert (no_skills.status_code, no_skills.json_body["error"]["code"]) == (400, "skill_required")
+    assert (no_skills.status_code, no_skills.json_body["error"]["code"]) == (422, "skill_required")
 
 
 def test_pages_across_several_skills_list_every_lead_once_in_order(api: Any, users: Users) -> None:

@@ -142,7 +142,7 @@ def test_a_reorder_that_does_not_name_each_of_the_experts_services_exactly_once_
 
     refused = reorder(api, ada, order(mine, foreign))
 
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert refused.json_body["error"]["code"] == "invalid_order"
     assert code in field_codes(refused).values()
     assert [s["service_id"] for s in public_list(api, ada)] == mine

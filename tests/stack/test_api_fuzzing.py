@@ -42,10 +42,11 @@ FIGURES = REPO / "build" / "api-fuzz-figures.json"
 # A request the schema calls valid can still be answered with these: they say who may do it or what state the
 # object is in, never that the request is malformed. 401 (an anonymous caller on a signed-in route), 402 (a card
 # declined), 403 (not an admin), 404 (an id that names nothing, or someone else's object), 409 (a state that does
-# not allow it: a slug taken, a call already over), 429 (throttled). 5xx are counted by not_a_server_error
-# already, so they are not counted twice here. 400 stays out: it says the request is invalid, and a request the
-# document calls valid must not get it.
-VALID_BUT_NOT_ALLOWED = ["2xx", "401", "402", "403", "404", "409", "429", "5xx"]
+# not allow it: a slug taken, a call already over), 422 (it fits the document but names what cannot be used: a
+# file that is not the caller's, a date already past; chalicelib.errors.Unprocessable), 429 (throttled). 5xx are
+# counted by not_a_server_error already, so they are not counted twice here. 400 stays out: it says the request
+# is invalid, and a request the document calls valid must not get it.
+VALID_BUT_NOT_ALLOWED = ["2xx", "401", "402", "403", "404", "409", "422", "429", "5xx"]
 CHECKS = {
     "not_a_server_error": "5xx",
     "status_code_conformance": "schema",
@@ -60,27 +61,17 @@ CHECKS = {
 # caller kind meets any more (the fix landed: delete the entry, so a return of the fault is caught).
 REFUSED = "positive_data_acceptance"
 AWAITED: dict[tuple[str, str], str] = {
-    # The document does not state a limit the handler checks (chalicelib/handlers/*, its QueryParam):
-    (REFUSED, "GET /experts"): "discovery.py: limit=0 refused; QueryParam limit needs minimum=1, maximum=50",
-    (REFUSED, "GET /bookings"): "bookings.py: limit=0 refused; QueryParam limit needs minimum=1, maximum=100",
-    (REFUSED, "GET /experts/{expert_id}/slots"): "availability.py: from and to are required (required=True, "
-    'format="date") and minutes has a range the QueryParam does not state',
-    (REFUSED, "GET /admin/payouts"): 'payouts.py: week is an ISO week; QueryParam week needs pattern=r"^[0-9]{4}-W'
-    '(0[1-9]|[1-4][0-9]|5[0-3])$" (QueryParam takes pattern= now)',
-    # A schema-valid request about objects or a state the caller lacks, answered 400 where the README's rule
-    # (someone else's object answers as a missing one) wants 404, or 409 for a state:
-    (REFUSED, "POST /leads"): "400 attachment_not_yours for an attachment key not the caller's upload "
-    "(chalicelib/uploads/attachments.py): 404 or 409; also 400 deadline_in_past, a date the document cannot bound",
-    (REFUSED, "PUT /leads/{lead_id}"): "400 attachment_not_yours, as POST /leads",
-    (REFUSED, "PUT /experts/me"): "400 invalid_upload_key for keys that are not the caller's uploads: 404 or 409",
-    (REFUSED, "PUT /experts/me/services/order"): "400 invalid_order when the ids are not exactly the caller's "
-    "services (chalicelib/services/rules.py order_problems): 409, the caller's services are the state",
-    (REFUSED, "GET /leads"): "400 skill_required for a seller whose profile lists no skills "
-    "(chalicelib/leads/finding.py): a state, 409 (or an empty page)",
     # What no document can describe, refused rightly with 400:
     (REFUSED, "PUT /experts/me/availability"): "400 invalid_time_range / overlapping_ranges: a range that ends "
     "before it starts, or two that overlap; JSON Schema cannot compare two parts of a value",
     (REFUSED, "GET /conversations"): "400 invalid_cursor: a cursor is opaque, only one the API issued is valid",
+    (REFUSED, "GET /bookings"): "400 invalid_cursor, as GET /conversations",
+    (REFUSED, "GET /leads"): "400 invalid_cursor, as GET /conversations; and currency_required: a budget filter "
+    "needs a currency, a rule between two parameters",
+    (REFUSED, "GET /experts"): "400 invalid_cursor, as GET /conversations; and currency_required: a price filter "
+    "or sort needs a currency, a rule between two parameters",
+    (REFUSED, "GET /experts/{expert_id}/slots"): "400 unknown_time_zone: tz is any IANA zone the server's tz "
+    "database knows (not a list fixed in the document); and 'to' before 'from', a rule between two parameters",
     (REFUSED, "POST /webhooks/stripe"): "400 invalid_signature: a valid Stripe-Signature is an HMAC of the body "
     "with the stage's secret; the journeys' stack tests send signed events",
 }
