@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from chalicelib.discovery.search_index import ONLINE_PREFIX, facet
-from chalicelib.errors import FieldProblem, InvalidInput
+from chalicelib.errors import FieldProblem, InvalidInput, Unprocessable
 from chalicelib.money.currency import is_currency
 from chalicelib.profiles.catalogue import CATEGORIES, LANGUAGES
 from chalicelib.web import cursors
@@ -127,7 +127,7 @@ def decode_cursor(query: SearchQuery, cursor: str) -> dict[str, Any]:
     expected = {"facet", "expert_id", "price_key" if query.sort == "price" else "rating_key"}
     valid = set(key) == expected and all(set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
     if not valid or key["facet"]["S"] != query.partition:
-        raise InvalidInput("The cursor is not valid for this search; start again without it.", code="invalid_cursor")
+        raise Unprocessable("The cursor is not valid for this search; start again without it.", code="invalid_cursor")
     return key
 
 

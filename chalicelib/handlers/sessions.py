@@ -148,7 +148,7 @@ def review(request: ApiRequest, session_id: str) -> dict[str, Any]:
     "/experts/{expert_id}/reviews", "GET", summary="An expert's reviews, newest first", public=True,
     query=(QueryParam("limit", f"Page size, 1 to {MAX_REVIEWS_PAGE} (default 20).", "integer", minimum=1,
                       maximum=MAX_REVIEWS_PAGE, default=20),
-           QueryParam("cursor", "next_cursor of the previous page (400 invalid_cursor if it is not this listing's).")),
+           QueryParam("cursor", "next_cursor of the previous page (422 invalid_cursor if it is not this listing's).")),
     response=f"{REVIEWS}:ExpertReviewPage",
 )  # fmt: skip
 def reviews(request: ApiRequest, expert_id: str) -> dict[str, Any]:

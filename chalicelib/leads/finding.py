@@ -110,7 +110,7 @@ def _bounds_from(scope: str, cursor: str | None, partitions: list[str]) -> dict[
         return dict.fromkeys(partitions)
     key = decode_cursor(scope, cursor)
     if not set(key) <= set(partitions) or not all("S" in value for value in key.values()):
-        raise InvalidInput("The cursor is not valid for this listing; start again without it.", code="invalid_cursor")
+        raise Unprocessable("The cursor is not valid for this listing; start again without it.", code="invalid_cursor")
     return {name: str(value["S"]) or None for name, value in key.items()}
 
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.errors import InvalidInput
+from chalicelib.errors import Unprocessable
 
 
 def encode_cursor(scope: str, last_key: Mapping[str, Any]) -> str:
@@ -21,8 +21,8 @@ def encode_cursor(scope: str, last_key: Mapping[str, Any]) -> str:
 
 
 def decode_cursor(scope: str, cursor: str) -> dict[str, Any]:
-    """The start key ``cursor`` carries; 400 ``invalid_cursor`` unless it was made for ``scope``."""
-    invalid = InvalidInput("The cursor is not valid for this listing; start again without it.", code="invalid_cursor")
+    """The start key ``cursor`` carries; 422 ``invalid_cursor`` unless it was made for ``scope``."""
+    invalid = Unprocessable("The cursor is not valid for this listing; start again without it.", code="invalid_cursor")
     try:
         payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):

@@ -134,6 +134,8 @@ def error_statuses(route: RouteDoc) -> list[int]:
         statuses.update((413, 415))
     if "{" in route.path:
         statuses.add(404)
+    if any(param.name == "cursor" for param in route.query):
+        statuses.add(422)  # a cursor this listing did not issue: invalid_cursor
     return sorted(statuses)
 
 

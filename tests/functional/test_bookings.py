@@ -202,7 +202,7 @@ def test_people_list_their_bookings_a_page_at_a_time_and_cannot_reuse_anothers_c
 
     starts = [b["start"][11:16] for b in first["items"] + second["items"]]
     assert starts == ["10:00", "11:00", "12:00"]
-    assert (stolen.status_code, stolen.json_body["error"]["code"]) == (400, "invalid_cursor")
+    assert (stolen.status_code, stolen.json_body["error"]["code"]) == (422, "invalid_cursor")
     assert len(as_expert["items"]) == 4
     assert [b["start"][11:16] for b in past["items"]] == ["12:00", "11:00", "10:00"]
 

@@ -254,7 +254,7 @@ def test_a_page_cursor_of_someone_elses_list_is_refused(api: Any, cast: Cast) ->
 
     response = api.get(f"/conversations?limit=1&cursor={cursor}", headers=cast.stranger.auth)
 
-    assert (response.status_code, response.json_body["error"]["code"]) == (400, "invalid_cursor")
+    assert (response.status_code, response.json_body["error"]["code"]) == (422, "invalid_cursor")
 
 
 def test_the_expert_is_reminded_once_after_20_hours_even_when_the_job_runs_twice(

@@ -132,7 +132,7 @@ def test_a_search_cursor_of_another_search_or_seller_is_refused(api: Any, users:
     assert cursor is not None
     for user, query in [(seller, "skill=sql&"), (seller, "q=port&"), (other, "")]:
         refused = api.get(f"/leads?{query}limit=1&cursor={cursor}", headers=user.auth)
-        assert (refused.status_code, refused.json_body["error"]["code"]) == (400, "invalid_cursor")
+        assert (refused.status_code, refused.json_body["error"]["code"]) == (422, "invalid_cursor")
 
 
 def test_a_search_page_never_scans_and_reads_the_same_with_30_or_300_leads(

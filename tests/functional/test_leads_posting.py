@@ -209,8 +209,8 @@ def test_my_leads_come_by_stage_newest_first_page_by_page(api: Any, users: Users
     assert [item["lead_id"] for item in _mine(api, buyer, "stage=in_progress")["items"]] == [ids[0]]
     assert [item["lead_id"] for item in _mine(api, buyer, "stage=completed")["items"]] == [ids[1]]
     first = _mine(api, buyer, "stage=open&limit=1")["next_cursor"]
-    assert api.get(f"/leads/mine?stage=completed&cursor={first}", headers=buyer.auth).status_code == 400
-    assert api.get(f"/leads/mine?stage=open&cursor={first}", headers=other.auth).status_code == 400
+    assert api.get(f"/leads/mine?stage=completed&cursor={first}", headers=buyer.auth).status_code == 422
+    assert api.get(f"/leads/mine?stage=open&cursor={first}", headers=other.auth).status_code == 422
     assert _fields(api.get("/leads/mine?stage=hired&limit=0", headers=buyer.auth)) == {
         "stage": "invalid_stage", "limit": "invalid_number",
     }  # fmt: skip

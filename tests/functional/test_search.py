@@ -94,7 +94,7 @@ def test_a_cursor_from_another_search_or_tampered_with_is_refused(api: Any, user
     _experts(api, users, 3)
     cursor = _search(api, "limit=1")["next_cursor"]
     other = api.get(f"/experts?limit=1&category=law&cursor={cursor}")
-    assert other.status_code == 400
+    assert other.status_code == 422
     assert other.json_body["error"]["code"] == "invalid_cursor"
     assert api.get("/experts?cursor=not-a-cursor").json_body["error"]["code"] == "invalid_cursor"
 

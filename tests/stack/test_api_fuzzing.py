@@ -64,12 +64,9 @@ AWAITED: dict[tuple[str, str], str] = {
     # What no document can describe, refused rightly with 400:
     (REFUSED, "PUT /experts/me/availability"): "400 invalid_time_range / overlapping_ranges: a range that ends "
     "before it starts, or two that overlap; JSON Schema cannot compare two parts of a value",
-    (REFUSED, "GET /conversations"): "400 invalid_cursor: a cursor is opaque, only one the API issued is valid",
-    (REFUSED, "GET /bookings"): "400 invalid_cursor, as GET /conversations",
-    (REFUSED, "GET /leads"): "400 invalid_cursor, as GET /conversations; and currency_required: a budget filter "
-    "needs a currency, a rule between two parameters",
-    (REFUSED, "GET /experts"): "400 invalid_cursor, as GET /conversations; and currency_required: a price filter "
-    "or sort needs a currency, a rule between two parameters",
+    (REFUSED, "GET /leads"): "400 currency_required: a budget filter needs a currency, a rule between two parameters",
+    (REFUSED, "GET /experts"): "400 currency_required: a price filter or sort needs a currency, a rule between two "
+    "parameters",
     (REFUSED, "GET /experts/{expert_id}/slots"): "400 unknown_time_zone: tz is any IANA zone the server's tz "
     "database knows (not a list fixed in the document); and 'to' before 'from', a rule between two parameters",
     (REFUSED, "POST /webhooks/stripe"): "400 invalid_signature: a valid Stripe-Signature is an HMAC of the body "
