@@ -102,8 +102,7 @@ def check_response(method: str, path: str, status: int, body: bytes | str | None
     CHECKED["responses"] += 1
     if content is None or "schema" not in content:
         return
-    escaped_status = str(status)
-    validator = _validator(f"{operation.pointer}/responses/{escaped_status}/content/application~1json/schema")
+    validator = _validator(f"{operation.pointer}/responses/{status}/content/application~1json/schema")
     _validate(validator, where, body)
 
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from chalicelib.errors import InvalidInput
 from chalicelib.sessions.responses import CallBill, CallBillForExpert, CallIceServers, CallView
-from chalicelib.web.responses import MinorUnits, UtcTimestamp, sometimes
+from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp, sometimes, with_examples
 
 MAX_ID_LENGTH = 64
 
@@ -252,14 +252,8 @@ BILL_EXAMPLE = {"currency": "USD", "free_call": False, "billable_seconds": 610, 
                 "free_minutes": 0, "amount": 3300}  # fmt: skip
 
 
-def _example(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(json_schema_extra={"examples": list(examples)})
-
-
-class ServerMessage(BaseModel):
+class ServerMessage(ResponseModel):
     """A message from the server; `type` names it (a reply is `session` with the `action` it answers)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     def wire(self) -> dict[str, Any]:
         """The message as JSON sends it: fields left unset are left out."""
@@ -281,7 +275,9 @@ REPLIED_SESSION_ACTIONS = Literal[
 class SessionReply(Reply):
     """The reply to a call action: the call as the sender sees it now."""
 
-    model_config = _example({"type": "session", "action": "session.accept", "session": SESSION_EXAMPLE, "id": "m4"})
+    model_config = with_examples(
+        {"type": "session", "action": "session.accept", "session": SESSION_EXAMPLE, "id": "m4"}
+    )
 
     type: Literal["session"]
     action: REPLIED_SESSION_ACTIONS
@@ -291,7 +287,7 @@ class SessionReply(Reply):
 class JoinReply(Reply):
     """The reply to `session.join`: whether the other side is there, and whether this device offers."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "session", "action": "session.join", "session": SESSION_EXAMPLE | {"peer_present": True},
          "peer_present": True, "you_offer": True, "id": "join-1",
          "ice": {"ice_servers": [{"urls": ["stun:stun.example.com:3478"]}],
@@ -309,7 +305,7 @@ class JoinReply(Reply):
 class PresenceReply(Reply):
     """The reply to `presence`: what was said and what clients see."""
 
-    model_config = _example({"type": "presence", "status": "online", "presence": "online", "id": "m2"})
+    model_config = with_examples({"type": "presence", "status": "online", "presence": "online", "id": "m2"})
 
     type: Literal["presence"]
     status: Literal["online", "offline"]
@@ -319,7 +315,7 @@ class PresenceReply(Reply):
 class HelloReply(Reply):
     """The reply to `hello`: the person's calls that ring or are under way, oldest request first."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "hello", "account_id": "expert-sub", "presence": "online",
          "sessions": [SESSION_EXAMPLE | {"state": "requested", "role": "expert"}], "id": "m1"}
     )  # fmt: skip
@@ -336,7 +332,7 @@ RELAYED_ACTIONS = Literal["signal.offer", "signal.answer", "signal.ice", "media.
 class Ack(ServerMessage):
     """A relayed message with an `id` reached the other side's devices."""
 
-    model_config = _example({"type": "ack", "action": "signal.offer", "session_id": "ses_1", "id": "offer"})
+    model_config = with_examples({"type": "ack", "action": "signal.offer", "session_id": "ses_1", "id": "offer"})
 
     type: Literal["ack"]
     action: RELAYED_ACTIONS
@@ -348,7 +344,7 @@ class ErrorMessage(ServerMessage):
     """A refusal; it never closes the connection. It names the refused message by its action, call and id,
     where the message had them (a message that is not JSON has none)."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "error", "code": "peer_not_connected", "message": "The other side is not connected to this call.",
          "action": "signal.offer", "session_id": "ses_1", "id": "offer"}
     )  # fmt: skip
@@ -378,7 +374,7 @@ class Relayed(ServerMessage):
 class OfferRelayed(Relayed):
     """The other side's WebRTC offer."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "signal.offer", "session_id": "ses_1", "from": "client-sub", "payload": SDP_EXAMPLE}
     )
 
@@ -389,7 +385,7 @@ class OfferRelayed(Relayed):
 class AnswerRelayed(Relayed):
     """The other side's WebRTC answer."""
 
-    model_config = _example(
+    model_config = with_examples(
         {
             "type": "signal.answer",
             "session_id": "ses_1",
@@ -405,7 +401,7 @@ class AnswerRelayed(Relayed):
 class IceCandidateRelayed(Relayed):
     """One of the other side's ICE candidates, or null: the end of its candidates."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "signal.ice", "session_id": "ses_1", "from": "client-sub", "payload": CANDIDATE_EXAMPLE}
     )
 
@@ -416,7 +412,7 @@ class IceCandidateRelayed(Relayed):
 class MediaToggled(Relayed):
     """The other side switched a track on or off."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "media.toggle", "session_id": "ses_1", "from": "expert-sub", "kind": "video", "enabled": False}
     )
 
@@ -428,7 +424,7 @@ class MediaToggled(Relayed):
 class CallRequested(ServerMessage):
     """To the expert's devices: a client asks for a call (ring)."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "session.requested", "session": SESSION_EXAMPLE | {"state": "requested", "role": "expert"}}
     )
 
@@ -439,7 +435,7 @@ class CallRequested(ServerMessage):
 class CallAccepted(ServerMessage):
     """To both: the expert accepted. The client's may carry `client_secret` to confirm the card with Stripe.js."""
 
-    model_config = _example({"type": "session.accepted", "session": SESSION_EXAMPLE})
+    model_config = with_examples({"type": "session.accepted", "session": SESSION_EXAMPLE})
 
     type: Literal["session.accepted"]
     session: CallView
@@ -449,7 +445,7 @@ class CallAccepted(ServerMessage):
 class CallDeclined(ServerMessage):
     """To both: the expert declined (the expert's other devices stop ringing)."""
 
-    model_config = _example({"type": "session.declined", "session": SESSION_EXAMPLE | {"state": "declined"}})
+    model_config = with_examples({"type": "session.declined", "session": SESSION_EXAMPLE | {"state": "declined"}})
 
     type: Literal["session.declined"]
     session: CallView
@@ -458,7 +454,7 @@ class CallDeclined(ServerMessage):
 class CallCancelled(ServerMessage):
     """To both: the client withdrew the request."""
 
-    model_config = _example({"type": "session.cancelled", "session": SESSION_EXAMPLE | {"state": "cancelled"}})
+    model_config = with_examples({"type": "session.cancelled", "session": SESSION_EXAMPLE | {"state": "cancelled"}})
 
     type: Literal["session.cancelled"]
     session: CallView
@@ -467,7 +463,7 @@ class CallCancelled(ServerMessage):
 class CallExpired(ServerMessage):
     """To both: nobody answered the request in time."""
 
-    model_config = _example({"type": "session.expired", "session": SESSION_EXAMPLE | {"state": "expired"}})
+    model_config = with_examples({"type": "session.expired", "session": SESSION_EXAMPLE | {"state": "expired"}})
 
     type: Literal["session.expired"]
     session: CallView
@@ -477,7 +473,7 @@ class PaymentFailed(ServerMessage):
     """To both: the client's card failed when the expert accepted; the request stays open for another card.
     The client's has the decline's `code` and `reason`, the expert's does not."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "session.payment_failed", "session_id": "ses_1", "code": "card_declined",
          "reason": "Your card was declined.", "session": SESSION_EXAMPLE | {
              "state": "requested", "accepted_at": None,
@@ -496,7 +492,7 @@ class PaymentFailed(ServerMessage):
 class HoldReady(ServerMessage):
     """To both, once: the client confirmed the card (3-D Secure) and the hold is in place; join now."""
 
-    model_config = _example({"type": "session.hold_ready", "session_id": "ses_1", "session": SESSION_EXAMPLE})
+    model_config = with_examples({"type": "session.hold_ready", "session_id": "ses_1", "session": SESSION_EXAMPLE})
 
     type: Literal["session.hold_ready"]
     session_id: str
@@ -506,7 +502,9 @@ class HoldReady(ServerMessage):
 class PeerJoined(ServerMessage):
     """To the other side: a participant joined a call that was already active (e.g. after a reload)."""
 
-    model_config = _example({"type": "session.joined", "session_id": "ses_1", "role": "client", "you_offer": False})
+    model_config = with_examples(
+        {"type": "session.joined", "session_id": "ses_1", "role": "client", "you_offer": False}
+    )
 
     type: Literal["session.joined"]
     session_id: str
@@ -517,7 +515,7 @@ class PeerJoined(ServerMessage):
 class CallActive(ServerMessage):
     """To both: both sides joined and the call is under way."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "session.active", "session_id": "ses_1", "cutoff_at": "2026-12-02T17:31:00+00:00",
          "session": SESSION_EXAMPLE | {"state": "active", "active_at": "2026-12-02T16:01:00+00:00",
                                        "cutoff_at": "2026-12-02T17:31:00+00:00", "peer_present": True},
@@ -534,7 +532,7 @@ class CallActive(ServerMessage):
 class PeerLeft(ServerMessage):
     """To the other side: a participant's last device in the call left (they have a grace period to come back)."""
 
-    model_config = _example({"type": "session.left", "session_id": "ses_1", "role": "client"})
+    model_config = with_examples({"type": "session.left", "session_id": "ses_1", "role": "client"})
 
     type: Literal["session.left"]
     session_id: str
@@ -544,7 +542,7 @@ class PeerLeft(ServerMessage):
 class TimeWarning(ServerMessage):
     """To both: the call reaches its 90-minute limit soon (5 minutes, then 1)."""
 
-    model_config = _example({"type": "session.warning", "session_id": "ses_1", "minutes_left": 5})
+    model_config = with_examples({"type": "session.warning", "session_id": "ses_1", "minutes_left": 5})
 
     type: Literal["session.warning"]
     session_id: str
@@ -554,7 +552,7 @@ class TimeWarning(ServerMessage):
 class Meter(ServerMessage):
     """To both, each minute: the running cost (client) or earnings (expert), were the call hung up now."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "session.meter", "session_id": "ses_1", "currency": "USD", "minutes": 4, "client_cost": 900}
     )
 
@@ -569,7 +567,7 @@ class Meter(ServerMessage):
 class CallEnded(ServerMessage):
     """To both: the call ended and was charged; `bill` is the viewer's."""
 
-    model_config = _example(
+    model_config = with_examples(
         {"type": "session.ended", "session_id": "ses_1", "reason": "hung_up", "bill": BILL_EXAMPLE,
          "session": SESSION_EXAMPLE | {"state": "ended", "end_reason": "hung_up", "bill": BILL_EXAMPLE}}
     )  # fmt: skip
@@ -581,11 +579,10 @@ class CallEnded(ServerMessage):
     session: CallView
 
 
-class GatewayError(BaseModel):
+class GatewayError(ResponseModel):
     """API Gateway's own message when the function handling a message failed or timed out (no `type`)."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [{"message": "Internal server error", "connectionId": "L0SM9cOFvHcCIhw=", "requestId": "abc="}]
         },

@@ -37,6 +37,11 @@ def sometimes(description: str, *, format: str | None = None) -> Any:
     return Field(default=None, description=description, json_schema_extra=schema)
 
 
+def with_examples(*examples: dict[str, Any]) -> ConfigDict:
+    """A model's ``model_config`` carrying its examples (the document shows the first)."""
+    return ConfigDict(json_schema_extra={"examples": list(examples)})
+
+
 class ResponseModel(BaseModel):
     """The base of every response model: undeclared fields are refused, so they cannot slip out."""
 
