@@ -130,8 +130,9 @@ def error_statuses(route: RouteDoc) -> list[int]:
         statuses.add(401)
     if route.body or any(param.typed or param.required for param in route.query) or route.headers:
         statuses.add(400)
+    statuses.add(415)  # Chalice refuses a Content-Type other than JSON on any route, with a body or not
     if route.body:
-        statuses.update((413, 415))
+        statuses.add(413)
     if "{" in route.path:
         statuses.add(404)
     if any(param.name == "cursor" for param in route.query):

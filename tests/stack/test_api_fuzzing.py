@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 
-from tests.stack.conftest import REPO, new_person
+from tests.stack.conftest import REPO, new_person, responses_unchecked
 from tests.stack.test_lead_journey import _admin
 
 if TYPE_CHECKING:
@@ -225,10 +225,8 @@ def callers(local_stack: LocalStack) -> dict[str, dict[str, str]]:
 def unchecked_requests() -> Iterator[None]:
     """schemathesis checks each response against the document itself and counts what breaks it; the stack suite's
     own check (``check_responses_from``) would raise inside schemathesis' transport instead, so it is off here."""
-    checked = requests.Session.request
-    requests.Session.request = getattr(checked, "__wrapped__", checked)  # type: ignore[method-assign]
-    yield
-    requests.Session.request = checked  # type: ignore[method-assign]
+    with responses_unchecked():
+        yield
 
 
 @pytest.fixture(scope="module")
