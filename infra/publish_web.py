@@ -30,6 +30,8 @@ def web_config(stage: str, region: str, outputs: dict[str, str]) -> dict[str, st
         "ws_url": outputs["WebsocketConnectEndpointURL"],
         "cognito_endpoint": f"https://cognito-idp.{region}.amazonaws.com/",
         "web_client_id": outputs["UserPoolWebClientId"],
+        "stripe_js_url": "https://js.stripe.com/v3/",
+        "stripe_publishable_key": outputs["StripePublishableKey"],
     }
 
 

@@ -416,7 +416,8 @@ def run(args: argparse.Namespace) -> int:
         supervisor.wait_ready(gateway, deadline)
         supervisor.wait_ready(next(s for s in supervisor.services if s.name == TURN_NAME), deadline)
         register_stripe_webhook(stripe.url, f"{api.url}/webhooks/stripe")
-        web = _web_client(python, state_dir, logs, api.url, f"ws://{LOOPBACK}:{ws_port}/{WS_STAGE}", moto.url, local)
+        ws_url = f"ws://{LOOPBACK}:{ws_port}/{WS_STAGE}"
+        web = _web_client(python, state_dir, logs, api.url, ws_url, moto.url, stripe.url, local)
         supervisor.start_and_wait(web, deadline, port_chosen=False)
 
         logins: list[dict[str, Any]] = []
@@ -524,11 +525,15 @@ def _start_turn(supervisor: Supervisor, state_dir: Path) -> LocalTurn:
 
 
 def _web_client(
-    python: str, state_dir: Path, logs: Path, api_url: str, ws_url: str, moto_url: str, local: Any
+    python: str, state_dir: Path, logs: Path, api_url: str, ws_url: str, moto_url: str, stripe_url: str, local: Any
 ) -> Service:
-    """The web client's static server, and the config.json it serves (this stage's endpoints)."""
+    """The web client's static server, and the config.json it serves (this stage's endpoints).
+
+    Stripe.js is localstripe's stand-in (any ``pk_test_`` key); uploads and media are moto's S3."""
     config = {"stage": "local", "api_url": api_url, "ws_url": ws_url, "cognito_endpoint": moto_url,
-              "web_client_id": local.web_client_id, "demo_payment_method": "pm_card_visa"}  # fmt: skip
+              "web_client_id": local.web_client_id, "demo_payment_method": "pm_card_visa",
+              "stripe_js_url": f"{stripe_url}/js.stripe.com/v3/", "stripe_api_url": stripe_url,
+              "stripe_publishable_key": "pk_test_parley_local", "media_url": moto_url}  # fmt: skip
     config_path = state_dir / "web-config.json"
     _write_json(config_path, config)
     web = Service(name="web client", port=free_port(), argv=[], env=_base_env(), log_path=logs / "web.log",

@@ -5,7 +5,9 @@
 Serves the built files (``scripts/build-web``) and ``/config.json`` (the file the stack writes)
 with the same strict Content-Security-Policy as the CloudFront distribution, whose
 ``connect-src`` names exactly the API, the WebSocket API and the Cognito endpoint of the stage.
-Until the client is built, every page answers 503 saying how to build it.
+Any path without a file extension is a page of the client and answers ``index.html``, as the
+CloudFront function ``WebPagePaths`` does. Until the client is built, every page answers 503
+saying how to build it.
 """
 
 from __future__ import annotations
@@ -17,21 +19,35 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
 READY = '"message": "ready"'
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def content_security_policy(config: dict[str, Any]) -> str:
-    """The policy for the web client: nothing inline, nothing from elsewhere but the stage's endpoints."""
-    connect = " ".join(["'self'", config["api_url"], config["ws_url"], config["cognito_endpoint"]])
+    """The policy for the web client: nothing inline, nothing from elsewhere but the stage's endpoints.
+
+    Stripe.js (and its 3-D Secure frame) comes from the Stripe origin; photos, intro videos and
+    uploads (presigned POSTs) go to and come from the media bucket."""
+    stripe = " ".join(sorted({_origin(config[k]) for k in ("stripe_js_url", "stripe_api_url") if k in config}))
+    media = _origin(config["media_url"]) if "media_url" in config else ""
+    connect = " ".join(
+        filter(None, ["'self'", config["api_url"], config["ws_url"], config["cognito_endpoint"], stripe, media])
+    )
     return "; ".join(
         [
             "default-src 'none'",
-            "script-src 'self'",
+            f"script-src 'self' {stripe}".strip(),
             "style-src 'self'",
-            "img-src 'self' data:",
-            "media-src 'self' blob: mediastream:",
+            f"img-src 'self' data: blob: {media}".strip(),
+            f"media-src 'self' blob: mediastream: {media}".strip(),
+            f"frame-src {stripe}" if stripe else "frame-src 'none'",
             f"connect-src {connect}",
             "base-uri 'none'",
             "form-action 'none'",
@@ -53,6 +69,8 @@ def make_handler(dist: Path, config_path: Path) -> type[BaseHTTPRequestHandler]:
             if not (dist / "index.html").exists():
                 message = b"The web client is not built: run scripts/build-web (npm ci && npm run build in web/).\n"
                 return self._send(503, message, "text/plain; charset=utf-8", config)
+            if "." not in path.rsplit("/", 1)[-1]:  # a page of the client (/e/<slug>): as CloudFront's function
+                target = (dist / "index.html").resolve()
             if not target.is_relative_to(dist.resolve()) or not target.is_file():
                 return self._send(404, b"Not found\n", "text/plain; charset=utf-8", config)
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"

@@ -30,29 +30,47 @@ def test_the_web_bucket_is_private_and_read_only_by_its_cloudfront_distribution(
     assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "WebSecurityHeaders"}
 
 
-def test_the_csp_allows_no_inline_code_and_connects_only_to_cognito_and_the_stages_apis() -> None:
+def test_the_csp_allows_no_inline_code_and_connects_only_to_cognito_the_stages_apis_stripe_and_the_media_bucket() -> None:
     policy = _policy()
-    assert (policy["default-src"], policy["script-src"], policy["style-src"]) == ("'none'", "'self'", "'self'")
+    media = "https://parley-${Stage}-media-${AWS::AccountId}.s3.${AWS::Region}.${AWS::URLSuffix}"
+    assert (policy["default-src"], policy["style-src"]) == ("'none'", "'self'")
+    assert policy["script-src"].split() == ["'self'", "https://js.stripe.com"]
     assert "unsafe" not in " ".join(policy.values())
     assert policy["connect-src"].split() == [
         "'self'",
         "https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}",
         "https://*.execute-api.${AWS::Region}.${AWS::URLSuffix}",
         "wss://*.execute-api.${AWS::Region}.${AWS::URLSuffix}",
+        "https://api.stripe.com",
+        media,
     ]
+    assert policy["frame-src"].split() == ["https://js.stripe.com", "https://hooks.stripe.com"]
+    assert media in policy["img-src"].split() and media in policy["media-src"].split()
     assert policy["frame-ancestors"] == "'none'"
+
+
+def test_a_page_path_without_a_file_extension_is_served_index_html_by_the_distribution() -> None:
+    resources = RESOURCES
+    code = resources["WebPagePaths"]["Properties"]["FunctionCode"]
+    behaviour = resources["WebDistribution"]["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behaviour["FunctionAssociations"] == [
+        {"EventType": "viewer-request", "FunctionARN": {"Fn::GetAtt": ["WebPagePaths", "FunctionMetadata.FunctionARN"]}}
+    ]
+    assert "'/index.html'" in code and "indexOf('.')" in code
 
 
 def test_a_deployed_stages_config_names_its_endpoints_and_is_never_cached() -> None:
     outputs = {"EndpointURL": "https://abc.execute-api.eu-west-1.amazonaws.com/api/",
                "WebsocketConnectEndpointURL": "wss://def.execute-api.eu-west-1.amazonaws.com/api/",
-               "UserPoolWebClientId": "web-client"}  # fmt: skip
+               "UserPoolWebClientId": "web-client", "StripePublishableKey": "pk_live_abc"}  # fmt: skip
     assert web_config("dev", "eu-west-1", outputs) == {
         "stage": "dev",
         "api_url": "https://abc.execute-api.eu-west-1.amazonaws.com/api",
         "ws_url": "wss://def.execute-api.eu-west-1.amazonaws.com/api/",
         "cognito_endpoint": "https://cognito-idp.eu-west-1.amazonaws.com/",
         "web_client_id": "web-client",
+        "stripe_js_url": "https://js.stripe.com/v3/",
+        "stripe_publishable_key": "pk_live_abc",
     }
     assert cache_control("config.json") == cache_control("index.html") == "no-cache"
     assert "immutable" in cache_control("assets/index-abc123.js")

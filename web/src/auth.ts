@@ -1,54 +1,168 @@
-// Sign-in against the Cognito user pool: USER_PASSWORD_AUTH, over fetch (no SDK).
+// Cognito's user-pool API over fetch (no SDK): sign-up with an emailed code, sign-in, silent
+// refresh, forgotten and changed passwords, sign-out. Tokens are kept per tab
+// (sessionStorage), so two windows can be two people.
+import { ApiError } from "./api";
 import type { Config } from "./config";
 
-const KEY = "parley.idToken"; // per tab: two windows can be two people
+const KEY = "parley.tokens";
+const EARLY_MS = 60_000; // refresh this long before the ID token expires
 
-export class ApiError extends Error {
-  constructor(message: string, readonly code: string, readonly status: number) {
-    super(message);
-  }
-}
+type Tokens = { id: string; access: string; refresh: string; expiresAt: number };
+type Claims = { sub: string; email?: string; exp: number; "cognito:groups"?: string[] };
 
-export async function signIn(config: Config, email: string, password: string): Promise<string> {
-  const response = await fetch(config.cognito_endpoint, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-amz-json-1.1",
-      "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
-    },
-    body: JSON.stringify({
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: config.web_client_id,
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
-  });
-  const body = (await response.json().catch(() => ({}))) as {
-    AuthenticationResult?: { IdToken?: string };
-    message?: string;
-    __type?: string;
-  };
-  const token = body.AuthenticationResult?.IdToken;
-  if (!response.ok || !token) {
-    const code = (body.__type ?? "sign_in_failed").split("#").pop() ?? "sign_in_failed";
-    throw new ApiError(body.message ?? "Sign-in failed.", code, response.status);
-  }
-  sessionStorage.setItem(KEY, token);
-  return token;
-}
-
-export function savedToken(): string | null {
-  const token = sessionStorage.getItem(KEY);
-  if (!token) return null;
+/** One call of the user-pool API; `withClient` adds the app client id (calls made with an access token take none). */
+async function cognito(
+  config: Config,
+  action: string,
+  body: Record<string, unknown>,
+  withClient = true,
+): Promise<Record<string, unknown>> {
+  let response: Response;
   try {
-    const claims = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { exp: number };
-    if (claims.exp * 1000 > Date.now() + 60_000) return token;
+    response = await fetch(config.cognito_endpoint, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": `AWSCognitoIdentityProviderService.${action}`,
+      },
+      body: JSON.stringify(withClient ? { ClientId: config.web_client_id, ...body } : body),
+    });
   } catch {
-    /* a damaged token: sign in again */
+    throw new ApiError("The sign-in service cannot be reached; check your connection.", "network", 0);
   }
-  signOut();
-  return null;
+  const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    const code = String(answer["__type"] ?? "auth_failed").split("#").pop() ?? "auth_failed";
+    throw new ApiError(String(answer["message"] ?? answer["Message"] ?? "The sign-in service refused."), code, response.status);
+  }
+  return answer;
 }
 
-export function signOut(): void {
-  sessionStorage.removeItem(KEY);
+function claimsOf(token: string): Claims {
+  return JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as Claims;
+}
+
+export class Auth {
+  private refreshing: Promise<string | null> | null = null;
+  /** Called when the tokens change: signed in, refreshed or signed out. */
+  onChange: () => void = () => {};
+
+  constructor(private readonly config: Config) {}
+
+  private saved(): Tokens | null {
+    try {
+      return JSON.parse(sessionStorage.getItem(KEY) ?? "null") as Tokens | null;
+    } catch {
+      return null;
+    }
+  }
+
+  private keep(result: Record<string, unknown>, refresh?: string): void {
+    const auth = result["AuthenticationResult"] as Record<string, string | number> | undefined;
+    if (!auth?.["IdToken"]) throw new ApiError("The sign-in service answered no token.", "no_token", 502);
+    const id = String(auth["IdToken"]);
+    const tokens: Tokens = {
+      id,
+      access: String(auth["AccessToken"]),
+      refresh: String(auth["RefreshToken"] ?? refresh ?? ""),
+      expiresAt: claimsOf(id).exp * 1000,
+    };
+    sessionStorage.setItem(KEY, JSON.stringify(tokens));
+    this.onChange();
+  }
+
+  get signedIn(): boolean {
+    return this.saved() !== null;
+  }
+
+  /** The signed-in person's id (Cognito's sub), email and groups. */
+  get claims(): Claims | null {
+    const tokens = this.saved();
+    return tokens ? claimsOf(tokens.id) : null;
+  }
+
+  /** A current ID token: refreshed first when it is about to expire; null when signed out. */
+  async idToken(): Promise<string | null> {
+    const tokens = this.saved();
+    if (!tokens) return null;
+    if (tokens.expiresAt - EARLY_MS > Date.now()) return tokens.id;
+    this.refreshing ??= this.refresh(tokens).finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  /** The ID token as it is now, for the WebSocket's first request (no refresh). */
+  currentIdToken(): string | null {
+    return this.saved()?.id ?? null;
+  }
+
+  private async refresh(tokens: Tokens): Promise<string | null> {
+    try {
+      const result = await cognito(this.config, "InitiateAuth", {
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: tokens.refresh },
+      });
+      this.keep(result, tokens.refresh);
+      return this.saved()?.id ?? null;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 0) return tokens.id; // offline: try with what we have
+      this.forget();
+      return null;
+    }
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    const result = await cognito(this.config, "InitiateAuth", {
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    });
+    this.keep(result);
+  }
+
+  /** Creates the login; Cognito emails a code to confirm the address (locally: scripts/outbox). */
+  async signUp(email: string, password: string): Promise<void> {
+    await cognito(this.config, "SignUp", {
+      Username: email,
+      Password: password,
+      UserAttributes: [{ Name: "email", Value: email }],
+    });
+  }
+
+  async confirmSignUp(email: string, code: string): Promise<void> {
+    await cognito(this.config, "ConfirmSignUp", { Username: email, ConfirmationCode: code });
+  }
+
+  async resendCode(email: string): Promise<void> {
+    await cognito(this.config, "ResendConfirmationCode", { Username: email });
+  }
+
+  async forgotPassword(email: string): Promise<void> {
+    await cognito(this.config, "ForgotPassword", { Username: email });
+  }
+
+  async resetPassword(email: string, code: string, password: string): Promise<void> {
+    await cognito(this.config, "ConfirmForgotPassword", { Username: email, ConfirmationCode: code, Password: password });
+  }
+
+  async changePassword(previous: string, proposed: string): Promise<void> {
+    await this.idToken(); // refreshes the access token too when it is about to expire
+    const tokens = this.saved();
+    if (!tokens) throw new ApiError("Sign in again to change your password.", "signed_out", 401);
+    await cognito(this.config, "ChangePassword", {
+      AccessToken: tokens.access,
+      PreviousPassword: previous,
+      ProposedPassword: proposed,
+    }, false);
+  }
+
+  /** Forgets the tokens here and signs out everywhere, so the refresh token cannot be used again. */
+  async signOut(): Promise<void> {
+    const tokens = this.saved();
+    this.forget();
+    if (tokens) await cognito(this.config, "GlobalSignOut", { AccessToken: tokens.access }, false).catch(() => undefined);
+  }
+
+  private forget(): void {
+    sessionStorage.removeItem(KEY);
+    this.onChange();
+  }
 }

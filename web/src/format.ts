@@ -1,8 +1,47 @@
-// Money in minor units shown in the viewer's locale; durations as minutes and seconds.
+// Money in minor units shown in the viewer's locale; times in the viewer's own zone; durations.
 export function money(minor: number, currency: string): string {
   const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minor / 10 ** digits);
+}
+
+/** Major units typed by a person ("12.50") as minor units, or null when it is not an amount. */
+export function toMinor(major: string, currency: string): number | null {
+  const digits = new Intl.NumberFormat(undefined, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const text = major.trim().replace(",", ".");
+  if (!/^\d+(\.\d+)?$/.test(text)) return null;
+  const [whole, fraction = ""] = text.split(".");
+  if (fraction.length > digits) return null;
+  return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
+}
+
+/** The viewer's IANA zone, e.g. "Europe/Paris". */
+export function viewerZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** A UTC instant (ISO 8601) as a date and time in the viewer's zone, e.g. "Tue 3 Mar, 10:30". */
+export function when(iso: string, zone = viewerZone()): string {
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: zone,
+  }).format(new Date(iso));
+}
+
+/** A UTC instant as a date in the viewer's zone. */
+export function day(iso: string, zone = viewerZone()): string {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: zone }).format(new Date(iso));
+}
+
+/** How long until `iso` from now, e.g. "4 min" or "2 h 5 min"; "now" once passed. */
+export function timeLeft(iso: string, now = Date.now()): string {
+  const minutes = Math.max(0, Math.round((new Date(iso).getTime() - now) / 60_000));
+  if (minutes === 0) return "now";
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 export function duration(seconds: number): string {
