@@ -1,7 +1,9 @@
 // The WebSocket API (docs/websocket-protocol.md): numbered messages, replies matched by id,
-// every message under the 32 KB limit, and a reconnect after a drop.
+// every message under the 32 KB limit, and a reconnect after a drop. The token is asked for at
+// every (re)connect, so a refreshed one is used; none (signed out) stops reconnecting.
 export type Message = { type: string; [field: string]: unknown };
 type Listener = (message: Message) => void;
+type Token = () => Promise<string | null> | string | null;
 
 export const MESSAGE_LIMIT = 32 * 1024;
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
@@ -10,22 +12,55 @@ export class Signalling {
   private socket: WebSocket | null = null;
   private nextId = 1;
   private readonly waiting = new Map<string, { resolve: (m: Message) => void; reject: (e: Message) => void }>();
-  private readonly listeners: Listener[] = [];
+  private readonly listeners = new Set<Listener>();
+  private readonly openers = new Set<(reconnected: boolean) => void>();
+  private readonly droppers = new Set<() => void>();
   private retries = 0;
+  private opens = 0;
   private closedByUs = false;
-  onOpen: (reconnected: boolean) => void = () => {};
-  onDrop: () => void = () => {};
+  private connecting = false;
 
-  constructor(private readonly url: string, private readonly token: () => string | null) {}
+  constructor(
+    private readonly url: string,
+    private readonly token: Token,
+  ) {}
+
+  /** Calls `listener` at every open: `reconnected` is false for the first. Returns the unsubscribe. */
+  onOpen(listener: (reconnected: boolean) => void): () => void {
+    this.openers.add(listener);
+    return () => void this.openers.delete(listener);
+  }
+
+  /** Calls `listener` when the socket drops (before it reconnects). Returns the unsubscribe. */
+  onDrop(listener: () => void): () => void {
+    this.droppers.add(listener);
+    return () => void this.droppers.delete(listener);
+  }
 
   connect(): void {
     this.closedByUs = false;
-    const reconnect = this.retries > 0;
-    const socket = new WebSocket(`${this.url}?token=${encodeURIComponent(this.token() ?? "")}`);
+    if (this.connecting || this.socket) return;
+    this.connecting = true;
+    void Promise.resolve(this.token()).then(
+      (token) => this.openWith(token),
+      () => this.openWith(null),
+    );
+  }
+
+  private openWith(token: string | null): void {
+    this.connecting = false;
+    if (this.closedByUs) return;
+    if (!token) {
+      this.closedByUs = true; // signed out: nothing to reconnect as
+      return;
+    }
+    const socket = new WebSocket(`${this.url}?token=${encodeURIComponent(token)}`);
     this.socket = socket;
     socket.onopen = () => {
       this.retries = 0;
-      this.onOpen(reconnect);
+      const reconnected = this.opens > 0;
+      this.opens += 1;
+      for (const listener of [...this.openers]) listener(reconnected);
     };
     socket.onmessage = (event) => this.receive(JSON.parse(String(event.data)) as Message);
     socket.onclose = () => {
@@ -34,7 +69,7 @@ export class Signalling {
       for (const [, waiter] of this.waiting) waiter.reject({ type: "error", code: "disconnected", message: "The connection dropped." });
       this.waiting.clear();
       if (this.closedByUs) return;
-      this.onDrop();
+      for (const listener of [...this.droppers]) listener();
       const delay = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)]!;
       this.retries += 1;
       setTimeout(() => this.connect(), delay);
@@ -55,8 +90,10 @@ export class Signalling {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
-  listen(listener: Listener): void {
-    this.listeners.push(listener);
+  /** Every message that is not the answer to a request; returns the unsubscribe. */
+  listen(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
   }
 
   /** Send a numbered message; resolves with its reply or ack, rejects with its error. */
@@ -94,6 +131,6 @@ export class Signalling {
       else waiter.resolve(message);
       return;
     }
-    for (const listener of this.listeners) listener(message);
+    for (const listener of [...this.listeners]) listener(message);
   }
 }
