@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from selenium.webdriver.common.by import By
 
+from tests.browser import steps_calls as calls
+from tests.browser import web
 from tests.browser.conftest import wait_for
-from tests.browser.test_two_browser_call import _click, _page_state, _sign_in, _stats, _text, _visible
+from tests.browser.test_two_browser_call import PASSWORD, _stats
 from tests.stack.test_paid_call_journey import _cast
 
 if TYPE_CHECKING:
@@ -28,23 +29,13 @@ def test_a_relay_only_call_connects_through_the_local_coturn(
     assert local_stack.info.get("turn"), "the local stack runs no coturn: this test waits for issue 11.2"
     expert, client, _ = _cast(local_stack)
     expert_tab, client_tab = browsers(), browsers()
-    _sign_in(expert_tab, local_stack, expert, "?ice=relay")
-    wait_for("the expert's page", lambda: _visible(expert_tab, "expert-home"), on_fail=lambda: _page_state(expert_tab))
-    _click(expert_tab, "presence")
-    wait_for("the expert online", lambda: "online" in _text(expert_tab, "presence-state"))
-    _sign_in(client_tab, local_stack, client, f"?ice=relay&expert={expert.sub}")
-    voice = f'#experts [data-expert-id="{expert.sub}"] button[data-media="video"]'
-    wait_for("the expert listed", lambda: client_tab.find_elements(By.CSS_SELECTOR, voice))
-    client_tab.find_element(By.CSS_SELECTOR, voice).click()
-    accept = '#ringing button[data-answer="accept"]'
-    wait_for("the expert's tab ringing", lambda: expert_tab.find_elements(By.CSS_SELECTOR, accept))
-    expert_tab.find_element(By.CSS_SELECTOR, accept).click()
+    web.sign_in(expert_tab, local_stack, expert.email, PASSWORD)
+    calls.go_online(expert_tab, local_stack, "?ice=relay")
+    web.sign_in(client_tab, local_stack, client.email, PASSWORD)
+    calls.call_expert(client_tab, local_stack, expert.sub, "Ines Expert", "video", "&ice=relay")
+    calls.accept_incoming_call(expert_tab)
     for tab in (expert_tab, client_tab):
-        wait_for(
-            "connected",
-            lambda tab=tab: _text(tab, "call-state") == "Connected",
-            on_fail=lambda tab=tab: _page_state(tab),
-        )
+        calls.wait_connected(tab)
         stats = wait_for("a selected pair", lambda tab=tab: (s := _stats(tab)).get("localCandidateType") and s)
         assert (stats["localCandidateType"], stats["remoteCandidateType"]) == ("relay", "relay")
         before = stats.get("videoBytesReceived") or 0

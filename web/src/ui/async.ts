@@ -8,9 +8,15 @@ export type Loaded<T> =
   | { state: "ready"; data: T; error: null; reload: () => void }
   | { state: "failed"; data: null; error: ApiError; reload: () => void };
 
+/** Any failure as an ApiError: the API's own, a WebSocket error message ({code, message}), or a thrown Error. */
 export function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  return new ApiError(error instanceof Error ? error.message : String(error), "client_error", 0);
+  if (error instanceof Error) return new ApiError(error.message, "client_error", 0);
+  if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") {
+    const refusal = error as { message: string; code?: unknown };
+    return new ApiError(refusal.message, typeof refusal.code === "string" ? refusal.code : "client_error", 0);
+  }
+  return new ApiError(String(error), "client_error", 0);
 }
 
 /** Runs `load` now and whenever `keys` change; stale answers are dropped. */

@@ -89,6 +89,12 @@ export function connection(): Signalling {
   return created;
 }
 
+/** The call page's address; a page opened with ?ice=relay (TURN only) keeps it for the call. */
+export function callHref(sessionId: string): string {
+  const relay = new URLSearchParams(location.search).get("ice") === "relay";
+  return `/call/${encodeURIComponent(sessionId)}${relay ? "?ice=relay" : ""}`;
+}
+
 /** A server error or a refusal as the message to show. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -177,7 +183,7 @@ export async function answer(session: Session, accept: boolean): Promise<void> {
   stopRinging(session.session_id);
   if (accept) {
     remember(reply["session"] as Session);
-    navigate(`/call/${encodeURIComponent(session.session_id)}`);
+    navigate(callHref(session.session_id));
   }
 }
 
@@ -215,7 +221,7 @@ async function accepted(message: Message, session: Session): Promise<void> {
     }
   }
   update({ request: { ...request!, sessionId: session.session_id, text: "Accepted: joining the call…", live: false } });
-  navigate(`/call/${encodeURIComponent(session.session_id)}`);
+  navigate(callHref(session.session_id));
 }
 
 function onMessage(message: Message): void {
