@@ -111,6 +111,7 @@ def book(client_id: str, data: BookingInput, *, now: datetime) -> dict[str, Any]
         buffer_after_minutes=availability.buffer_after_minutes, lock_count=len(locked),
         service_id=data.service_id, service_name=service.name if service else None,
         meeting_url=service.meeting.location_url if service and service.meeting else None, note=data.note,
+        media=data.media,
         currency=price.currency if price else None, amount=price.amount if price else None,
         cancel_cutoff_hours=availability.cancel_cutoff_hours, late_share_bps=availability.late_cancel_share_bps,
         reminders_sent=reminders_already_past(start, now), created_at=now, updated_at=now,

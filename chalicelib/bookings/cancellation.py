@@ -4,6 +4,7 @@ The time is freed (locks deleted, out of the busy index) in the same transaction
 the appointment cancelled and fixes what it costs (``charged``, from
 ``chalicelib.bookings.cancellation_policy``); the card is then made to match
 (``card_settlement.settle``): released, partly captured, or refunded if it was charged early.
+A call opened for it (``chalicelib.sessions.appointment_calls``) is ended.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from chalicelib.bookings.records import (
     save_change,
 )
 from chalicelib.errors import Conflict
+from chalicelib.models.appointment import Appointment
 
 
 def cancel_booking(appointment_id: str, caller_id: str, *, now: datetime) -> dict[str, Any]:
@@ -46,5 +48,16 @@ def cancel_booking(appointment_id: str, caller_id: str, *, now: datetime) -> dic
     item.sequence += 1  # the calendar's CANCEL supersedes the invite
     save_change(item, now, extra=free)
     settle(item, now)
+    _end_its_call(item, now)
     announce(item, "cancelled", now=now)
     return appointment_view(item, now)
+
+
+def _end_its_call(item: Appointment, now: datetime) -> None:
+    """A call opened for the appointment ends with it (its bill states what the cancellation charged)."""
+    if item.call_session_id is None:
+        return
+    from chalicelib.sessions.calls import end_call
+    from chalicelib.sessions.notifier import default_notifier
+
+    end_call(item.call_session_id, "cancelled", notifier=default_notifier(), now=now)

@@ -127,6 +127,9 @@ def freeing_time(item: Appointment, *, give_back_free_consultation: bool) -> Any
 
 
 def appointment_view(item: Appointment, now: datetime | None = None) -> dict[str, Any]:
+    from chalicelib import runtime
+    from chalicelib.sessions.appointment_calls import booking_call_view
+
     policy = policy_of(item)
     view: dict[str, Any] = {
         "appointment_id": item.appointment_id,
@@ -155,6 +158,8 @@ def appointment_view(item: Appointment, now: datetime | None = None) -> dict[str
             "free_cancellation_until": utc_text(policy.cutoff(item.start)),
         },
         "cancelled_by": item.cancelled_by,
+        "media": item.media or "video",
+        "call": booking_call_view(item, now or runtime.now()),
         "conversation_id": f"booking:{item.appointment_id}",
         "created_at": utc_text(item.created_at),
         "updated_at": utc_text(item.updated_at),

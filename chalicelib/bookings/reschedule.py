@@ -37,6 +37,8 @@ def reschedule(appointment_id: str, caller_id: str, new_start: datetime, *, now:
         raise Conflict(f"This booking is {item.status}; it cannot be moved.", code="booking_ended")
     if new_start == item.start:
         return appointment_view(item, now)
+    if item.call_session_id is not None:
+        raise Conflict("This appointment's call has been opened; it cannot be moved now.", code="call_opened")
     if caller_id == item.expert_id:
         if now >= item.start:
             raise Conflict("This appointment has started.", code="booking_started")

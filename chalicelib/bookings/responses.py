@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 from pydantic.json_schema import JsonDict, SkipJsonSchema
 
 from chalicelib.money.currency import CurrencyCode
@@ -50,6 +50,14 @@ BOOKING_EXAMPLE: JsonDict = {
         "free_cancellation_until": "2026-03-08T14:00:00Z",
     },
     "cancelled_by": None,
+    "media": "video",
+    "call": {
+        "session_id": None,
+        "joinable_from": "2026-03-09T13:50:00Z",
+        "joinable_until": "2026-03-09T14:30:00Z",
+        "joinable_now": False,
+        "media": "video",
+    },
     "conversation_id": "booking:0b9e4c1d2f3a4b5c6d7e8f9012345678",
     "created_at": "2026-03-02T10:00:00Z",
     "updated_at": "2026-03-02T10:00:01Z",
@@ -59,6 +67,21 @@ BOOKING_EXAMPLE: JsonDict = {
 
 
 WHILE_REQUESTED = ("approval_expires_at", "waiting_seconds")
+
+
+class BookingCall(ResponseModel):
+    """The appointment's call: POST /bookings/{appointment_id}/call opens it (either participant), from
+    ``joinable_from`` (10 minutes before the start) until ``joinable_until`` (the end), once confirmed."""
+
+    session_id: str | None = Field(
+        description="The call's session (GET /sessions/{session_id}) once a participant opened it; null before."
+    )
+    joinable_from: UtcTimestamp = Field(description="The call can be opened and joined from then.")
+    joinable_until: UtcTimestamp = Field(description="The booked end: the call ends then at the latest.")
+    joinable_now: bool = Field(
+        description="The booking is confirmed, it is within the window and its call has not been hung up."
+    )
+    media: Literal["voice", "video"]
 
 
 class BookingView(ResponseModel):
@@ -89,6 +112,8 @@ class BookingView(ResponseModel):
     payment_id: str | None
     policy: BookingPolicyTerms
     cancelled_by: str | None
+    media: Literal["voice", "video"] = Field(description="The appointment's call: voice or video.")
+    call: BookingCall
     conversation_id: str
     created_at: UtcTimestamp
     updated_at: UtcTimestamp

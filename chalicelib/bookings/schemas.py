@@ -49,6 +49,9 @@ class BookingInput(BaseModel):
     payment_method_id: str | None = Field(default=None, min_length=1, max_length=255)
     time_zone: TimeZoneName = Field(default="UTC", description="The client's IANA time zone, for their invite.")
     note: str | None = Field(default=None, max_length=2000, description="What the client wants to discuss.")
+    media: Literal["voice", "video"] = Field(
+        default="video", description="The appointment's call: voice or video (POST /bookings/{id}/call)."
+    )
 
 
 class RescheduleInput(BaseModel):

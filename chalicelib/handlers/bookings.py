@@ -8,7 +8,7 @@ from typing import Any
 from chalicelib import runtime
 from chalicelib.bookings.agenda_rules import STATUSES
 from chalicelib.bookings.listing import MAX_PAGE_SIZE, PAGE_SIZE, ROLES, WHEN
-from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
+from chalicelib.web.api import IDEMPOTENCY_KEY, ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="bookings")
 BOOKING_VIEW = "chalicelib.bookings.responses:BookingView"
@@ -114,3 +114,19 @@ def decline_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
     from chalicelib.bookings.approval import decline
 
     return decline(appointment_id, request.caller.account_id, now=runtime.now())
+
+
+@api.route(
+    "/bookings/{appointment_id}/call", "POST",
+    summary="Open (or join again) the appointment's call: its one session, from 10 minutes before the start until "
+    "the end of a confirmed booking; the other participant is told (session.opened). Repeats, with or without "
+    "an Idempotency-Key, answer the same session",
+    headers=(IDEMPOTENCY_KEY,), errors=(401, 404, 409), response="chalicelib.sessions.responses:CallView",
+)  # fmt: skip
+def open_call(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
+    from chalicelib.sessions.appointment_calls import open_appointment_call
+    from chalicelib.sessions.notifier import default_notifier
+
+    return open_appointment_call(
+        appointment_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now()
+    )

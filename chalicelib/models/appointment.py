@@ -93,6 +93,8 @@ class Appointment(Model):
     service_name = UnicodeAttribute(null=True)
     meeting_url = UnicodeAttribute(null=True)  # the service's meeting link, if it has one
     note = UnicodeAttribute(null=True)  # what the client wrote when booking
+    media = UnicodeAttribute(null=True)  # voice | video, for the appointment's call (null: video, as booked before)
+    call_session_id = UnicodeAttribute(null=True)  # the appointment's call, once a participant opened it
     currency = UnicodeAttribute(null=True)
     amount = IntegerAttribute(null=True)  # minor units held on the card
     payment_id = UnicodeAttribute(null=True)

@@ -87,6 +87,9 @@ class CallSession(Model):
     client_intervals = ListAttribute[IntervalAttribute](of=IntervalAttribute, default=list)
     expert_intervals = ListAttribute[IntervalAttribute](of=IntervalAttribute, default=list)
     link_id = UnicodeAttribute(null=True)
+    # a booked appointment's call: opened by POST /bookings/{id}/call, paid by the booking, ends by its end
+    appointment_id = UnicodeAttribute(null=True)
+    ends_by = UTCDateTimeAttribute(null=True)  # the appointment's booked end
     payment_method_id = UnicodeAttribute(null=True)
     payment_id = UnicodeAttribute(null=True)
     # the client's card failed when the expert accepted: the request waits for another card until it expires

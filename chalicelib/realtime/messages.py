@@ -241,7 +241,8 @@ def parse_action(model: type[ClientAction], body: dict[str, Any]) -> ClientActio
 
 SESSION_EXAMPLE: dict[str, Any] = {
     "session_id": "ses_1", "state": "accepted", "media": "video", "paid": True, "client_id": "client-sub",
-    "expert_id": "expert-sub", "role": "client", "link_id": None, "payment_id": "pay:call:ses_1", "hold_ready": True,
+    "expert_id": "expert-sub", "role": "client", "link_id": None, "appointment_id": None,
+    "payment_id": "pay:call:ses_1", "hold_ready": True,
     "tariff": {"currency": "USD", "rate_per_minute": 300, "hourly_rate": None, "free_minutes": 0},
     "requested_at": "2026-12-02T16:00:00+00:00", "expires_at": "2026-12-02T16:01:00+00:00",
     "accepted_at": "2026-12-02T16:00:20+00:00", "active_at": None, "media_connected_at": None, "cutoff_at": None,
@@ -499,6 +500,25 @@ class HoldReady(ServerMessage):
     session: CallView
 
 
+class CallOpened(ServerMessage):
+    """To the other participant: a booked appointment's call was opened (POST /bookings/{id}/call); join it now."""
+
+    model_config = with_examples(
+        {"type": "session.opened", "session_id": "ses_2", "appointment_id": "0b9e4c1d2f3a4b5c6d7e8f9012345678",
+         "role": "client", "session": SESSION_EXAMPLE | {
+             "session_id": "ses_2", "role": "expert", "appointment_id": "0b9e4c1d2f3a4b5c6d7e8f9012345678",
+             "payment_id": None, "tariff": {"currency": "USD", "rate_per_minute": None, "hourly_rate": None,
+                                            "free_minutes": 0},
+             "expires_at": "2026-12-02T16:30:00+00:00"}}
+    )  # fmt: skip
+
+    type: Literal["session.opened"]
+    session_id: str
+    appointment_id: str
+    role: Role = Field(description="Who opened it.")
+    session: CallView
+
+
 class PeerJoined(ServerMessage):
     """To the other side: a participant joined a call that was already active (e.g. after a reload)."""
 
@@ -596,6 +616,6 @@ class GatewayError(ResponseModel):
 SERVER_MESSAGES: tuple[type[BaseModel], ...] = (
     SessionReply, JoinReply, PresenceReply, HelloReply, Ack, ErrorMessage,
     OfferRelayed, AnswerRelayed, IceCandidateRelayed, MediaToggled,
-    CallRequested, CallAccepted, CallDeclined, CallCancelled, CallExpired, PaymentFailed, HoldReady,
+    CallRequested, CallAccepted, CallDeclined, CallCancelled, CallExpired, PaymentFailed, HoldReady, CallOpened,
     PeerJoined, CallActive, PeerLeft, TimeWarning, Meter, CallEnded, GatewayError,
 )  # fmt: skip

@@ -1,5 +1,7 @@
 """Use cases: the client of an ended, charged call reviews the expert once; anyone reads an expert's reviews.
 
+A booked appointment's call that took place is reviewed the same way (once per session): its booking paid for it.
+
 The review is written only if none exists for the session, in the same transaction as
 an ``ADD`` to the expert's rating total and count, so a retry or a double submit counts once.
 The expert's search entries are then re-indexed with the new rating.
@@ -32,7 +34,7 @@ def review_call(
     session_id: str, client_id: str, data: ReviewInput, *, media_base_url: str, now: datetime
 ) -> dict[str, Any]:
     session = _session_of(session_id, client_id)
-    if session.state != "ended" or not session.paid or int(session.amount or 0) <= 0 or not session.settled:
+    if not _reviewable(session):
         raise Conflict("Only a paid call that was charged can be reviewed.", code="not_reviewable")
     comment = (data.comment or "").strip() or None
     if comment is not None and (found := find_contact_details(comment)) is not None:
@@ -94,6 +96,18 @@ def review_view(review: Review) -> dict[str, Any]:
         "comment": review.comment,
         "created_at": review.created_at,
     }
+
+
+def _reviewable(session: CallSession) -> bool:
+    """A paid call that took place (both joined) and was charged: by the minute, or a paid appointment's call,
+    charged by its booking (its bill's ``amount``). A free-link call or a free consultation is not reviewed."""
+    return (
+        session.state == "ended"
+        and bool(session.paid)
+        and int(session.amount or 0) > 0
+        and bool(session.settled)
+        and session.active_at is not None
+    )
 
 
 def _session_of(session_id: str, client_id: str) -> CallSession:

@@ -30,7 +30,7 @@ def end_for_billing(session: Session) -> datetime | None:
     None for a call that never went active or has not ended."""
     if session.active_at is None or session.ended_at is None:
         return None
-    limit = min(session.ended_at, cutoff_at(session.active_at))
+    limit = min(session.ended_at, session.cutoff or cutoff_at(session.active_at))
     last = session.active_at
     for a in session.client_intervals:
         for b in session.expert_intervals:

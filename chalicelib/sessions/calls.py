@@ -382,11 +382,17 @@ def end_call(session_id: str, reason: str, *, notifier: CallNotifier, now: datet
         ended = to_session(item).end(now, reason)
         apply_session(item, ended)
         pair = _pair(item.client_id, item.expert_id)
-        first = ended.active_at is not None and _first_call(pair) is None
-        held = most_the_call_can_cost(tariff_of(item), item.free_minutes)
-        if not first:
-            item.free_minutes = 0  # only a client's first call with an expert has free minutes
-        _apply_bill(item, _bill(item, at_most=held))
+        if item.appointment_id is not None:  # paid by its booking: the bill states the booking's price
+            from chalicelib.sessions.appointment_calls import appointment_bill
+
+            first = False
+            _apply_bill(item, appointment_bill(item, ended))
+        else:
+            first = ended.active_at is not None and _first_call(pair) is None
+            held = most_the_call_can_cost(tariff_of(item), item.free_minutes)
+            if not first:
+                item.free_minutes = 0  # only a client's first call with an expert has free minutes
+            _apply_bill(item, _bill(item, at_most=held))
         _set_live(item, now)
         try:
             with write_transaction() as transaction:
@@ -489,7 +495,7 @@ def to_session(item: CallSession) -> Session:
         expert_connected_since=item.expert_connected_since,
         client_intervals=tuple(Interval(i.start, i.end) for i in item.client_intervals or ()),
         expert_intervals=tuple(Interval(i.start, i.end) for i in item.expert_intervals or ()),
-        media_connected_at=item.media_connected_at,
+        media_connected_at=item.media_connected_at, ends_by=item.ends_by,
     )  # fmt: skip
 
 
@@ -524,6 +530,8 @@ def next_due(item: CallSession, now: datetime) -> datetime | None:
     if item.state == REQUESTED:
         return item.expires_at
     if item.state == ACCEPTED:
+        if item.ends_by is not None:  # an appointment's call waits for its participants until the booked end
+            return item.ends_by
         return (item.accepted_at or now) + NOT_STARTED_AFTER
     if item.state == ACTIVE and item.active_at is not None:
         elapsed_minutes = int((now - item.active_at) // MINUTE)
@@ -705,6 +713,8 @@ def bill_view(item: CallSession, viewer: str) -> dict[str, Any] | None:
         "free_minutes": item.free_minutes,
         "amount": item.amount,
     }
+    if item.appointment_id is not None:
+        view |= {"appointment_id": item.appointment_id, "paid_by_booking": True}
     if viewer == item.expert_id:
         view |= {"fee": item.fee, "earnings": item.earnings}
     return view
@@ -721,6 +731,7 @@ def session_view(item: CallSession, viewer: str) -> dict[str, Any]:
         "expert_id": item.expert_id,
         "role": _role(item, viewer),
         "link_id": item.link_id,
+        "appointment_id": item.appointment_id,
         "payment_id": item.payment_id,
         "hold_ready": bool(item.hold_ready),
         "tariff": {

@@ -52,8 +52,11 @@ def credentials_expire_at(session: Session, latest_start: datetime) -> datetime:
     """When a participant's TURN credentials for this call stop working: its cutoff plus the margin.
 
     ``latest_start`` is when an accepted call still waiting for its participants would be
-    ended if nobody joined; an active call counts from when it went active.
+    ended if nobody joined; an active call counts from when it went active. An appointment's call ends by
+    its booked end.
     """
+    if session.ends_by is not None:  # an appointment's call: until its cutoff, or its booked end before it starts
+        return (session.cutoff or session.ends_by) + MARGIN
     start = session.active_at or latest_start
     return start + SESSION_LIMIT + MARGIN
 

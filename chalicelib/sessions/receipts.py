@@ -24,6 +24,8 @@ def send_receipts(item: CallSession) -> None:
 def receipt_text(item: CallSession, *, for_expert: bool, other: str) -> str:
     currency = item.currency
     duration = _duration(item)
+    if item.appointment_id is not None:
+        return _appointment_receipt(item, for_expert=for_expert, other=other, duration=duration)
     if item.rate_per_minute is not None:
         rate = f"{format_money(item.rate_per_minute, currency)} per minute"
     else:
@@ -40,6 +42,25 @@ def receipt_text(item: CallSession, *, for_expert: bool, other: str) -> str:
         lines += [
             f"Platform fee: {format_money(int(item.fee or 0), currency)}",
             f"Your earnings: {format_money(int(item.earnings or 0), currency)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _appointment_receipt(item: CallSession, *, for_expert: bool, other: str, duration: str) -> str:
+    """A booked appointment's call: its price was paid by the booking; the call itself charged nothing."""
+    currency = item.currency
+    price = format_money(int(item.amount or 0), currency)
+    lines = [
+        f"Appointment call with {other} ({item.media}), session {item.session_id}",
+        f"Booking: {item.appointment_id}",
+        f"Duration: {duration}",
+        f"Appointment price: {price}, paid by the booking" if item.paid else "Appointment: free consultation",
+        f"Charged for this call: {format_money(0, currency)} (no per-minute charge)",
+    ]
+    if for_expert and item.paid:
+        lines += [
+            f"Platform fee: {format_money(int(item.fee or 0), currency)}",
+            f"Your earnings: {format_money(int(item.earnings or 0), currency)}, from the booking",
         ]
     return "\n".join(lines) + "\n"
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from chalicelib.money.currency import CurrencyCode
-from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp
+from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp, sometimes
 
 CallState = Literal["requested", "accepted", "active", "ended", "declined", "cancelled", "expired"]
-EndReason = Literal["hung_up", "time_limit", "participant_left", "not_started", "declined", "cancelled", "expired"]
+EndReason = Literal[
+    "hung_up", "time_limit", "booked_end", "participant_left", "not_started", "declined", "cancelled", "expired"
+]  # fmt: skip
 
 _SESSION_ID = "5f0c2a9e8d7b4c1e9a3f6b2d1c0e4a7b"
 _CLIENT_ID = "b1d2c3e4-0000-4000-8000-00000000c001"
@@ -30,11 +33,17 @@ class CallBill(ResponseModel):
     """An ended call's bill as its client sees it: what they pay."""
 
     currency: CurrencyCode
-    free_call: bool = Field(description="A free-session link's call: nothing is charged.")
+    free_call: bool = Field(description="A free-session link's call, or a free consultation's: nothing is charged.")
     billable_seconds: int = Field(ge=0, description="Seconds both were connected, from the first media.connected.")
     billed_minutes: int = Field(ge=0)
     free_minutes: int = Field(ge=0)
-    amount: MinorUnits = Field(ge=0, description="What the client is charged.")
+    amount: MinorUnits = Field(
+        ge=0, description="What the client is charged (an appointment's call: the booking's price, paid by it)."
+    )
+    appointment_id: str | SkipJsonSchema[None] = sometimes("An appointment's call: the booking that paid for it.")
+    paid_by_booking: bool | SkipJsonSchema[None] = sometimes(
+        "An appointment's call (always true): the booking's capture charges `amount`; the call charges nothing more."
+    )
 
 
 class CallBillForExpert(CallBill):
@@ -78,6 +87,7 @@ class CallView(ResponseModel):
                     "expert_id": _EXPERT_ID,
                     "role": "client",
                     "link_id": None,
+                    "appointment_id": None,
                     "payment_id": f"pay:session:{_SESSION_ID}",
                     "hold_ready": True,
                     "tariff": {"currency": "USD", "rate_per_minute": 200, "hourly_rate": None, "free_minutes": 0},
@@ -109,11 +119,14 @@ class CallView(ResponseModel):
     session_id: str
     state: CallState
     media: Literal["voice", "video"]
-    paid: bool = Field(description="False for a call through a free-session link.")
+    paid: bool = Field(description="False for a call through a free-session link, or a free consultation's call.")
     client_id: str
     expert_id: str
     role: Literal["client", "expert"] = Field(description="The reader's side of the call.")
     link_id: str | None = Field(description="The session link the call was asked through, if any.")
+    appointment_id: str | None = Field(
+        description="A booked appointment's call (POST /bookings/{id}/call): paid by the booking, ends by its end."
+    )
     payment_id: str | None = Field(description="The card hold's payment, once the expert accepted a paid call.")
     hold_ready: bool = Field(description="The card is held (always true for a free call): both may join.")
     tariff: CallTariff

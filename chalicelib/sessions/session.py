@@ -4,6 +4,11 @@ requested -> accepted -> active -> ended, or declined / cancelled / expired.
 The call goes active when both participants are connected to it (and, for a paid
 call, the client's card is held); it ends at hang-up, at the 90-minute cutoff, or
 when one side dropped and did not come back within the grace period.
+
+A booked appointment's call (``ends_by`` set: the booked end) is opened already accepted (the
+booking paid for it); it ends at hang-up or at its cutoff, the booked end or 90 minutes after
+going active if that comes first. A side that drops may come back until then: it is not ended
+for a participant leaving, and nobody joins it after the booked end.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ class Session:
     client_intervals: tuple[Interval, ...] = ()
     expert_intervals: tuple[Interval, ...] = ()
     media_connected_at: datetime | None = None  # when a participant first reported its media connected
+    ends_by: datetime | None = None  # an appointment's call: its booked end
 
     def role_of(self, account_id: str) -> str:
         if account_id == self.client_id:
@@ -60,7 +66,17 @@ class Session:
 
     @property
     def cutoff(self) -> datetime | None:
-        return cutoff_at(self.active_at) if self.active_at else None
+        """When an active call ends at the latest: 90 minutes after going active, or an appointment's booked end."""
+        if self.active_at is None:
+            return None
+        limit = cutoff_at(self.active_at)
+        return min(limit, self.ends_by) if self.ends_by is not None else limit
+
+    @property
+    def end_reason_at_cutoff(self) -> str:
+        if self.ends_by is not None and self.cutoff == self.ends_by:
+            return "booked_end"
+        return "time_limit"
 
     def accept(self, by: str, at: datetime) -> Session:
         self._expect(self.role_of(by) == EXPERT, "Only the expert accepts a call.")
@@ -92,6 +108,8 @@ class Session:
         """A participant's device joined the call; the call goes active once both are in."""
         role = self.role_of(account_id)
         self._expect_state(ACCEPTED, ACTIVE)
+        if self.ends_by is not None and at >= self.ends_by:
+            raise Conflict("This appointment's time is over.", code="appointment_ended")
         joined = (
             replace(self, client_connected_since=self.client_connected_since or at)
             if role == CLIENT
@@ -142,7 +160,9 @@ class Session:
         if self.state != ACTIVE or self.active_at is None:
             return None
         if self.cutoff is not None and now >= self.cutoff:
-            return "time_limit"
+            return self.end_reason_at_cutoff
+        if self.ends_by is not None:
+            return None  # an appointment's call waits for a dropped side until its end
         gone = [c is None for c in (self.client_connected_since, self.expert_connected_since)]
         last_left = max((i.end for i in self.client_intervals + self.expert_intervals), default=None)
         if any(gone) and last_left is not None and now - last_left >= DROP_GRACE:

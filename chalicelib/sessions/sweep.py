@@ -73,7 +73,7 @@ def _sweep_one(session_id: str, now: datetime, notifier: CallNotifier, result: S
         return
     if item.state == REQUESTED and now >= item.expires_at:
         result.expired += expire_call(item, notifier=notifier, now=now)
-    elif item.state == ACCEPTED and now >= (item.accepted_at or now) + NOT_STARTED_AFTER:
+    elif item.state == ACCEPTED and now >= _not_started_by(item, now):
         _end(item, "not_started", now, notifier, result)
     elif item.state == ENDED and not item.settled:
         result.settled += settle_call(item, notifier=notifier, now=now)
@@ -85,6 +85,13 @@ def _sweep_one(session_id: str, now: datetime, notifier: CallNotifier, result: S
             _warn_and_meter(item, now, notifier, result)
 
 
+def _not_started_by(item: CallSession, now: datetime) -> datetime:
+    """An accepted call nobody joined ends then: after a few minutes, or an appointment's call at its booked end."""
+    if item.ends_by is not None:
+        return item.ends_by
+    return (item.accepted_at or now) + NOT_STARTED_AFTER
+
+
 def _end(item: CallSession, reason: str, now: datetime, notifier: CallNotifier, result: SweepResult) -> None:
     try:
         ended = end_call(item.session_id, reason, notifier=notifier, now=now)
@@ -94,9 +101,11 @@ def _end(item: CallSession, reason: str, now: datetime, notifier: CallNotifier, 
 
 
 def _warn_and_meter(item: CallSession, now: datetime, notifier: CallNotifier, result: SweepResult) -> None:
-    """Record the warnings and meter tick due now, then send them: the conditional write makes them once-only."""
+    """Record the warnings and meter tick due now, then send them: the conditional write makes them once-only.
+    The warnings count down to the call's cutoff (an appointment's: its booked end, if sooner than 90 minutes);
+    an appointment's call has no meter (its booking paid for it)."""
     assert item.active_at is not None
-    cutoff = cutoff_at(item.active_at)
+    cutoff = to_session(item).cutoff or cutoff_at(item.active_at)
     sent = set(item.warnings_sent or [])
     due_warnings = [
         int(before // MINUTE)
@@ -104,7 +113,7 @@ def _warn_and_meter(item: CallSession, now: datetime, notifier: CallNotifier, re
         if now >= cutoff - before and str(int(before // MINUTE)) not in sent
     ]
     minute = int((now - item.active_at) // MINUTE)
-    meter_due = minute >= 1 and minute > int(item.last_meter_minute or 0)
+    meter_due = minute >= 1 and minute > int(item.last_meter_minute or 0) and item.appointment_id is None
     item.warnings_sent = sorted(sent | {str(m) for m in due_warnings})
     item.last_meter_minute = max(minute, int(item.last_meter_minute or 0))
     due = next_due(item, now)
