@@ -74,3 +74,9 @@ def hang_up(driver: Any) -> dict[str, str]:
     """Hangs up the call and answers the receipt's lines."""
     web.click(driver, "Hang up")
     return receipt_lines(driver)
+
+
+def join_booked_call(driver: Any, stack: LocalStack, booking_id: str) -> None:
+    """Either side of a booked appointment opens its call (as the booking page's "Join the call" link does)."""
+    web.open_page(driver, stack, f"/bookings/{booking_id}/join")
+    web.wait_heading(driver, "Your call")

@@ -53,6 +53,8 @@ const END_REASONS: Record<string, string> = {
   hung_up: "The call was hung up.",
   time_limit: "The call reached its 90-minute limit.",
   participant_left: "The other side did not come back in time.",
+  booked_end: "The appointment's booked time ended.",
+  not_started: "The call ended before both sides connected.",
 };
 
 export function endReason(reason: string): string {

@@ -59,7 +59,7 @@ function Receipt({ session }: { session: Session }): JSX.Element {
             {session.role === "client" ? (
               <>
                 <dt>Charged</dt>
-                <dd>{bill.free_call ? "Nothing: a free call" : money(bill.amount, currency)}</dd>
+                <dd>{charged(bill.free_call, bill.amount, currency, Boolean(bill.paid_by_booking))}</dd>
               </>
             ) : "earnings" in bill ? (
               <>
@@ -78,6 +78,11 @@ function Receipt({ session }: { session: Session }): JSX.Element {
             <Link href={`/sessions/${encodeURIComponent(session.session_id)}/review`}>Rate this call</Link>
           </li>
         )}
+        {bill?.appointment_id && (
+          <li>
+            <Link href={`/bookings/${encodeURIComponent(bill.appointment_id)}`}>The booking</Link>
+          </li>
+        )}
         <li>
           <Link href={`${address}/receipt`}>Link to this receipt</Link>
         </li>
@@ -87,4 +92,9 @@ function Receipt({ session }: { session: Session }): JSX.Element {
       </ul>
     </>
   );
+}
+
+function charged(free: boolean, amount: number, currency: string, byBooking: boolean): string {
+  if (free) return "Nothing: a free call";
+  return byBooking ? `${money(amount, currency)}, paid by the booking` : money(amount, currency);
 }

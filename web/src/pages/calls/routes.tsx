@@ -1,9 +1,10 @@
-// Calls: going online, incoming calls and booking requests, calling an expert, the call page
-// and its receipt.
+// Calls: going online, incoming calls and booking requests, calling an expert, joining a booked
+// appointment's call, the call page and its receipt.
 import type { RouteEntry } from "../../app/routes";
 import { CallPage } from "./call-page";
 import { CallExpertPage, CallsPage } from "./calls-page";
 import "./calls.css";
+import { JoinPage } from "./join-page";
 import { ReceiptPage } from "./receipt-page";
 
 export const callsRoutes: RouteEntry[] = [
@@ -17,6 +18,11 @@ export const callsRoutes: RouteEntry[] = [
     pattern: "/call/:sessionId",
     audience: "signed-in",
     page: ({ sessionId }, route) => <CallPage key={sessionId} sessionId={sessionId!} route={route} />,
+  },
+  {
+    pattern: "/bookings/:bookingId/join",
+    audience: "signed-in",
+    page: ({ bookingId }) => <JoinPage key={bookingId} bookingId={bookingId!} />,
   },
   {
     pattern: "/call/:sessionId/receipt",
