@@ -72,6 +72,7 @@ BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("/bookings/{appointment_id}/reschedule", "POST"): {"start": f"{MONDAY}T15:00:00Z"},
     ("/bookings/{appointment_id}/approve", "POST"): {},
     ("/bookings/{appointment_id}/decline", "POST"): {},
+    ("/bookings/{appointment_id}/call", "POST"): {},
     ("/conversations/{thread_id}", "GET"): None,
     ("/conversations/{thread_id}/messages", "GET"): None,
     ("/conversations/{thread_id}/messages", "POST"): {"text": "Hello?"},
