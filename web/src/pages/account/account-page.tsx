@@ -30,7 +30,7 @@ function AccountSections({ account: first }: { account: Account }): JSX.Element 
   return (
     <>
       <h2>Your details</h2>
-      <dl class="facts">
+      <dl class="facts account-facts">
         <dt>Email</dt>
         <dd>{account.email}</dd>
         <dt>Account type</dt>
