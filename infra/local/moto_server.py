@@ -4,7 +4,8 @@
 
 Serves exactly the app ``python -m moto.server`` serves (every AWS service, ``/moto-api/``),
 in the same process, with DynamoDB requests served one at a time as isolated as DynamoDB's
-(``infra/local/moto_isolation.py``), and one more route that moto does not have:
+(``infra/local/moto_isolation.py``), Cognito's confirmation codes emailed and checked
+(``infra/local/cognito_codes.py``), and one more route that moto does not have:
 
 ``GET /_parley/outbox[?to=address]``
     every email SES accepted, oldest first, as JSON: ``{"emails": [{"index", "id", "from",
@@ -137,16 +138,18 @@ def with_outbox(app: WsgiApp) -> WsgiApp:
 
 
 def build_app() -> WsgiApp:
-    """moto's WSGI app as ``moto.server.main`` builds it, with the outbox route and DynamoDB's isolation."""
+    """moto's WSGI app as ``moto.server.main`` builds it, with the outbox route, DynamoDB's isolation and
+    Cognito's emailed confirmation codes (``infra/local/cognito_codes.py``)."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    from infra.local.cognito_codes import with_cognito_codes
     from infra.local.moto_isolation import isolate_dynamodb_requests
 
     isolate_dynamodb_requests()
 
     moto_app = DomainDispatcherApplication(create_backend_app)
     moto_app.debug = True  # type: ignore[attr-defined]
-    return with_outbox(moto_app)
+    return with_outbox(with_cognito_codes(moto_app))
 
 
 def main(argv: list[str] | None = None) -> int:

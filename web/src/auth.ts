@@ -154,11 +154,16 @@ export class Auth {
     }, false);
   }
 
-  /** Forgets the tokens here and signs out everywhere, so the refresh token cannot be used again. */
-  async signOut(): Promise<void> {
+  /** Forgets the tokens here and signs out everywhere, so no refresh token of this person can be used again;
+   * with `everywhere` false, only this tab's refresh token is revoked (other devices stay signed in). */
+  async signOut(everywhere = true): Promise<void> {
     const tokens = this.saved();
     this.forget();
-    if (tokens) await cognito(this.config, "GlobalSignOut", { AccessToken: tokens.access }, false).catch(() => undefined);
+    if (!tokens) return;
+    const done = everywhere
+      ? cognito(this.config, "GlobalSignOut", { AccessToken: tokens.access }, false)
+      : cognito(this.config, "RevokeToken", { Token: tokens.refresh });
+    await done.catch(() => undefined);
   }
 
   private forget(): void {

@@ -14,6 +14,7 @@ async function start(): Promise<void> {
     root.textContent = error instanceof Error ? error.message : String(error);
     return;
   }
+  root.replaceChildren(); // the static "Loading Parley…" line: render() would leave it under the app
   render(<Shell routes={routes} />, root);
 }
 

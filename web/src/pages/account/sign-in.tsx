@@ -21,8 +21,18 @@ export function SignInPage({ route }: { route: Route }): JSX.Element {
     const account = await loadAccount();
     navigate(account ? nextPath(route) : "/welcome", true);
   });
+  const notice = route.query.has("reset")
+    ? "Your password is changed: sign in with the new one."
+    : route.query.has("confirmed")
+      ? "Your email is confirmed: sign in to finish setting up your account."
+      : "";
   return (
     <Page title="Sign in">
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
       <Form action={action} submit="Sign in" label="Sign in" class="narrow">
         <Field label="Email" type="email" autoComplete="username" value={email} onInput={setEmail} required />
         <Field
