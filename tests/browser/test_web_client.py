@@ -305,3 +305,23 @@ def test_the_client_rates_a_paid_call_and_the_review_shows_on_the_experts_profil
     web.open_page(tab, local_stack, f"/e/{run}-0")
     web.wait_text(tab, "Clear answers and a plan.")
     assert web.text_shown(tab, "4.0 of 5 stars (1 review)")
+
+
+def test_the_booking_page_offers_to_join_the_call_once_it_is_open_and_not_before(
+    local_stack: LocalStack, browsers: Callable[[], Any], clock: Path
+) -> None:
+    run = _run()
+    expert = _expert(local_stack, run, 0)
+    _hours(local_stack, expert, "UTC")
+    tab, client = _signed_in(browsers, local_stack, f"client-joiner-{run}")
+    first = _slots(local_stack, expert, "UTC")[0]
+    booking_id = _book(local_stack, expert, client, first["start_utc"])
+    web.open_page(tab, local_stack, f"/bookings/{booking_id}")
+    web.wait_text(tab, "You can join the call from")
+    assert not tab.find_elements("xpath", "//a[normalize-space()='Join the call']")
+
+    start = datetime.fromisoformat(first["start_utc"].replace("Z", "+00:00"))
+    clock.write_text(str(int((start - timedelta(minutes=5) - datetime.now(UTC)).total_seconds())))
+    tab.refresh()
+    link = web.button(tab, "Join the call")
+    assert str(link.get_attribute("href")).endswith(f"/bookings/{booking_id}/join")

@@ -1,7 +1,7 @@
 // What the client's pages share: an expert's price line, stars, experts' names by id (a
 // booking names only the expert's id), the viewer's local dates, and the slot picker.
 import type { JSX } from "preact";
-import { useId } from "preact/hooks";
+import { useId, useState } from "preact/hooks";
 import type { Answer } from "../../api";
 import { app } from "../../app/context";
 import { day, money, viewerZone, when } from "../../format";
@@ -79,60 +79,75 @@ export function slotText(start: string, end: string): string {
   return `${when(start)} – ${close.format(new Date(end))}`;
 }
 
-/** The free slots as radio buttons, grouped by day (at most `limit` shown); `chosen` is a slot's start_utc. */
+const TIMES_PER_DAY = 8;
+const DAYS_SHOWN = 4;
+
+/** The free slots as radio buttons, grouped by day (the first days and times; more on request);
+ * `chosen` is a slot's start_utc. */
 export function SlotPicker({
   expertId,
   chosen,
   onChoose,
   legend = "Choose a time",
-  limit = 24,
 }: {
   expertId: string;
   chosen: string | null;
   onChoose: (slot: Slot, minutes: number) => void;
   legend?: string;
-  limit?: number;
 }): JSX.Element {
   const slots = useLoad(() => loadSlots(expertId), [expertId]);
+  const [days, setDays] = useState(DAYS_SHOWN);
+  const [open, setOpen] = useState<Set<string>>(new Set());
   const name = useId();
   return (
     <Await loaded={slots} what="free times">
       {(found) => {
-        const shown = found.slots.slice(0, limit);
-        if (shown.length === 0)
-          return <p class="muted">No free times in the next {SLOT_DAYS} days.</p>;
-        const days: [string, Slot[]][] = [];
-        for (const slot of shown) {
+        if (found.slots.length === 0) return <p class="muted">No free times in the next {SLOT_DAYS} days.</p>;
+        const byDay: [string, Slot[]][] = [];
+        for (const slot of found.slots) {
           const label = day(slot.start_utc);
-          const last = days[days.length - 1];
+          const last = byDay[byDay.length - 1];
           if (last && last[0] === label) last[1].push(slot);
-          else days.push([label, [slot]]);
+          else byDay.push([label, [slot]]);
         }
         return (
           <fieldset class="slots">
             <legend>{legend}</legend>
             <p class="hint">Times are in your zone, {found.time_zone}.</p>
-            {days.map(([label, list]) => (
-              <div key={label} class="slot-day">
-                <p class="slot-day-name">{label}</p>
-                <ul class="slot-list">
-                  {list.map((slot) => (
-                    <li key={slot.start_utc}>
-                      <label class="choice slot">
-                        <input
-                          type="radio"
-                          name={name}
-                          value={slot.start_utc}
-                          checked={chosen === slot.start_utc}
-                          onChange={() => onChoose(slot, found.minutes)}
-                        />
-                        <time dateTime={slot.start_utc}>{slotText(slot.start_utc, slot.end_utc)}</time>
-                      </label>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ))}
+            {byDay.slice(0, days).map(([label, list]) => {
+              const all = open.has(label) || list.some((s) => s.start_utc === chosen && list.indexOf(s) >= TIMES_PER_DAY);
+              return (
+                <div key={label} class="slot-day">
+                  <p class="slot-day-name">{label}</p>
+                  <ul class="slot-list">
+                    {(all ? list : list.slice(0, TIMES_PER_DAY)).map((slot) => (
+                      <li key={slot.start_utc}>
+                        <label class="choice slot">
+                          <input
+                            type="radio"
+                            name={name}
+                            value={slot.start_utc}
+                            checked={chosen === slot.start_utc}
+                            onChange={() => onChoose(slot, found.minutes)}
+                          />
+                          <time dateTime={slot.start_utc}>{slotText(slot.start_utc, slot.end_utc)}</time>
+                        </label>
+                      </li>
+                    ))}
+                  </ul>
+                  {!all && list.length > TIMES_PER_DAY && (
+                    <button type="button" onClick={() => setOpen(new Set([...open, label]))}>
+                      All {list.length} times on {label}
+                    </button>
+                  )}
+                </div>
+              );
+            })}
+            {byDay.length > days && (
+              <button type="button" onClick={() => setDays(days + DAYS_SHOWN)}>
+                More days
+              </button>
+            )}
           </fieldset>
         );
       }}
