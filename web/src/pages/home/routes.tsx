@@ -1,4 +1,6 @@
 // The start page.
 import type { RouteEntry } from "../../app/routes";
+import { HomePage } from "./home";
+import "./home.css";
 
-export const homeRoutes: RouteEntry[] = [];
+export const homeRoutes: RouteEntry[] = [{ pattern: "/", page: () => <HomePage /> }];
