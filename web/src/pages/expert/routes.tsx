@@ -1,4 +1,12 @@
 // The expert's side: profile, availability, services, session links, earnings and payouts.
+// Stripe's onboarding sends the browser back to /settings/payouts (the API's return URL),
+// which is the earnings page.
 import type { RouteEntry } from "../../app/routes";
+import { DashboardPage } from "./dashboard-page";
+import "./expert.css";
+import { ProfilePage } from "./profile-page";
 
-export const expertRoutes: RouteEntry[] = [];
+export const expertRoutes: RouteEntry[] = [
+  { pattern: "/expert", audience: "signed-in", nav: { label: "Expert", order: 30 }, page: () => <DashboardPage /> },
+  { pattern: "/expert/profile", audience: "signed-in", page: () => <ProfilePage /> },
+];
