@@ -2,11 +2,16 @@
 // Stripe's onboarding sends the browser back to /settings/payouts (the API's return URL),
 // which is the earnings page.
 import type { RouteEntry } from "../../app/routes";
+import { AvailabilityPage } from "./availability-page";
 import { DashboardPage } from "./dashboard-page";
+import { EarningsPage } from "./earnings-page";
 import "./expert.css";
 import { ProfilePage } from "./profile-page";
 
 export const expertRoutes: RouteEntry[] = [
   { pattern: "/expert", audience: "signed-in", nav: { label: "Expert", order: 30 }, page: () => <DashboardPage /> },
   { pattern: "/expert/profile", audience: "signed-in", page: () => <ProfilePage /> },
+  { pattern: "/expert/availability", audience: "expert", page: () => <AvailabilityPage /> },
+  { pattern: "/expert/earnings", audience: "expert", page: (_, route) => <EarningsPage route={route} /> },
+  { pattern: "/settings/payouts", audience: "expert", page: (_, route) => <EarningsPage route={route} /> },
 ];
