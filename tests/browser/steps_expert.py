@@ -126,8 +126,8 @@ def read_earnings(driver: Any, stack: LocalStack) -> dict[str, str]:
     web.wait_heading(driver, "Earnings and payouts")
     web.wait_for(
         "the earnings loaded",
-        lambda: web.text_shown(driver, "Payout account") and not web.text_shown(driver, "Loading"),
-        on_fail=lambda: web.state(driver),
+        lambda: web.text_shown(driver, "Payout account") and not web.text_shown(driver, "Loading your earnings"),
+        on_fail=lambda: web.state(driver) + "\n" + str(driver.execute_script("return document.body.innerText")),
     )
     lists = driver.find_elements(By.XPATH, "//dl[starts-with(@aria-label, 'Earnings in ')]")
     figures: dict[str, str] = {}
