@@ -82,3 +82,10 @@ export function Status({ children }: { children: ComponentChildren }): JSX.Eleme
     </p>
   );
 }
+
+/** Minor units as the major-unit text a person types ("2.50"); "" for none. */
+export function majorText(minor: number | null | undefined, currency: string): string {
+  if (minor === null || minor === undefined) return "";
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return (minor / 10 ** digits).toFixed(digits);
+}

@@ -12,7 +12,7 @@ import { useAction, useLoad } from "../../ui/async";
 import { Field, Form } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
 import { UploadField } from "../../ui/upload";
-import { Choices, refuse, refusedAt, Status } from "./parts";
+import { Choices, majorText, refuse, refusedAt, Status } from "./parts";
 
 type Own = Answer<"/experts/me">;
 type Catalogue = Answer<"/catalogue">;
@@ -26,13 +26,6 @@ const SHORT_LIMIT = 120;
 /** The personal link of a profile, on this web client's origin. */
 export function personalLink(slug: string): string {
   return `${location.origin}/e/${slug}`;
-}
-
-/** Minor units as the major-unit text a person types ("2.50"). */
-function majorText(minor: number | null | undefined, currency: string): string {
-  if (minor === null || minor === undefined) return "";
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return (minor / 10 ** digits).toFixed(digits);
 }
 
 type Draft = {
