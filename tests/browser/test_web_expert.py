@@ -247,3 +247,70 @@ def test_the_earnings_of_a_paid_call_show_as_pending_on_the_earnings_page(
                        "Paid": "$0.00"}  # fmt: skip
     week = tab.find_element(By.XPATH, "//table//tbody/tr[1]").text
     assert "$27.00" in week
+
+
+def test_the_dashboard_shows_the_personal_link_and_leads_to_every_expert_page_and_the_calls_page(
+    local_stack: LocalStack, browsers: Callable[[], Any]
+) -> None:
+    expert, slug = expert_by_api(local_stack)
+    tab = signed_in(browsers, local_stack, expert)
+    web.open_page(tab, local_stack, "/expert")
+    web.wait_heading(tab, "Your expert dashboard")
+    assert steps_expert.personal_link(tab) == local_stack.info["web_url"].rstrip("/") + f"/e/{slug}"
+    web.record_page(tab, "expert-dashboard")
+    pages = tab.find_elements(By.XPATH, "//ul[contains(@class, 'expert-pages')]//a")
+    assert {a.text: a.get_attribute("pathname") for a in pages} == {
+        "Profile": "/expert/profile", "Availability": "/expert/availability", "Calls": "/calls",
+        "Services": "/expert/services", "Session links": "/expert/links", "Earnings and payouts": "/expert/earnings",
+    }  # fmt: skip
+    web.click(tab, "Calls", within=tab.find_element(By.XPATH, "//ul[contains(@class, 'expert-pages')]"))
+    web.wait_heading(tab, "Calls")
+
+
+def test_a_service_with_an_upfront_hold_and_a_meeting_is_offered_after_its_refused_meeting_link_is_fixed(
+    local_stack: LocalStack, browsers: Callable[[], Any]
+) -> None:
+    expert, _ = expert_by_api(local_stack)
+    tab = signed_in(browsers, local_stack, expert)
+    web.open_page(tab, local_stack, "/expert/services")
+    web.wait_text(tab, "You offer no services yet.")
+    web.click(tab, "Add a service")
+    web.fill(tab, "Service name", "CV review")
+    web.fill(tab, "Service link name", "cv-review")
+    web.fill(tab, "Service description", "A written review of your CV within two days.")
+    web.fill(tab, "Upfront hold (USD)", "150.00")
+    web.fill(tab, "Ongoing rate (USD)", "90")
+    web.fill(tab, "Meeting link", "http://meet.example.com/cv")
+    web.fill(tab, "Meeting length (minutes)", "45")
+    web.record_page(tab, "expert-services")
+    web.click(tab, "Add service")
+    web.wait_for("the refusal", lambda: "https" in message_of(tab, "Meeting link"), on_fail=lambda: web.state(tab))
+    assert "https" not in message_of(tab, "Service description")
+
+    web.fill(tab, "Meeting link", "https://meet.example.com/cv")
+    web.click(tab, "Add service")
+    web.wait_text(tab, "CV review saved.")
+    assert web.text_shown(tab, "$150.00")
+    [service] = requests.get(
+        f"{local_stack.info['api_url']}/experts/me/services", headers=expert.auth, timeout=30
+    ).json()["services"]
+    assert (service["upfront_hold"], service["ongoing_rate"]) == (15_000, {"amount": 9_000, "unit": "hour"})
+    assert service["meeting"] == {"location_url": "https://meet.example.com/cv", "duration_minutes": 45}
+
+
+def test_a_free_session_link_is_made_and_listed_under_the_permanent_paid_link(
+    local_stack: LocalStack, browsers: Callable[[], Any]
+) -> None:
+    expert, _ = expert_by_api(local_stack)
+    tab = signed_in(browsers, local_stack, expert)
+    web.open_page(tab, local_stack, "/expert/links")
+    web.wait_text(tab, "No free links yet.")
+    web.record_page(tab, "expert-links")
+    web.click(tab, "Make a free link")
+    web.wait_text(tab, "not used yet")
+    links = requests.get(f"{local_stack.info['api_url']}/experts/me/session-links", headers=expert.auth, timeout=30)
+    paid, [free] = links.json()["paid_link"], links.json()["free_links"]
+    hrefs = [a.get_attribute("href") for a in tab.find_elements(By.XPATH, "//a[contains(@href, '/call?')]")]
+    base = local_stack.info["web_url"].rstrip("/")
+    assert hrefs == [f"{base}/call?expert={expert.sub}&link={paid['link_id']}",
+                     f"{base}/call?expert={expert.sub}&link={free['link_id']}"]  # fmt: skip
