@@ -314,3 +314,35 @@ def test_a_free_session_link_is_made_and_listed_under_the_permanent_paid_link(
     base = local_stack.info["web_url"].rstrip("/")
     assert hrefs == [f"{base}/call?expert={expert.sub}&link={paid['link_id']}",
                      f"{base}/call?expert={expert.sub}&link={free['link_id']}"]  # fmt: skip
+
+
+def test_a_date_off_has_no_slots_and_a_date_with_other_hours_has_only_those(
+    local_stack: LocalStack, browsers: Callable[[], Any]
+) -> None:
+    expert, _ = expert_by_api(local_stack)
+    tab = signed_in(browsers, local_stack, expert)
+    web.open_page(tab, local_stack, "/expert/availability")
+    web.wait_heading(tab, "Your availability")
+    web.choose(tab, "Time zone", "Asia/Tokyo")
+    monday = date.today() + timedelta(days=7 - date.today().weekday() + 7)
+    web.click(tab, "Add a date")
+    web.fill(tab, "Date 1", monday.isoformat())  # no hours: a day off
+    web.click(tab, "Add a date")
+    web.fill(tab, "Date 2", (monday + timedelta(days=1)).isoformat())
+    web.click(tab, "Add hours on date 2")
+    web.fill(tab, "Hours on date 2 from", "14:00")
+    web.fill(tab, "Hours on date 2 until", "15:00")
+    web.record_page(tab, "expert-availability-dates")
+    steps_expert.set_weekly_availability(tab, ["monday", "tuesday"], "09:00", "10:00")
+
+    next_monday = monday + timedelta(days=7)
+    slots = requests.get(
+        f"{local_stack.info['api_url']}/experts/{expert.sub}/slots",
+        params={"from": monday.isoformat(), "to": next_monday.isoformat(), "tz": "Asia/Tokyo", "minutes": "60"},
+        timeout=30,
+    ).json()["slots"]
+    tuesday = monday + timedelta(days=1)
+    assert [slot["start"] for slot in slots] == [
+        f"{tuesday.isoformat()}T14:00:00+09:00",  # the date's own hours, not the weekly 09:00
+        f"{next_monday.isoformat()}T09:00:00+09:00",  # the weekly hours again, the week after the day off
+    ], slots
