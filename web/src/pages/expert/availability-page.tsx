@@ -326,7 +326,7 @@ function RangesEditor({
     onChange(next ? ranges.map((r, i) => (i === index ? next : r)) : ranges.filter((_, i) => i !== index));
   const last = ranges[ranges.length - 1];
   return (
-    <fieldset class="ranges" aria-invalid={error ? "true" : undefined}>
+    <fieldset class={error ? "ranges invalid" : "ranges"}>
       <legend>{legend}</legend>
       {ranges.length === 0 && <p class="muted">{empty}</p>}
       {ranges.map((range, index) => {
@@ -335,7 +335,7 @@ function RangesEditor({
           <div class="range" key={index}>
             <Field label={`${name} from`} type="time" value={range.from} onInput={(from) => put(index, { ...range, from })} />
             <Field label={`${name} until`} type="time" value={range.to} onInput={(to) => put(index, { ...range, to })} />
-            <button type="button" onClick={() => put(index, null)} aria-label={`Remove ${name.toLowerCase()}`}>
+            <button type="button" onClick={() => put(index, null)} aria-label={`Remove ${name}`}>
               Remove
             </button>
           </div>

@@ -92,7 +92,7 @@ function CopyableLink({ url, name }: { url: string; name: string }): JSX.Element
       <p>
         <a href={url}>{url}</a>
       </p>
-      <button type="button" onClick={() => void copy()} aria-label={`Copy the ${name}`}>
+      <button type="button" onClick={() => void copy()} aria-label={`Copy link: ${name}`}>
         Copy link
       </button>
       <p role="status" class="copy-status">

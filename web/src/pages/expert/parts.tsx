@@ -40,7 +40,7 @@ export function Choices({
   const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
   const full = max !== undefined && chosen.length >= max;
   return (
-    <fieldset class="choices" aria-describedby={described} aria-invalid={error ? "true" : undefined}>
+    <fieldset class={error ? "choices invalid" : "choices"} aria-describedby={described}>
       <legend>{legend}</legend>
       {hint && (
         <p class="hint" id={`${id}-hint`}>
