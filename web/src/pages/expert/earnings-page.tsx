@@ -179,7 +179,8 @@ function WeeklyStatement({ statement }: { statement: Statement }): JSX.Element {
       {statement.weeks.length === 0 ? (
         <p class="muted">Nothing in the last 12 weeks.</p>
       ) : (
-        <div class="table-scroll">
+        // Scrolls sideways on a narrow screen: focusable so a keyboard can scroll it too.
+        <div class="table-scroll" tabIndex={0} role="region" aria-label="Weekly statement, week by week">
           <table>
             <caption class="visually-hidden">Your earnings week by week, newest first (weeks in UTC)</caption>
             <thead>
