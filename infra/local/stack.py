@@ -367,6 +367,7 @@ def run(args: argparse.Namespace) -> int:
         local = provision(moto.url, TABLE_PREFIX)
         turn = _start_turn(supervisor, state_dir)
         ws_port, ws_management_port = args.port_ws or free_port(), free_port()
+        web_port = free_port()  # chosen now: the API's links back to the web client (Stripe's return) name it
         ws_management_url = f"http://{LOOPBACK}:{ws_management_port}/{WS_STAGE}"
         app_env = local.app_environment() | {
             "PARLEY_STRIPE_API_BASE": stripe.url,
@@ -376,6 +377,7 @@ def run(args: argparse.Namespace) -> int:
             # write a number into this file to make time pass without waiting.
             "PARLEY_CLOCK_OFFSET_FILE": str(state_dir / "clock-offset"),
             MANAGEMENT_URL_VARIABLE: ws_management_url,
+            "PARLEY_WEB_ORIGIN": f"http://{LOOPBACK}:{web_port}",
         }
         app_env |= turn.app_environment()
         api_env = _base_env() | app_env | {"PARLEY_LAUNCHER_PINNED": ",".join(sorted(app_env))}
@@ -417,8 +419,8 @@ def run(args: argparse.Namespace) -> int:
         supervisor.wait_ready(next(s for s in supervisor.services if s.name == TURN_NAME), deadline)
         register_stripe_webhook(stripe.url, f"{api.url}/webhooks/stripe")
         ws_url = f"ws://{LOOPBACK}:{ws_port}/{WS_STAGE}"
-        web = _web_client(python, state_dir, logs, api.url, ws_url, moto.url, stripe.url, local)
-        supervisor.start_and_wait(web, deadline, port_chosen=False)
+        web = _web_client(python, state_dir, logs, api.url, ws_url, moto.url, stripe.url, local, web_port)
+        supervisor.start_and_wait(web, deadline, port_chosen=True)  # the API names this origin: it cannot move
 
         logins: list[dict[str, Any]] = []
         if args.seed:
@@ -525,7 +527,15 @@ def _start_turn(supervisor: Supervisor, state_dir: Path) -> LocalTurn:
 
 
 def _web_client(
-    python: str, state_dir: Path, logs: Path, api_url: str, ws_url: str, moto_url: str, stripe_url: str, local: Any
+    python: str,
+    state_dir: Path,
+    logs: Path,
+    api_url: str,
+    ws_url: str,
+    moto_url: str,
+    stripe_url: str,
+    local: Any,
+    port: int,
 ) -> Service:
     """The web client's static server, and the config.json it serves (this stage's endpoints).
 
@@ -536,7 +546,7 @@ def _web_client(
               "stripe_publishable_key": "pk_test_parley_local", "media_url": moto_url}  # fmt: skip
     config_path = state_dir / "web-config.json"
     _write_json(config_path, config)
-    web = Service(name="web client", port=free_port(), argv=[], env=_base_env(), log_path=logs / "web.log",
+    web = Service(name="web client", port=port, argv=[], env=_base_env(), log_path=logs / "web.log",
                   ready_path="/config.json", needs_ok=True)  # fmt: skip
     web.argv = [python, "-m", "infra.local.web_server", "--port", str(web.port), "--config", str(config_path)]
     return web
