@@ -309,11 +309,11 @@ function Terms({
   return (
     <Form action={action} submit={submit} label={label} class="terms-form">
       <Field
-        label={`Price (${lead.currency})`}
+        label="Price"
         value={price}
         onInput={setPrice}
         inputMode="decimal"
-        hint={`The lead's budget is ${money(lead.budget, lead.currency)}.`}
+        hint={`In ${lead.currency}, e.g. 250 or 250.50; the lead's budget is ${money(lead.budget, lead.currency)}.`}
         error={problem.price ?? action.fieldError("price")}
       />
       <Field
@@ -430,7 +430,7 @@ function Pay({ ctx }: { ctx: Ctx }): JSX.Element {
         You accepted <SellerName sellerId={lead.seller_id ?? ""} />
         's terms: {money(lead.price ?? 0, lead.currency)} in {lead.days} days. Parley holds the payment until you accept the work.
       </p>
-      <Form action={pay} submit={`Pay ${money(lead.price ?? 0, lead.currency)}`} label="Payment">
+      <Form action={pay} submit="Pay now" label="Payment">
         <CardField onReady={setCard} />
       </Form>
     </section>
