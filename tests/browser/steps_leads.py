@@ -25,6 +25,13 @@ LEAD_PATH = re.compile(r"/leads/([0-9a-f]{32})$")
 TEST_CARD = {"number": "4242424242424242", "exp_month": "12", "exp_year": "31", "cvc": "123", "postal_code": "42424"}
 
 
+def record(driver: Any, name: str) -> None:
+    """web.record_page, then: at the browser's own phone width (390 px) the page does not scroll sideways."""
+    web.record_page(driver, name)
+    sideways = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert sideways <= 0, f"{name} scrolls {sideways} px sideways at {driver.get_window_size()}\n{web.state(driver)}"
+
+
 def open_lead(driver: Any, stack: LocalStack, lead_id: str) -> None:
     """Opens the lead's page and waits for it to load (its "About the work" section)."""
     web.open_page(driver, stack, f"/leads/{lead_id}")
@@ -45,7 +52,7 @@ def post_lead(
     if attachment is not None:
         web.field(driver, "Attach a file").send_keys(str(attachment))
         web.wait_text(driver, f"Uploaded {attachment.name}.")
-    web.record_page(driver, "leads-new")
+    record(driver, "leads-new")
     web.click(driver, "Post the lead")
     found = web.wait_for(
         "the new lead's page", lambda: LEAD_PATH.search(driver.current_url), on_fail=lambda: web.state(driver)
@@ -59,10 +66,21 @@ def bid(driver: Any, stack: LocalStack, lead_id: str, amount: str, message: str)
     open_lead(driver, stack, lead_id)
     web.fill(driver, "Price", amount)
     web.fill(driver, "Message", message)
-    web.record_page(driver, "leads-lead-seller")
+    record(driver, "leads-lead-seller")
     web.click(driver, "Send the bid")
     web.wait_text(driver, "proposed by you")
     web.wait_text(driver, message)
+
+
+def message_bidder(driver: Any, stack: LocalStack, lead_id: str, seller_name: str, text: str) -> None:
+    """The signed-in buyer writes to ``seller_name`` in the conversation under their bid."""
+    open_lead(driver, stack, lead_id)
+    heading = f"Bid from {seller_name}"
+    web.wait_text(driver, heading)
+    card = driver.find_element(By.XPATH, f"//article[.//h3[normalize-space()='{heading}']]")
+    web.fill(driver, "Your message", text, within=card)
+    web.click(driver, "Send", within=card)
+    web.wait_text(driver, text)
 
 
 def fill_card(driver: Any) -> None:
@@ -80,11 +98,11 @@ def accept_bid_and_pay(driver: Any, stack: LocalStack, lead_id: str, seller_name
     """The signed-in buyer accepts ``seller_name``'s bid and pays it with the test card: the work is in progress."""
     open_lead(driver, stack, lead_id)
     web.wait_text(driver, f"Bid from {seller_name}")
-    web.record_page(driver, "leads-lead-buyer")
+    record(driver, "leads-lead-buyer")
     web.click(driver, f"Accept {seller_name}'s bid")
     web.wait_text(driver, "Pay to start the work")
     fill_card(driver)
-    web.record_page(driver, "leads-pay")
+    record(driver, "leads-pay")
     web.click(driver, "Pay now")
     web.wait_text(driver, "Paid: work in progress", timeout=60)
 
@@ -98,7 +116,7 @@ def deliver(driver: Any, stack: LocalStack, lead_id: str, message: str) -> None:
     work.write_text(f"The work for lead {lead_id}.\n")
     web.field(driver, "Attach the work").send_keys(str(work))
     web.wait_text(driver, "Uploaded work.txt.")
-    web.record_page(driver, "leads-deliver")
+    record(driver, "leads-deliver")
     web.click(driver, "Mark as delivered")
     web.wait_text(driver, "Delivered: awaiting the buyer's acceptance")
 
@@ -114,6 +132,6 @@ def accept_work(driver: Any, stack: LocalStack, lead_id: str, stars: int) -> Non
     assert labels, f"no stars to give on the lead page\n{web.state(driver)}"
     for label in labels:
         web.choose(driver, label, f"{stars} star" if stars == 1 else f"{stars} stars")
-    web.record_page(driver, "leads-accept")
+    record(driver, "leads-accept")
     web.click(driver, "Accept the work")
     web.wait_text(driver, "Stars given")

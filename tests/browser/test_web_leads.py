@@ -73,9 +73,14 @@ def test_a_buyer_hires_one_of_two_bidding_sellers_pays_and_rates_the_delivered_w
         web.open_page(tab, local_stack, "/leads")
         web.wait_heading(tab, "Leads for my skills")
         web.wait_text(tab, title)
-    web.record_page(sana_tab, "leads-find")
+    leads.record(sana_tab, "leads-find")
     leads.bid(sana_tab, local_stack, lead_id, "750", "Jobs, alarms and a runbook in a week.")
     leads.bid(ravi_tab, local_stack, lead_id, "700", "I can start on Monday.")
+
+    # The buyer asks one bidder a question under their bid; that seller reads it on the lead's page.
+    leads.message_bidder(buyer_tab, local_stack, lead_id, "Ravi", "Could you start on Friday instead?")
+    leads.open_lead(ravi_tab, local_stack, lead_id)
+    web.wait_text(ravi_tab, "Could you start on Friday instead?")
 
     leads.accept_bid_and_pay(buyer_tab, local_stack, lead_id, "Sana")
     assert web.text_shown(buyer_tab, "$750.00")
@@ -84,7 +89,7 @@ def test_a_buyer_hires_one_of_two_bidding_sellers_pays_and_rates_the_delivered_w
     web.open_page(sana_tab, local_stack, "/leads/bids?stage=in_progress")
     web.wait_heading(sana_tab, "My bids")
     web.wait_text(sana_tab, title)
-    web.record_page(sana_tab, "leads-bids")
+    leads.record(sana_tab, "leads-bids")
     web.open_page(ravi_tab, local_stack, "/leads/bids?stage=ended")
     web.wait_text(ravi_tab, title)
     assert web.text_shown(ravi_tab, "Not chosen")
@@ -104,7 +109,7 @@ def test_a_buyer_hires_one_of_two_bidding_sellers_pays_and_rates_the_delivered_w
     web.open_page(buyer_tab, local_stack, "/leads/mine?stage=completed")
     web.wait_heading(buyer_tab, "My leads")
     web.wait_text(buyer_tab, title)
-    web.record_page(buyer_tab, "leads-mine")
+    leads.record(buyer_tab, "leads-mine")
 
     assert _stars(local_stack, sana) == {"python": (4, 1), "aws": (4, 1)}
     assert _stars(local_stack, ravi) == {"python": (None, 0), "aws": (None, 0)}
@@ -131,4 +136,4 @@ def test_a_lead_whose_title_the_api_refuses_shows_the_apis_message_next_to_the_t
     [error_id] = [part for part in title.get_attribute("aria-describedby").split() if part.endswith("-error")]
     assert tab.find_element("id", error_id).text == message
     assert "/leads/new" in tab.current_url
-    web.record_page(tab, "leads-new-refused")
+    leads.record(tab, "leads-new-refused")
