@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from tests.browser import web
 
@@ -83,15 +84,19 @@ def message_bidder(driver: Any, stack: LocalStack, lead_id: str, seller_name: st
     web.wait_text(driver, text)
 
 
-def fill_card(driver: Any) -> None:
-    """Types the test card into the card element (the local Stripe.js stand-in's inputs)."""
+def fill_card(driver: Any, number: str = TEST_CARD["number"]) -> None:
+    """Types a test card (``number``, the rest of TEST_CARD) into the card element (the local Stripe.js stand-in's
+    inputs), replacing what they held."""
     group = web.wait_for(
         "the card element",
         lambda: driver.find_elements(By.XPATH, "//*[@role='group'][.//input[@placeholder='number']]"),
         on_fail=lambda: web.state(driver),
     )[0]
-    for part, value in TEST_CARD.items():
-        group.find_element(By.XPATH, f".//input[@placeholder='{part}']").send_keys(value)
+    for part, value in (TEST_CARD | {"number": number}).items():
+        control = group.find_element(By.XPATH, f".//input[@placeholder='{part}']")
+        control.send_keys(Keys.CONTROL, "a")
+        control.send_keys(Keys.DELETE)
+        control.send_keys(value)
 
 
 def accept_bid_and_pay(driver: Any, stack: LocalStack, lead_id: str, seller_name: str) -> None:

@@ -137,3 +137,37 @@ def test_a_lead_whose_title_the_api_refuses_shows_the_apis_message_next_to_the_t
     assert tab.find_element("id", error_id).text == message
     assert "/leads/new" in tab.current_url
     leads.record(tab, "leads-new-refused")
+
+
+def test_a_declined_card_shows_the_banks_refusal_and_a_card_that_needs_3d_secure_pays_once_confirmed(
+    local_stack: LocalStack, browsers: Callable[[], Any]
+) -> None:
+    run = uuid.uuid4().hex[:8]
+    api = local_stack.info["api_url"]
+    buyer, seller = new_person(local_stack, f"lead-3ds-{run}@example.com"), _seller(local_stack, "Tomas", run)
+    body = {"title": f"Quarterly VAT return {run}", "skills": SKILL_IDS, "budget": 30_000, "currency": "USD"}
+    posted = requests.post(f"{api}/leads", json=body, headers=buyer.auth, timeout=30)
+    assert posted.status_code == 201, posted.text
+    lead_id = posted.json()["lead_id"]
+    bid = {"price": 25_000, "days": 3, "message": "Done by Thursday."}
+    assert requests.post(f"{api}/leads/{lead_id}/bids", json=bid, headers=seller.auth, timeout=30).status_code == 201
+    tab = _signed_in(browsers, local_stack, buyer)
+    leads.open_lead(tab, local_stack, lead_id)
+    web.click(tab, "Accept Tomas's bid")
+    web.wait_text(tab, "Pay to start the work")
+
+    leads.fill_card(tab, "4000000000000002")  # declined by the bank
+    web.click(tab, "Pay now")
+    refusal = web.wait_for(
+        "the card's refusal",
+        lambda: [e for e in tab.find_elements("css selector", "[role=alert]") if e.text.strip()],
+        on_fail=lambda: web.state(tab),
+    )
+    assert "declined" in refusal[0].text.lower()
+    assert web.text_shown(tab, "Terms accepted: awaiting the buyer's payment")
+
+    leads.fill_card(tab, "4000002760003184")  # needs 3-D Secure
+    web.click(tab, "Pay now")
+    web.click(tab, "Complete authentication")  # Stripe's dialog (the stand-in's) for saving the card,
+    web.click(tab, "Complete authentication")  # and again for the hold of the price (confirmHold)
+    web.wait_text(tab, "Paid: work in progress", timeout=60)
