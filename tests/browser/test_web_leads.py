@@ -171,3 +171,51 @@ def test_a_declined_card_shows_the_banks_refusal_and_a_card_that_needs_3d_secure
     web.click(tab, "Complete authentication")  # Stripe's dialog (the stand-in's) for saving the card,
     web.click(tab, "Complete authentication")  # and again for the hold of the price (confirmHold)
     web.wait_text(tab, "Paid: work in progress", timeout=60)
+
+
+def test_a_buyers_counter_offer_accepted_by_the_seller_is_paid_and_then_disputed_with_a_reason_the_api_takes(
+    local_stack: LocalStack, browsers: Callable[[], Any]
+) -> None:
+    run = uuid.uuid4().hex[:8]
+    api = local_stack.info["api_url"]
+    buyer, seller = new_person(local_stack, f"lead-dispute-{run}@example.com"), _seller(local_stack, "Wen", run)
+    body = {"title": f"Cloud cost review {run}", "skills": SKILL_IDS, "budget": 60_000, "currency": "USD"}
+    posted = requests.post(f"{api}/leads", json=body, headers=buyer.auth, timeout=30)
+    assert posted.status_code == 201, posted.text
+    lead_id = posted.json()["lead_id"]
+    buyer_tab, seller_tab = _signed_in(browsers, local_stack, buyer), _signed_in(browsers, local_stack, seller)
+    leads.bid(seller_tab, local_stack, lead_id, "500", "A full review in five days.")
+
+    # The buyer offers less; the seller accepts the buyer's terms; the buyer pays them.
+    leads.open_lead(buyer_tab, local_stack, lead_id)
+    web.click(buyer_tab, "Propose new terms to Wen")
+    proposal = web.wait_for(
+        "the proposal form", lambda: buyer_tab.find_elements("xpath", "//form[@aria-label='Propose new terms to Wen']")
+    )[0]
+    web.fill(buyer_tab, "Price", "420", within=proposal)
+    web.fill(buyer_tab, "Message", "Could you do it for 420?", within=proposal)
+    web.click(buyer_tab, "Send the proposal", within=proposal)
+    web.wait_text(buyer_tab, "$420.00 in 7 days · proposed by you")
+    leads.open_lead(seller_tab, local_stack, lead_id)
+    web.wait_text(seller_tab, "Could you do it for 420?")
+    web.click(seller_tab, "Accept the buyer's terms")
+    web.wait_text(seller_tab, "Terms agreed: the work starts once the buyer pays.")
+    leads.open_lead(buyer_tab, local_stack, lead_id)
+    web.wait_text(buyer_tab, "Pay to start the work")
+    assert web.text_shown(buyer_tab, "$420.00 in 7 days")
+    leads.fill_card(buyer_tab)
+    web.click(buyer_tab, "Pay now")
+    web.wait_text(buyer_tab, "Paid: work in progress", timeout=60)
+
+    # A reason the API finds too short is refused next to the field; a real one freezes the payment.
+    web.click(buyer_tab, "Dispute the work")
+    web.fill(buyer_tab, "What went wrong", "Bad")
+    web.click(buyer_tab, "Dispute the work")
+    reason = web.field(buyer_tab, "What went wrong")
+    web.wait_for("the reason marked refused", lambda: reason.get_attribute("aria-invalid") == "true")
+    leads.record(buyer_tab, "leads-dispute")
+    web.fill(buyer_tab, "What went wrong", "Nothing was delivered and the seller stopped answering.")
+    web.click(buyer_tab, "Dispute the work")
+    web.wait_text(buyer_tab, "Disputed: the funds are frozen until an operator decides")
+    leads.open_lead(seller_tab, local_stack, lead_id)
+    web.wait_text(seller_tab, "Disputed: the funds are frozen until an operator decides")

@@ -512,7 +512,7 @@ function SellerSide({ ctx, version }: { ctx: Ctx; version: number }): JSX.Elemen
     <>
       {hired && lead.status === "in_progress" && <Deliver ctx={ctx} />}
       {hired && lead.status === "awaiting_payment" && (
-        <p class="notice">The buyer accepted your terms; the work starts once they pay.</p>
+        <p class="notice">Terms agreed: the work starts once the buyer pays.</p>
       )}
       {hired && lead.status === "delivered" && <p class="notice">Delivered: the buyer accepts the work or it is accepted automatically 14 days after delivery.</p>}
       {hired && ["in_progress", "delivered"].includes(lead.status) && <Dispute ctx={ctx} />}
