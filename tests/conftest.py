@@ -69,6 +69,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         workeroutput["contract_checked"] = dict(CHECKED)
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown when the run has -p no:xdist
 def pytest_testnodedown(node: Any, error: Any) -> None:
     from tests.contract import CHECKED
 
