@@ -8,7 +8,7 @@ import { when } from "../../format";
 import { useAction, useLoad } from "../../ui/async";
 import { ActionButton } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
-import { myId, named, subjectOf, threadHref, waitingLabel, type Thread } from "./threads";
+import { capitalised, myId, named, subjectOf, threadHref, waitingLabel, type Thread } from "./threads";
 
 type Listed = Thread & { other: string };
 type Listing = { items: Listed[]; next: string | null };
@@ -60,7 +60,7 @@ function ThreadList({ first }: { first: Listing }): JSX.Element {
 function ThreadItem({ thread }: { thread: Listed }): JSX.Element {
   const subject = subjectOf(thread);
   const last = thread.last_message;
-  const lastBy = !last ? "" : last.sender_id === "system" ? "Parley" : last.sender_id === myId(thread) ? "You" : thread.other;
+  const lastBy = !last ? "" : last.sender_id === "system" ? "Parley" : last.sender_id === myId(thread) ? "You" : capitalised(thread.other);
   const waiting = waitingLabel(thread, thread.other);
   return (
     <li class="card thread">

@@ -15,7 +15,7 @@ import { asApiError, fieldMessage, useAction, useLoad } from "../../ui/async";
 import { ErrorNote, Field, Form } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
 import { UploadField } from "../../ui/upload";
-import { myId, otherName, subjectOf, waitingLabel, waitingReminder, type Message, type Thread } from "./threads";
+import { capitalised, myId, otherName, subjectOf, waitingLabel, waitingReminder, type Message, type Thread } from "./threads";
 
 const PAGE_SIZE = 100; // the API's largest page: fewest requests
 const SHOWN_STEP = 20; // messages shown at first, and more each time "Earlier messages" is pressed
@@ -72,10 +72,6 @@ export function ThreadPage({ threadId }: { threadId: string }): JSX.Element {
 function senderName(message: Message, me: string, other: string): string {
   if (message.kind === "event" || message.sender_id === "system") return "Parley";
   return message.sender_id === me ? "You" : capitalised(other);
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function Conversation({ threadId, opened }: { threadId: string; opened: Opened }): JSX.Element {

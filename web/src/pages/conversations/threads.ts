@@ -66,6 +66,10 @@ export async function named<T extends Thread>(threads: T[]): Promise<Array<T & {
   return Promise.all(threads.map(async (thread) => ({ ...thread, other: await otherName(thread) })));
 }
 
+export function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** "3 h 5 min", "2 days 4 h", "under a minute". */
 export function waited(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
