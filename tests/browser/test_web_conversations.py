@@ -6,6 +6,7 @@ twice sends once."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -57,11 +58,12 @@ def test_a_message_arrives_on_the_other_persons_open_thread_and_the_lists_say_wh
     local_stack: LocalStack, browsers: Callable[[], Any]
 ) -> None:
     expert, client, thread_id = _people(local_stack)
-    title = requests.get(_api(local_stack, thread_id), headers=client.auth, timeout=30).json()["title"]
     expert_tab, client_tab = _signed_in(browsers, local_stack, expert), _signed_in(browsers, local_stack, client)
     convo.open_thread(expert_tab, local_stack, thread_id)
     convo.open_thread(client_tab, local_stack, thread_id)
     assert web.text_shown(client_tab, f"With {EXPERT_NAME}")
+    title = client_tab.find_element(By.TAG_NAME, "h1").text  # its time in the viewer's zone
+    assert re.search(r"\d{4}-\d{2}-\d{2}T", title) is None, title  # not the API's UTC text
 
     convo.send_message(client_tab, "Could we start with my CV?")
 

@@ -8,7 +8,7 @@ import { when } from "../../format";
 import { useAction, useLoad } from "../../ui/async";
 import { ActionButton } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
-import { capitalised, myId, named, subjectOf, threadHref, waitingLabel, type Thread } from "./threads";
+import { capitalised, localTimes, myId, named, subjectOf, threadHref, waitingLabel, type Thread } from "./threads";
 
 type Listed = Thread & { other: string };
 type Listing = { items: Listed[]; next: string | null };
@@ -65,7 +65,7 @@ function ThreadItem({ thread }: { thread: Listed }): JSX.Element {
   return (
     <li class="card thread">
       <h2 class="thread-title">
-        <Link href={threadHref(thread.thread_id)}>{thread.title}</Link>
+        <Link href={threadHref(thread.thread_id)}>{localTimes(thread.title)}</Link>
       </h2>
       <p class={thread.waiting_on_me ? "waiting-badge mine" : "waiting-badge"}>{waiting}</p>
       <dl class="facts">
@@ -86,7 +86,7 @@ function ThreadItem({ thread }: { thread: Listed }): JSX.Element {
           {last ? (
             <>
               <span class="preview">
-                {lastBy}: {last.preview}
+                {lastBy}: {last.sender_id === "system" ? localTimes(last.preview) : last.preview}
               </span>{" "}
               <span class="muted">
                 (<time dateTime={thread.last_activity_at}>{when(thread.last_activity_at)}</time>)

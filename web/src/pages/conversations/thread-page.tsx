@@ -15,7 +15,7 @@ import { asApiError, fieldMessage, useAction, useLoad } from "../../ui/async";
 import { ErrorNote, Field, Form } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
 import { UploadField } from "../../ui/upload";
-import { capitalised, myId, otherName, subjectOf, waitingLabel, waitingReminder, type Message, type Thread } from "./threads";
+import { capitalised, localTimes, myId, otherName, subjectOf, waitingLabel, waitingReminder, type Message, type Thread } from "./threads";
 
 const PAGE_SIZE = 100; // the API's largest page: fewest requests
 const SHOWN_STEP = 20; // messages shown at first, and more each time "Earlier messages" is pressed
@@ -59,7 +59,7 @@ async function open(threadId: string): Promise<Opened> {
 
 export function ThreadPage({ threadId }: { threadId: string }): JSX.Element {
   const opened = useLoad(() => open(threadId), [threadId]);
-  const title = opened.state === "ready" ? opened.data.thread.title : "Conversation";
+  const title = opened.state === "ready" ? localTimes(opened.data.thread.title) : "Conversation";
   return (
     <Page title={title}>
       <Await loaded={opened} what="the conversation">
@@ -188,7 +188,7 @@ function MessageItem({ message, who, mine }: { message: Message; who: string; mi
       <p class="message-meta">
         <strong>{who}</strong> <time dateTime={message.sent_at}>{when(message.sent_at)}</time>
       </p>
-      <p class="message-text">{message.text}</p>
+      <p class="message-text">{message.kind === "event" ? localTimes(message.text) : message.text}</p>
       {message.attachments.length > 0 && (
         <ul class="attachments" aria-label="Attachments">
           {message.attachments.map((file) => (

@@ -66,6 +66,13 @@ export async function named<T extends Thread>(threads: T[]): Promise<Array<T & {
   return Promise.all(threads.map(async (thread) => ({ ...thread, other: await otherName(thread) })));
 }
 
+const UTC_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g;
+
+/** The API's texts name instants in UTC ("Appointment on 2026-03-02T10:00:00Z"): shown in the viewer's zone. */
+export function localTimes(text: string): string {
+  return text.replace(UTC_INSTANT, (instant) => when(instant));
+}
+
 export function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
