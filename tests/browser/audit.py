@@ -57,8 +57,11 @@ const path = (e) => {
 };
 let widest = null;
 for (const e of document.body.querySelectorAll("*")) {
-  const right = e.getBoundingClientRect().right + window.scrollX;
-  if (right > limit + 1 && (!widest || right > widest.right)) widest = {right, selector: path(e)};
+  const box = e.getBoundingClientRect();  // an empty box makes no scrolling
+  const right = box.right + window.scrollX;
+  if (box.width && box.height && right > limit + 1 && (!widest || right > widest.right)) {
+    widest = {right, selector: path(e)};
+  }
 }
 return {scrollWidth: document.scrollingElement.scrollWidth, clientWidth: limit, widest};
 """
@@ -147,8 +150,11 @@ def summary_lines() -> list[str]:
         for key, counts in sorted(figures.items()):
             lines.append(f"  {key}: " + ", ".join(f"{impact} {counts[impact]}" for impact in IMPACTS))
     if LIGHTHOUSE_FIGURES.exists():
-        scores: dict[str, dict[str, float]] = json.loads(LIGHTHOUSE_FIGURES.read_text())
-        for page, categories in sorted(scores.items()):
-            shown = ", ".join(f"{category} {score:.2f}" for category, score in sorted(categories.items()))
-            lines.append(f"lighthouse {page}: {shown}")
+        runs: dict[str, dict[str, Any]] = json.loads(LIGHTHOUSE_FIGURES.read_text())
+        for page, run in sorted(runs.items()):
+            shown = ", ".join(
+                f"{category} {'none' if score is None else f'{score:.2f}'}"
+                for category, score in sorted(run["scores"].items())
+            )
+            lines.append(f"lighthouse {page}: {shown} (its h1: {run['h1']!r})")
     return lines
