@@ -99,6 +99,9 @@ def record_figures(figures: dict[str, Any]) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not hasattr(session.config, "workerinput"):  # the controller, before any worker measures
         FIGURES.unlink(missing_ok=True)
+        from tests.browser import audit
+
+        audit.reset_figures()
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -106,3 +109,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if FIGURES.exists():
         terminalreporter.write_sep("-", "two-browser call figures")
         terminalreporter.write_line(FIGURES.read_text().strip())
+    from tests.browser import audit
+
+    lines = audit.summary_lines()
+    if lines:
+        terminalreporter.write_sep("-", "page audits (axe-core, Lighthouse)")
+        for line in lines:
+            terminalreporter.write_line(line)

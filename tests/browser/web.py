@@ -147,14 +147,17 @@ def wait_text(driver: Any, text: str, timeout: float = 30.0) -> None:
 
 def wait_heading(driver: Any, heading: str, timeout: float = 30.0) -> None:
     """Waits until the page's <h1> reads ``heading``."""
+    wait_for(
+        f"the page {heading!r}",
+        lambda: heading in h1_texts(driver),
+        timeout=timeout,
+        on_fail=lambda: state(driver),
+    )
 
-    def shown() -> bool:
-        try:
-            return any(e.text.strip() == heading for e in driver.find_elements(By.TAG_NAME, "h1"))
-        except StaleElementReferenceException:  # the page re-rendered between finding and reading it
-            return False
 
-    wait_for(f"the page {heading!r}", shown, timeout=timeout, on_fail=lambda: state(driver))
+def h1_texts(driver: Any) -> list[str]:
+    """The page's <h1> texts as shown, read in one script (a re-render between finding and reading is no failure)."""
+    return list(driver.execute_script("return Array.from(document.querySelectorAll('h1'), (h) => h.innerText.trim())"))
 
 
 def sign_in(driver: Any, stack: LocalStack, email: str, password: str) -> None:
