@@ -16,6 +16,9 @@ AWSCognitoIdentityProviderService.<Action>``):
     ``CodeMismatchException``); the right one goes on to moto and, once moto accepted, is
     forgotten. Sign-up codes and password codes are kept apart, as Cognito keeps them.
 
+An app client with ``PreventUserExistenceErrors: ENABLED`` (as the stages' clients have) answers
+for an unknown user as Cognito then does: a code "sent" (to no one) and a code mismatch.
+
 Everything else, ``AdminConfirmSignUp`` included, goes to moto untouched.
 """
 
@@ -75,26 +78,40 @@ class CognitoRefusal(Exception):
         self.message = message
 
 
-def find_user(client_id: str, username: str) -> tuple[str, str, Any]:
-    """(account, region, moto's user) for ``username`` in the pool of app client ``client_id``."""
+class Found:
+    """Where moto keeps an app client's pool, and the user asked for (None when there is none)."""
+
+    def __init__(self, account_id: str, region: str, client: Any, user: Any) -> None:
+        self.account_id, self.region, self.client, self.user = account_id, region, client, user
+
+    @property
+    def hides_users(self) -> bool:
+        """The client answers as if every user existed (``PreventUserExistenceErrors``, as Parley's stages set it)."""
+        return bool(self.client.extended_config.get("PreventUserExistenceErrors") == "ENABLED")
+
+    def user_or_refuse(self) -> Any:
+        if self.user is None:
+            raise CognitoRefusal("UserNotFoundException", "Username/client id combination not found.")
+        return self.user
+
+
+def locate(client_id: str, username: str) -> Found:
+    """The pool of app client ``client_id`` in moto and its user ``username`` (by name or email)."""
     from moto.cognitoidp.models import cognitoidp_backends
 
     for account_id in list(cognitoidp_backends.keys()):
         for region in list(cognitoidp_backends[account_id].keys()):
             for pool in list(cognitoidp_backends[account_id][region].user_pools.values()):
                 if client_id in pool.clients:
-                    user = pool._get_user(username)
-                    if user is None:
-                        raise CognitoRefusal("UserNotFoundException", "Username/client id combination not found.")
-                    return account_id, region, user
+                    return Found(account_id, region, pool.clients[client_id], pool._get_user(username))
     raise CognitoRefusal("ResourceNotFoundException", f"User pool client {client_id} does not exist.")
 
 
-def email_code(account_id: str, region: str, user: Any, purpose: str, code: str) -> None:
+def email_code(found: Found, purpose: str, code: str) -> None:
     """The code, emailed to the user through moto's SES in the pool's account and region."""
     from moto.ses.models import ses_backends
 
-    address = user.attribute_lookup.get("email")
+    address = found.user.attribute_lookup.get("email")
     if not address:
         raise CognitoRefusal("InvalidParameterException", "The user has no email address to send the code to.")
     what = "confirm your email address" if purpose == SIGN_UP else "choose a new password"
@@ -103,14 +120,16 @@ def email_code(account_id: str, region: str, user: Any, purpose: str, code: str)
         f"Enter it on Parley to {what}. If you did not ask for it, ignore this email.\n"
     )
     try:
-        ses_backends[account_id][region].send_email(SENDER, SUBJECTS[purpose], body, {"ToAddresses": [address]})
+        ses_backends[found.account_id][found.region].send_email(
+            SENDER, SUBJECTS[purpose], body, {"ToAddresses": [address]}
+        )
     except Exception as error:  # moto's MessageRejected: the sender is not verified in this region
         raise CognitoRefusal("CodeDeliveryFailureException", f"The code could not be emailed: {error}") from error
 
 
 def delivery_details(user: Any) -> dict[str, str]:
     """Cognito's ``CodeDeliveryDetails``: where the code went, masked as Cognito masks it."""
-    address = str(user.attribute_lookup.get("email", ""))
+    address = str(user.attribute_lookup.get("email", "") if user is not None else "")
     local, _, domain = address.partition("@")
     return {"Destination": f"{local[:1]}***@{domain[:1]}***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
 
@@ -132,29 +151,37 @@ def with_cognito_codes(app: WsgiApp, book: CodeBook | None = None) -> WsgiApp:
         client_id, username = str(params.get("ClientId", "")), str(params.get("Username", ""))
         try:
             if action == RESEND:
-                account_id, region, user = find_user(client_id, username)
+                found = locate(client_id, username)
+                if found.user is None and found.hides_users:  # as if sent, so no one learns who has signed up
+                    return _answer(environ, start_response, "200 OK", {"CodeDeliveryDetails": delivery_details(None)})
+                user = found.user_or_refuse()
                 if user.status != "UNCONFIRMED":
                     raise CognitoRefusal("InvalidParameterException", "User is already confirmed.")
-                email_code(account_id, region, user, SIGN_UP, codes.issue(SIGN_UP, client_id, user.username))
+                email_code(found, SIGN_UP, codes.issue(SIGN_UP, client_id, user.username))
                 return _answer(environ, start_response, "200 OK", {"CodeDeliveryDetails": delivery_details(user)})
             if action in CHECKS:
                 purpose = CHECKS[action]
                 try:
-                    _, _, user = find_user(client_id, username)
+                    found = locate(client_id, username)
                 except CognitoRefusal:
-                    return app(environ, start_response)  # moto says what is wrong with the client or user
-                if not codes.matches(purpose, client_id, user.username, str(params.get("ConfirmationCode", ""))):
+                    return app(environ, start_response)  # moto says what is wrong with the client
+                if found.user is None and not found.hides_users:
+                    return app(environ, start_response)  # moto says there is no such user
+                code = str(params.get("ConfirmationCode", ""))
+                if found.user is None or not codes.matches(purpose, client_id, found.user.username, code):
                     raise CognitoRefusal("CodeMismatchException", MISMATCH)
                 status, headers, body = _call(app, environ)
                 if status.startswith("2"):
-                    codes.forget(purpose, client_id, user.username)
+                    codes.forget(purpose, client_id, found.user.username)
                 start_response(status, headers)
                 return body
             status, headers, body = _call(app, environ)
             if status.startswith("2"):
                 purpose = ISSUES[action]
-                account_id, region, user = find_user(client_id, username)
-                email_code(account_id, region, user, purpose, codes.issue(purpose, client_id, user.username))
+                found = locate(client_id, username)
+                if found.user is not None or not found.hides_users:
+                    user = found.user_or_refuse()
+                    email_code(found, purpose, codes.issue(purpose, client_id, user.username))
                 # moto's own header carries a code it made up, which this one replaces
                 headers = [(k, v) for k, v in headers if k.lower() != "x-moto-forgot-password-confirmation-code"]
             start_response(status, headers)

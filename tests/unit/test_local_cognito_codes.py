@@ -215,3 +215,24 @@ def test_the_browser_reads_the_refusal_in_cognitos_json_shape_across_origins(poo
     assert refused.value.code == 400
     assert refused.value.headers["Access-Control-Allow-Origin"] == "*"
     assert json.loads(refused.value.read()) == {"__type": "CodeMismatchException", "message": MISMATCH}
+
+
+def test_a_client_that_hides_who_signed_up_answers_for_an_unknown_address_as_if_it_had_sent_a_code(
+    pool: Pool,
+) -> None:
+    hiding = pool.cognito.create_user_pool_client(
+        UserPoolId=pool.pool_id, ClientName="hiding", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+    )["UserPoolClient"]["ClientId"]  # fmt: skip
+    nobody = _address()
+
+    pool.cognito.forgot_password(ClientId=hiding, Username=nobody)
+    pool.cognito.resend_confirmation_code(ClientId=hiding, Username=nobody)
+
+    assert pool.emails(nobody) == []
+    assert _refusal(
+        lambda: pool.cognito.confirm_sign_up(ClientId=hiding, Username=nobody, ConfirmationCode="123456")
+    ) == (400, "CodeMismatchException", MISMATCH)
+    assert _refusal(lambda: pool.cognito.forgot_password(ClientId=pool.client_id, Username=nobody))[1] == (
+        "UserNotFoundException"
+    )
