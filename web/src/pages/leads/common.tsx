@@ -1,10 +1,9 @@
 // What the leads pages share: the skills catalogue (names for ids), the stage and status words,
 // seller names for bids, and a lead's conversation with one seller (questions, the delivery).
 import type { JSX } from "preact";
-import { useMemo, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { ApiError, idempotencyKey, type Answer } from "../../api";
 import { app } from "../../app/context";
-import { Link } from "../../app/router";
 import { day, money, when } from "../../format";
 import { useAction, useLoad } from "../../ui/async";
 import { ErrorNote, Field, Submit } from "../../ui/forms";
@@ -239,35 +238,5 @@ function Reply({
       <ErrorNote error={action.error} />
       <Submit busy={action.busy}>{open ? "Ask" : "Send"}</Submit>
     </form>
-  );
-}
-
-/** Links between the leads pages, under each page's heading. */
-export function LeadsLinks({ expert }: { expert: boolean }): JSX.Element {
-  const links = useMemo(
-    () => [
-      { href: "/leads/new", label: "Post a lead" },
-      { href: "/leads/mine", label: "My leads" },
-      ...(expert
-        ? [
-            { href: "/leads", label: "Leads for my skills" },
-            { href: "/leads/bids", label: "My bids" },
-          ]
-        : []),
-    ],
-    [expert],
-  );
-  return (
-    <nav aria-label="Leads" class="leads-links">
-      <ul>
-        {links.map((link) => (
-          <li key={link.href}>
-            <Link href={link.href} aria-current={location.pathname === link.href ? "page" : undefined}>
-              {link.label}
-            </Link>
-          </li>
-        ))}
-      </ul>
-    </nav>
   );
 }

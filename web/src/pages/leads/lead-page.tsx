@@ -4,7 +4,7 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { ApiError, idempotencyKey } from "../../api";
-import { app, isExpert, useAccount } from "../../app/context";
+import { app, useAccount } from "../../app/context";
 import { day, money, toMinor, when } from "../../format";
 import { useAction, useLoad } from "../../ui/async";
 import { CardField, confirmHold, type CardHandle } from "../../ui/card";
@@ -14,7 +14,6 @@ import { UploadField } from "../../ui/upload";
 import {
   bidStatusText,
   Conversation,
-  LeadsLinks,
   SellerName,
   sellerName,
   skillName,
@@ -36,7 +35,6 @@ export function LeadPage({ leadId }: { leadId: string }): JSX.Element {
   const changed = () => setVersion((n) => n + 1);
   return (
     <Page title={lead.data?.title ?? "Lead"}>
-      <LeadsLinks expert={isExpert(who)} />
       <Await loaded={lead} what="the lead">
         {(data) =>
           who ? (

@@ -3,7 +3,7 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { type Answer } from "../../api";
-import { app, isExpert, useAccount } from "../../app/context";
+import { app } from "../../app/context";
 import { Link, navigate, type Route } from "../../app/router";
 import { money, when } from "../../format";
 import { useLoad } from "../../ui/async";
@@ -13,7 +13,6 @@ import {
   BUYER_STAGES,
   bidStatusText,
   budgetText,
-  LeadsLinks,
   SELLER_STAGES,
   skillName,
   statusText,
@@ -44,14 +43,12 @@ function skillsText(catalogue: Catalogue | null, ids: string[]): string {
 }
 
 export function MyLeadsPage({ route }: { route: Route }): JSX.Element {
-  const who = useAccount();
   const stage = (BUYER_STAGES.find((s) => s.id === route.query.get("stage")) ?? BUYER_STAGES[0]).id;
   const catalogue = useCatalogue();
   const leads = useLoad(() => app.api.get("/leads/mine", { query: { stage, limit: 50 } }), [stage]);
   const label = BUYER_STAGES.find((s) => s.id === stage)!.label;
   return (
     <Page title="My leads">
-      <LeadsLinks expert={isExpert(who)} />
       <StageTabs stages={BUYER_STAGES} current={stage} base="/leads/mine" label="Stages of my leads" />
       <h2>{label}</h2>
       <Await loaded={leads} what="your leads">
@@ -88,7 +85,6 @@ type SearchQuery = NonNullable<NonNullable<Parameters<typeof app.api.get<"/leads
 type SkillId = NonNullable<SearchQuery["skill"]>;
 
 export function FindLeadsPage({ route }: { route: Route }): JSX.Element {
-  const who = useAccount();
   const catalogue = useCatalogue();
   const skill = route.query.get("skill") ?? "";
   const words = route.query.get("q") ?? "";
@@ -109,7 +105,6 @@ export function FindLeadsPage({ route }: { route: Route }): JSX.Element {
   };
   return (
     <Page title="Leads for my skills">
-      <LeadsLinks expert={isExpert(who)} />
       <form class="lead-filters" role="search" aria-label="Filter leads" onSubmit={search}>
         <Field label="Skill" as="select" value={typedSkill} onInput={setTypedSkill}>
           <option value="">The skills on my profile</option>
@@ -153,13 +148,11 @@ export function FindLeadsPage({ route }: { route: Route }): JSX.Element {
 }
 
 export function MyBidsPage({ route }: { route: Route }): JSX.Element {
-  const who = useAccount();
   const stage = (SELLER_STAGES.find((s) => s.id === route.query.get("stage")) ?? SELLER_STAGES[0]).id;
   const bids = useLoad(() => app.api.get("/sellers/me/bids", { query: { stage, limit: 100 } }), [stage]);
   const label = SELLER_STAGES.find((s) => s.id === stage)!.label;
   return (
     <Page title="My bids">
-      <LeadsLinks expert={isExpert(who)} />
       <StageTabs stages={SELLER_STAGES} current={stage} base="/leads/bids" label="Stages of my bids" />
       <h2>{label}</h2>
       <Await loaded={bids} what="your bids">

@@ -3,14 +3,14 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { ApiError, Schemas } from "../../api";
-import { app, isExpert, useAccount } from "../../app/context";
+import { app } from "../../app/context";
 import { navigate } from "../../app/router";
 import { money, toMinor, viewerZone } from "../../format";
 import { useAction } from "../../ui/async";
 import { Field, Form } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
 import { UploadField } from "../../ui/upload";
-import { LeadsLinks, skillName, useCatalogue, type Catalogue } from "./common";
+import { skillName, useCatalogue, type Catalogue } from "./common";
 
 const LEAD_FILES =
   "application/pdf,image/png,image/jpeg,text/plain,application/zip," +
@@ -30,11 +30,9 @@ function today(): string {
 }
 
 export function NewLeadPage(): JSX.Element {
-  const who = useAccount();
   const catalogue = useCatalogue();
   return (
     <Page title="Post a lead">
-      <LeadsLinks expert={isExpert(who)} />
       <p>Describe the work; sellers whose skills fit will find it and bid.</p>
       <Await loaded={catalogue} what="the skills">
         {(data) => <LeadForm catalogue={data} />}
