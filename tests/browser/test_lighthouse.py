@@ -3,7 +3,8 @@ home, search and an expert's profile, each at least 0.90 in performance, accessi
 
 Lighthouse's default settings: a mid-range phone on a slow 4G network, simulated (the stricter of its two
 presets, and the visitor the client is built for: 390 px wide). One Lighthouse run at a time, each with a
-time limit. The scores go to build/lighthouse-figures.json and the terminal summary. Each page is also
+time limit. The scores go to build/lighthouse-figures.json and the terminal summary, each whole report to
+build/lighthouse/<page>.json. Each page is also
 opened in a browser, must not be the client's "Page not found", and gets the page audit (axe-core).
 """
 
@@ -47,6 +48,11 @@ def expert_slug(local_stack: LocalStack) -> str:
     return str(profile["slug"])
 
 
+REPORTS = REPO / "build" / "lighthouse"  # each page's whole report, to read when a score falls short
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift",
+           "speed-index")  # fmt: skip
+
+
 def lighthouse(url: str, report: Path) -> dict[str, float]:
     """Lighthouse's category scores for ``url`` (0 to 1); one run at a time across xdist workers."""
     assert LIGHTHOUSE.exists(), f"{LIGHTHOUSE} is missing: scripts/build-web installs web/ with its audit workspace"
@@ -56,8 +62,8 @@ def lighthouse(url: str, report: Path) -> dict[str, float]:
         f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={report}", "--quiet",
     ]  # fmt: skip
     environment = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
-    lock_path = REPO / "build" / "lighthouse.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = report.parent / "run.lock"
     with lock_path.open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         done = subprocess.run(
@@ -69,20 +75,34 @@ def lighthouse(url: str, report: Path) -> dict[str, float]:
     return {category: result["categories"][category]["score"] for category in CATEGORIES}
 
 
+def shortfalls(report: Path) -> list[str]:
+    """What the report says held the scores down: the metrics and the failed audits, by weight."""
+    result = json.loads(report.read_text())
+    audits = result["audits"]
+    lines = [f"{audits[m]['title']}: {audits[m].get('displayValue')}" for m in METRICS if m in audits]
+    for category in CATEGORIES:
+        for ref in result["categories"][category]["auditRefs"]:
+            found = audits[ref["id"]]
+            if ref["weight"] and found.get("score") is not None and found["score"] < 0.9:
+                lines.append(f"{category}: {found['title']} (score {found['score']}, {found.get('displayValue', '')})")
+    return lines
+
+
 def below_least(scores: dict[str, float]) -> dict[str, float]:
     return {category: score for category, score in scores.items() if score is None or score < LEAST_SCORE}
 
 
 @pytest.mark.parametrize("page", ["home", "search", "expert-profile"])
 def test_lighthouse_scores_a_first_visitors_page_at_least_0_90_in_performance_accessibility_and_best_practices(
-    page: str, local_stack: LocalStack, browsers: Callable[[], Any], expert_slug: str, tmp_path: Path
+    page: str, local_stack: LocalStack, browsers: Callable[[], Any], expert_slug: str
 ) -> None:
     path = {"home": "/", "search": "/search", "expert-profile": f"/e/{expert_slug}"}[page]
     tab = browsers()
     web.open_page(tab, local_stack, path)
     headings = web.wait_for(f"{path} showing its heading", lambda: web.h1_texts(tab), on_fail=lambda: web.state(tab))
 
-    scores = lighthouse(local_stack.info["web_url"].rstrip("/") + path, tmp_path / "report.json")
+    report = REPORTS / f"{page}.json"
+    scores = lighthouse(local_stack.info["web_url"].rstrip("/") + path, report)
     shown_path = "/e/<slug>" if page == "expert-profile" else path
     audit.merge_figures(audit.LIGHTHOUSE_FIGURES, f"{shown_path} ({PRESET})", {"h1": headings[0], "scores": scores})
 
@@ -90,4 +110,6 @@ def test_lighthouse_scores_a_first_visitors_page_at_least_0_90_in_performance_ac
     if page == "expert-profile":
         web.wait_text(tab, EXPERT_NAME)
     web.record_page(tab, page)
-    assert not below_least(scores), f"Lighthouse ({PRESET}) scores {path} below {LEAST_SCORE}: {scores}"
+    assert not below_least(scores), f"Lighthouse ({PRESET}) scores {path} below {LEAST_SCORE}: {scores}\n" + "\n".join(
+        shortfalls(report)
+    )
