@@ -190,3 +190,28 @@ def test_pressing_send_twice_sends_the_message_once(local_stack: LocalStack, bro
     ]  # fmt: skip
     for text in ("Is Tuesday fine?", "Or Wednesday?"):
         assert len(convo.message_items(client_tab, text)) == 1
+
+
+def test_a_long_thread_shows_its_latest_messages_and_earlier_ones_on_request(
+    local_stack: LocalStack, browsers: Callable[[], Any]
+) -> None:
+    _, client, thread_id = _people(local_stack)  # the thread opens with "Appointment confirmed …"
+    for n in range(1, 25):
+        sent = requests.post(
+            _api(local_stack, thread_id, "/messages"), json={"text": f"Note {n}"},
+            headers=client.auth | {"Idempotency-Key": f"note-{n}"}, timeout=30,
+        )  # fmt: skip
+        assert sent.status_code == 201, sent.text
+    client_tab = _signed_in(browsers, local_stack, client)
+    convo.open_thread(client_tab, local_stack, thread_id)
+
+    convo.wait_message(client_tab, "Note 24")
+    assert convo.message_items(client_tab, "Note 5")
+    assert not convo.message_items(client_tab, "Note 4")  # the latest 20 of 25 are shown
+    web.click(client_tab, "Earlier messages")
+
+    convo.wait_message(client_tab, "Note 1")
+    assert "Appointment confirmed" in client_tab.switch_to.active_element.text  # focus on the earliest revealed
+    assert not client_tab.find_elements(By.XPATH, "//button[normalize-space()='Earlier messages']")
+    shown = client_tab.find_elements(By.XPATH, f"{convo.MESSAGES}/li")
+    assert len(shown) == 25

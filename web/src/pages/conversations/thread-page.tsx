@@ -20,6 +20,7 @@ import { capitalised, localTimes, myId, otherName, subjectOf, waitingLabel, wait
 const PAGE_SIZE = 100; // the API's largest page: fewest requests
 const SHOWN_STEP = 20; // messages shown at first, and more each time "Earlier messages" is pressed
 const POLL_MS = 3000;
+const RELINK_MS = 4 * 60_000; // attachment links last 5 minutes: every 4, the whole thread is read again
 const MAX_TEXT = 10_000;
 const ACCEPT = "application/pdf,image/png,image/jpeg,image/webp,text/plain,application/zip,.docx";
 
@@ -80,6 +81,7 @@ function Conversation({ threadId, opened }: { threadId: string; opened: Opened }
   const [hiddenBefore, setHiddenBefore] = useState(Math.max(0, opened.messages.items.length - SHOWN_STEP));
   const [pollError, setPollError] = useState<ApiError | null>(null);
   const [announcement, setAnnouncement] = useState("");
+  const [focusId, setFocusId] = useState<string | null>(null); // the first message "Earlier messages" revealed
   const current = useRef(messages);
   current.current = messages;
   const sends = useRef(0); // a poll that started before a send finished is dropped: the next one has it
@@ -90,18 +92,22 @@ function Conversation({ threadId, opened }: { threadId: string; opened: Opened }
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let linked = Date.now();
     const poll = async () => {
       const before = current.current;
       const sendsBefore = sends.current;
+      const whole = Date.now() - linked > RELINK_MS;
+      const base = whole ? 0 : before.tailStart;
       try {
-        const tail = await readFrom(threadId, before.tailCursor);
+        const tail = await readFrom(threadId, whole ? undefined : before.tailCursor);
         if (!live || sends.current !== sendsBefore || current.current !== before) return;
+        if (whole) linked = Date.now();
         const known = new Set(before.items.map((m) => m.message_id));
         const arrived = tail.items.filter((m) => !known.has(m.message_id));
         setMessages({
-          items: [...before.items.slice(0, before.tailStart), ...tail.items],
+          items: [...before.items.slice(0, base), ...tail.items],
           tailCursor: tail.tailCursor,
-          tailStart: before.tailStart + tail.tailStart,
+          tailStart: base + tail.tailStart,
         });
         setPollError(null);
         if (arrived.length) {
@@ -111,7 +117,8 @@ function Conversation({ threadId, opened }: { threadId: string; opened: Opened }
             setAnnouncement(
               `${fromOthers.length > 1 ? `${fromOthers.length} new messages. Latest from` : "New message from"} ${senderName(latest, me, other)}: ${latest.text}`,
             );
-          setThread(await app.api.get("/conversations/{thread_id}", { path: { thread_id: threadId } }));
+          const changed = await app.api.get("/conversations/{thread_id}", { path: { thread_id: threadId } });
+          if (live) setThread(changed);
         }
       } catch (caught) {
         if (live) setPollError(asApiError(caught));
@@ -156,7 +163,14 @@ function Conversation({ threadId, opened }: { threadId: string; opened: Opened }
         <h2 id="messages-title">Messages</h2>
         {hiddenBefore > 0 && (
           <p>
-            <button type="button" onClick={() => setHiddenBefore((n) => Math.max(0, n - SHOWN_STEP))}>
+            <button
+              type="button"
+              onClick={() => {
+                const from = Math.max(0, hiddenBefore - SHOWN_STEP);
+                setFocusId(messages.items[from]?.message_id ?? null);
+                setHiddenBefore(from);
+              }}
+            >
               Earlier messages
             </button>{" "}
             <span class="muted">{hiddenBefore} not shown</span>
@@ -165,7 +179,13 @@ function Conversation({ threadId, opened }: { threadId: string; opened: Opened }
         {shown.length ? (
           <ol class="messages" aria-label="Messages">
             {shown.map((message) => (
-              <MessageItem key={message.message_id} message={message} who={senderName(message, me, other)} mine={message.sender_id === me} />
+              <MessageItem
+                key={message.message_id}
+                message={message}
+                who={senderName(message, me, other)}
+                mine={message.sender_id === me}
+                focused={message.message_id === focusId}
+              />
             ))}
           </ol>
         ) : (
@@ -181,10 +201,16 @@ function Conversation({ threadId, opened }: { threadId: string; opened: Opened }
   );
 }
 
-function MessageItem({ message, who, mine }: { message: Message; who: string; mine: boolean }): JSX.Element {
+type ItemProps = { message: Message; who: string; mine: boolean; focused: boolean };
+
+function MessageItem({ message, who, mine, focused }: ItemProps): JSX.Element {
   const kind = message.kind === "event" ? "message event" : mine ? "message mine" : "message";
+  const item = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (focused) item.current?.focus();
+  }, [focused]);
   return (
-    <li class={kind}>
+    <li class={kind} ref={item} tabIndex={focused ? -1 : undefined}>
       <p class="message-meta">
         <strong>{who}</strong> <time dateTime={message.sent_at}>{when(message.sent_at)}</time>
       </p>
