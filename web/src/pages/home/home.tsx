@@ -39,6 +39,12 @@ export function HomePage(): JSX.Element {
           <button type="submit">Search</button>
         </div>
       </form>
+      <h2>How it works</h2>
+      <ul class="home-steps">
+        <li>Find an expert by topic or category and read their profile and reviews.</li>
+        <li>Call them now if they are online, or book one of their free times in your own time zone.</li>
+        <li>After the call, you get a receipt and can rate it.</li>
+      </ul>
       <h2>Browse by category</h2>
       <Await loaded={catalogue} what="categories">
         {(found) => (
@@ -51,12 +57,6 @@ export function HomePage(): JSX.Element {
           </ul>
         )}
       </Await>
-      <h2>How it works</h2>
-      <ul class="home-steps">
-        <li>Find an expert by topic or category and read their profile and reviews.</li>
-        <li>Call them now if they are online, or book one of their free times in your own time zone.</li>
-        <li>After the call, you get a receipt and can rate it.</li>
-      </ul>
     </Page>
   );
 }
