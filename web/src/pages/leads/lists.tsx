@@ -134,7 +134,7 @@ export function FindLeadsPage({ route }: { route: Route }): JSX.Element {
                   <p class="muted">
                     Posted <time dateTime={lead.created_at}>{when(lead.created_at)}</time>
                   </p>
-                  <Link href={`/leads/${lead.lead_id}`} aria-label={`Bid on ${lead.title}`}>
+                  <Link href={`/leads/${lead.lead_id}`} aria-label={`Read and bid: ${lead.title}`}>
                     Read and bid
                   </Link>
                 </li>
