@@ -21,7 +21,7 @@ import requests
 
 from tests.browser import steps_client, web
 from tests.stack.conftest import LocalStack, Person, new_person
-from tests.stack.sockets import open_socket
+from tests.stack.test_paid_call_journey import _call_goes_active
 
 pytestmark = pytest.mark.stack
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -266,26 +266,11 @@ def test_moving_a_booking_to_another_free_time_shows_the_new_time(
 
 async def _paid_call(stack: LocalStack, expert: Person, client: Person, clock: Path) -> str:
     """A ten-minute paid call through the WebSocket API; answers its session id once it ended."""
-    expert_socket = await open_socket(stack.info["ws_url"], expert.token)
-    client_socket = await open_socket(stack.info["ws_url"], client.token)
-    await expert_socket.send({"action": "presence", "status": "online"})
-    await expert_socket.expect("presence")
-    await client_socket.send(
-        {"action": "session.request", "expert_id": expert.sub, "media": "voice", "payment_method_id": "pm_card_visa"}
-    )
-    session_id = str((await expert_socket.expect("session.requested"))["session"]["session_id"])
-    await expert_socket.send({"action": "session.accept", "session_id": session_id})
-    await client_socket.expect("session.accepted")
-    for socket in (client_socket, expert_socket):
-        await socket.send({"action": "session.join", "session_id": session_id})
-    await client_socket.expect("session.active")
-    await client_socket.send({"action": "media.connected", "session_id": session_id, "id": "media"})
-    while (await client_socket.expect("session")).get("id") != "media":
-        pass
+    _, client_socket, session_id = await _call_goes_active(stack, expert, client)
     clock.write_text(str(10 * 60))
     await client_socket.send({"action": "session.hang_up", "session_id": session_id})
     await client_socket.expect("session.ended")
-    return session_id
+    return str(session_id)
 
 
 def test_the_client_rates_a_paid_call_and_the_review_shows_on_the_experts_profile(

@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 
 from tests.browser import steps_expert, web
 from tests.stack.conftest import Person, new_person
-from tests.stack.sockets import open_socket
+from tests.stack.test_paid_call_journey import _call_goes_active
 
 if TYPE_CHECKING:
     from tests.stack.conftest import LocalStack
@@ -210,21 +210,7 @@ def test_connecting_with_stripe_comes_back_to_the_earnings_page_with_the_account
 
 async def _paid_call(stack: LocalStack, expert: Person, client: Person, clock: Path, seconds: int) -> dict[str, Any]:
     """A video call from request to hang-up over WebSockets, ``seconds`` long by the stack's clock."""
-    expert_socket = await open_socket(stack.info["ws_url"], expert.token)
-    client_socket = await open_socket(stack.info["ws_url"], client.token)
-    await expert_socket.send({"action": "presence", "status": "online"})
-    await expert_socket.expect("presence")
-    await client_socket.send({"action": "session.request", "expert_id": expert.sub, "media": "video",
-                              "payment_method_id": "pm_card_visa"})  # fmt: skip
-    session_id = (await expert_socket.expect("session.requested"))["session"]["session_id"]
-    await expert_socket.send({"action": "session.accept", "session_id": session_id})
-    await client_socket.expect("session.accepted")
-    for socket in (client_socket, expert_socket):
-        await socket.send({"action": "session.join", "session_id": session_id})
-    await client_socket.expect("session.active")
-    await client_socket.send({"action": "media.connected", "session_id": session_id, "id": "media"})
-    while (await client_socket.expect("session")).get("id") != "media":
-        pass
+    _, client_socket, session_id = await _call_goes_active(stack, expert, client)
     clock.write_text(str(seconds))
     await client_socket.send({"action": "session.hang_up", "session_id": session_id})
     return await client_socket.expect("session.ended")
