@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Answer } from "../../api";
 import { app } from "../../app/context";
 import { navigate } from "../../app/router";
+import { asApiError } from "../../ui/async";
 import { confirmHold } from "../../ui/card";
 import { Signalling, type Message } from "../../socket";
 
@@ -95,17 +96,6 @@ export function callHref(sessionId: string): string {
   return `/call/${encodeURIComponent(sessionId)}${relay ? "?ice=relay" : ""}`;
 }
 
-/** A server error or a refusal as the message to show. */
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === "object" && error && "message" in error) return String((error as { message: unknown }).message);
-  return String(error);
-}
-
-export function codeOf(error: unknown): string {
-  return typeof error === "object" && error && "code" in error ? String((error as { code: unknown }).code) : "";
-}
-
 async function hello(socket: Signalling): Promise<void> {
   try {
     const reply = await socket.request("hello");
@@ -118,7 +108,7 @@ async function hello(socket: Signalling): Promise<void> {
       live: sessions.filter((s) => s.state === "accepted" || s.state === "active"),
     });
   } catch (error) {
-    update({ error: messageOf(error) });
+    update({ error: asApiError(error).message });
   }
 }
 
@@ -216,7 +206,7 @@ async function accepted(message: Message, session: Session): Promise<void> {
       await confirmHold(secret);
       await app.api.post("/sessions/{session_id}/confirm-card", { path: { session_id: session.session_id } });
     } catch (error) {
-      update({ request: { ...state.request!, text: `The card was not confirmed: ${messageOf(error)}` } });
+      update({ request: { ...state.request!, text: `The card was not confirmed: ${asApiError(error).message}` } });
       return;
     }
   }

@@ -6,7 +6,8 @@ import { app } from "../../app/context";
 import { PeerCall } from "../../call";
 import { money } from "../../format";
 import type { Message, Signalling } from "../../socket";
-import { codeOf, connection, knownSession, messageOf, remember, type Session } from "./connection";
+import { asApiError } from "../../ui/async";
+import { connection, knownSession, remember, type Session } from "./connection";
 
 export type CallView = {
   phase: "loading" | "ringing" | "call" | "ended" | "closed" | "failed";
@@ -79,7 +80,7 @@ export class CallController {
   }
 
   private fail(error: unknown): void {
-    this.set({ error: messageOf(error) });
+    this.set({ error: asApiError(error).message });
   }
 
   async start(localVideo: HTMLVideoElement, remoteVideo: HTMLVideoElement): Promise<void> {
@@ -98,7 +99,7 @@ export class CallController {
     } catch (error) {
       const known = knownSession(this.sessionId);
       if (!known || (error instanceof ApiError && error.status === 404)) {
-        this.set({ phase: "failed", status: "", error: messageOf(error) });
+        this.set({ phase: "failed", status: "", error: asApiError(error).message });
         return;
       }
       session = known;
@@ -178,7 +179,7 @@ export class CallController {
         else call.open(true);
       }
     } catch (error) {
-      const code = codeOf(error);
+      const code = asApiError(error).code;
       if (code === "card_not_held" || code === "card_not_confirmed") {
         this.awaitingHold = true;
         this.set({ status: "Waiting for the card to be confirmed…" });
