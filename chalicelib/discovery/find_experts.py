@@ -50,7 +50,11 @@ def profile_by_slug(slug: str) -> ExpertProfile:
 
 def search_experts(query: SearchQuery, cursor: str | None) -> SearchPage:
     start_key = decode_cursor(query, cursor) if cursor else None
-    index = ExpertSearchEntry.by_price if query.sort == "price" else ExpertSearchEntry.by_rating
+    index = {
+        "price": ExpertSearchEntry.by_price,
+        "rating": ExpertSearchEntry.by_rating,
+        "reputation": ExpertSearchEntry.by_reputation,
+    }[query.sort]
     pages = index.query(
         query.partition,
         range_key_condition=_range_condition(query),
@@ -62,7 +66,9 @@ def search_experts(query: SearchQuery, cursor: str | None) -> SearchPage:
     last_key: dict[str, Any] | None = None
     for round_number, page in enumerate(pages, start=1):
         for raw in page.get("Items", []):
-            items.append(ExpertSearchEntry.from_raw_data(raw).card.as_dict())
+            items.append(
+                {"reputation": 0} | ExpertSearchEntry.from_raw_data(raw).card.as_dict()
+            )  # cards before reputation: 0
             if len(items) == query.limit:
                 last_key = {name: raw[name] for name in pages.key_names}
                 break
@@ -85,7 +91,7 @@ def _filter_condition(query: SearchQuery) -> Condition | None:
     conditions: list[Condition] = [
         getattr(ExpertSearchEntry, attribute).contains(value) for attribute, value in query.filters.items()
     ]
-    if query.sort == "rating" and query.currency is not None:
+    if query.sort != "price" and query.currency is not None:
         conditions.append(ExpertSearchEntry.currency == query.currency)
         if query.min_price is not None:
             conditions.append(ExpertSearchEntry.price_per_minute >= query.min_price)

@@ -14,6 +14,7 @@ from chalicelib.discovery.search_index import (
     price_key,
     price_per_minute,
     rating_key,
+    reputation_key,
 )
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.expert_search_entry import ExpertSearchEntry
@@ -32,6 +33,7 @@ def search_facts(profile: ExpertProfile) -> SearchFacts:
         hourly_rate=profile.hourly_rate,
         rating_total=int(profile.rating_total or 0),
         rating_count=int(profile.rating_count or 0),
+        reputation=int(profile.reputation or 0),
     )
 
 
@@ -51,6 +53,7 @@ def reindex_expert(profile: ExpertProfile, previous_facets: list[str], media_bas
                     name,
                     profile.expert_id,
                     rating_key=rating_key(facts),
+                    reputation_key=reputation_key(facts),
                     price_key=price_key(facts.currency, price, profile.expert_id) if price is not None else None,
                     categories=list(facts.categories),
                     tags=list(facts.tags),

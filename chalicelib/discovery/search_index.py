@@ -13,6 +13,7 @@ from dataclasses import dataclass
 ONLINE_PREFIX = "online|"
 MAX_RATING_X100 = 500
 _COUNT_WIDTH = 9
+_REPUTATION_OFFSET = 10**9  # reputation may be negative; keys hold -1e9 .. 1e9-1
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class SearchFacts:
     hourly_rate: int | None
     rating_total: int
     rating_count: int
+    reputation: int = 0
 
 
 def facet(kind: str, value: str) -> str:
@@ -54,6 +56,13 @@ def rating_key(facts: SearchFacts) -> str:
     inverse_rating = MAX_RATING_X100 - rating_x100(facts.rating_total, facts.rating_count)
     inverse_count = 10**_COUNT_WIDTH - 1 - min(facts.rating_count, 10**_COUNT_WIDTH - 1)
     return f"{inverse_rating:03d}#{inverse_count:0{_COUNT_WIDTH}d}#{facts.expert_id}"
+
+
+def reputation_key(facts: SearchFacts) -> str:
+    """Ascending order of this key is most reputation first, then the rating order."""
+    clamped = min(max(facts.reputation, -_REPUTATION_OFFSET), _REPUTATION_OFFSET - 1)
+    inverse = 2 * _REPUTATION_OFFSET - 1 - (clamped + _REPUTATION_OFFSET)
+    return f"{inverse:010d}#{rating_key(facts)}"
 
 
 def price_per_minute(rate_per_minute: int | None, hourly_rate: int | None) -> int | None:

@@ -21,7 +21,9 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 MAX_PRICE = 10**11
 
-Sort = Literal["rating", "price"]
+Sort = Literal["reputation", "rating", "price"]
+SORTS: tuple[Sort, ...] = ("reputation", "rating", "price")
+SORT_KEYS: dict[Sort, str] = {"reputation": "reputation_key", "rating": "rating_key", "price": "price_key"}
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,12 @@ class SearchQuery:
     currency: str | None = None
     min_price: int | None = None
     max_price: int | None = None
-    sort: Sort = "rating"
+    sort: Sort = "reputation"
     limit: int = DEFAULT_PAGE_SIZE
 
     @property
     def index_name(self) -> str:
-        return "by-price" if self.sort == "price" else "by-rating"
+        return "by-" + self.sort
 
     @property
     def partition(self) -> str:
@@ -92,9 +94,9 @@ def parse_search(params: Mapping[str, str | None]) -> SearchQuery:
     online_raw = params.get("online")
     if online_raw not in (None, "true", "false"):
         problem("online", "invalid_boolean", "'online' must be true or false.")
-    sort = params.get("sort") or "rating"
-    if sort not in ("rating", "price"):
-        problem("sort", "invalid_sort", "'sort' must be rating or price.")
+    sort = next((known for known in SORTS if known == (params.get("sort") or "reputation")), None)
+    if sort is None:
+        problem("sort", "invalid_sort", "'sort' must be reputation, rating or price.")
     min_price = integer("min_price", 0, MAX_PRICE)
     max_price = integer("max_price", 0, MAX_PRICE)
     limit = integer("limit", 1, MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE
@@ -112,7 +114,7 @@ def parse_search(params: Mapping[str, str | None]) -> SearchQuery:
         currency=currency,
         min_price=min_price,
         max_price=max_price,
-        sort="price" if sort == "price" else "rating",
+        sort=sort or "reputation",
         limit=limit,
     )
 
@@ -124,7 +126,7 @@ def encode_cursor(query: SearchQuery, last_key: Mapping[str, Any]) -> str:
 def decode_cursor(query: SearchQuery, cursor: str) -> dict[str, Any]:
     """The start key a cursor carries, refused unless it was made for this same search."""
     key = cursors.decode_cursor(_cursor_scope(query), cursor)
-    expected = {"facet", "expert_id", "price_key" if query.sort == "price" else "rating_key"}
+    expected = {"facet", "expert_id", SORT_KEYS[query.sort]}
     valid = set(key) == expected and all(set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
     if not valid or key["facet"]["S"] != query.partition:
         raise Unprocessable("The cursor is not valid for this search; start again without it.", code="invalid_cursor")

@@ -24,8 +24,8 @@ SEARCH_PARAMS = (
                minimum=0, maximum=MAX_PRICE),
     QueryParam("max_price", "Highest rate per minute, in minor units, at least min_price (needs currency).",
                "integer", minimum=0, maximum=MAX_PRICE),
-    QueryParam("sort", "rating (best first) or price (lowest first; needs currency).", enum=("rating", "price"),
-               default="rating"),
+    QueryParam("sort", "reputation (most reputation points first, then rating), rating (best first) or price "
+               "(lowest first; needs currency).", enum=("reputation", "rating", "price"), default="reputation"),
     QueryParam("limit", "Page size.", "integer", minimum=1, maximum=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE),
     QueryParam("cursor", "next_cursor of the previous page of this same search."),
 )  # fmt: skip

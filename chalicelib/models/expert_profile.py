@@ -59,6 +59,7 @@ class ExpertProfile(Model):
     # Stars per skill from closed leads, {skill: {"sum": n, "count": n}}: a copy of the SellerSkill items
     # (which rank matching), written in the same transaction, so a profile read needs no second read.
     skill_stars = MapAttribute[str, Any](null=True)
+    reputation = IntegerAttribute(default=0)  # the sum of its ReputationEvent items (chalicelib.reputation)
     search_facets = StringListAttribute(default=list)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

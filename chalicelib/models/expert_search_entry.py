@@ -26,6 +26,17 @@ class ByRatingIndex(GlobalSecondaryIndex["ExpertSearchEntry"]):
     rating_key = UnicodeAttribute(range_key=True)
 
 
+class ByReputationIndex(GlobalSecondaryIndex["ExpertSearchEntry"]):
+    """Most reputation first (``chalicelib.discovery.search_index.reputation_key``)."""
+
+    class Meta:
+        index_name = "by-reputation"
+        projection = AllProjection()
+
+    facet = UnicodeAttribute(hash_key=True)
+    reputation_key = UnicodeAttribute(range_key=True)
+
+
 class ByPriceIndex(GlobalSecondaryIndex["ExpertSearchEntry"]):
     """Sparse: experts without a price are not in it."""
 
@@ -46,6 +57,7 @@ class ExpertSearchEntry(Model):
     facet = UnicodeAttribute(hash_key=True)
     expert_id = UnicodeAttribute(range_key=True)
     rating_key = UnicodeAttribute()
+    reputation_key = UnicodeAttribute()
     price_key = UnicodeAttribute(null=True)
     categories = StringListAttribute(default=list)
     tags = StringListAttribute(default=list)
@@ -55,4 +67,5 @@ class ExpertSearchEntry(Model):
     card = MapAttribute[str, object]()
 
     by_rating = ByRatingIndex()
+    by_reputation = ByReputationIndex()
     by_price = ByPriceIndex()

@@ -14,17 +14,22 @@ from chalicelib.models.checkout import ServiceCheckout
 from chalicelib.models.conversation import Conversation, ConversationMember, ConversationMessage
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.expert_search_entry import ExpertSearchEntry
+from chalicelib.models.expert_week import ExpertWeek
 from chalicelib.models.lead import Lead, LeadSkillEntry, SellerSkill
 from chalicelib.models.lead_bid import LeadBid, LeadProposal
 from chalicelib.models.ledger import LedgerBalance, LedgerRecord
 from chalicelib.models.payment import Payment
 from chalicelib.models.payout import Payout, PayoutAccount
 from chalicelib.models.profile_slug import ProfileSlug
+from chalicelib.models.publication import Article, ExpertDocument
+from chalicelib.models.question import Answer, ContentRevision, Question
+from chalicelib.models.reputation import ReputationEvent
 from chalicelib.models.review import Review
 from chalicelib.models.service import ExpertService, ServiceSlug
 from chalicelib.models.session import CallSession, FirstCall
 from chalicelib.models.session_link import SessionLink
 from chalicelib.models.stripe_event import ProcessedStripeEvent
+from chalicelib.models.vote import Vote
 from chalicelib.models.ws_connection import WsConnection
 
 ALL_MODELS: tuple[type[Model], ...] = (
@@ -58,6 +63,14 @@ ALL_MODELS: tuple[type[Model], ...] = (
     SellerSkill,
     LeadBid,
     LeadProposal,
+    Question,
+    Answer,
+    ContentRevision,
+    Article,
+    ExpertDocument,
+    Vote,
+    ReputationEvent,
+    ExpertWeek,
 )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 from pydantic.json_schema import JsonDict
 
 from chalicelib.money.currency import CurrencyCode
@@ -30,6 +30,7 @@ CARD_EXAMPLE: JsonDict = {
     "free_minutes": 5,
     "presence": "online",
     "rating": {"average": 4.75, "count": 12},
+    "reputation": 340,
 }
 PUBLIC_EXAMPLE: JsonDict = CARD_EXAMPLE | {
     "advice_on": "Programming the analytical engine",
@@ -84,6 +85,10 @@ class ProfileCard(ResponseModel):
     free_minutes: int
     presence: Presence
     rating: ProfileRating
+    reputation: int = Field(
+        description="Reputation points: earned from rated paid sessions, answers (more when accepted), articles, "
+        "documents and upvotes, lost from downvotes."
+    )
 
 
 class ProfileSkillStars(ResponseModel):

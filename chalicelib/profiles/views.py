@@ -39,6 +39,7 @@ def public_card(profile: ExpertProfile, media_base_url: str) -> dict[str, Any]:
         "free_minutes": int(profile.free_minutes or 0),
         "presence": profile.presence,
         "rating": rating_view(profile),
+        "reputation": int(profile.reputation or 0),
     }
 
 

@@ -3,7 +3,8 @@
 A booked appointment's call that took place is reviewed the same way (once per session): its booking paid for it.
 
 The review is written only if none exists for the session, in the same transaction as
-an ``ADD`` to the expert's rating total and count, so a retry or a double submit counts once.
+an ``ADD`` to the expert's rating total and count and the reputation points the rating earns
+(``chalicelib.reputation``), so a retry or a double submit counts once.
 The expert's search entries are then re-indexed with the new rating.
 """
 
@@ -22,6 +23,8 @@ from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.review import Review
 from chalicelib.models.session import CallSession
 from chalicelib.profiles.contact_details import find_contact_details
+from chalicelib.reputation.points import points_for_stars, review_event_id
+from chalicelib.reputation.record import new_event, put_event, reputation_added
 from chalicelib.reviews.schemas import ReviewInput
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 
@@ -47,6 +50,8 @@ def review_call(
         session_id, expert_id=session.expert_id, client_id=client_id, stars=data.stars, comment=comment,
         created_at=now.isoformat(),
     )  # fmt: skip
+    points = points_for_stars(data.stars)
+    event = new_event(session.expert_id, review_event_id(session_id), points, "review", now)
     for _ in range(WRITE_ATTEMPTS):
         profile = _profile(session.expert_id)
         try:
@@ -57,10 +62,12 @@ def review_call(
                     actions=[
                         ExpertProfile.rating_total.add(data.stars),
                         ExpertProfile.rating_count.add(1),
+                        reputation_added(points),
                         ExpertProfile.updated_at.set(now),
                     ],
                     add_version_condition=False,  # ADD commutes with any other change of the profile
                 )
+                put_event(transaction, event)  # the rated session's reputation points, once
         except TransactWriteError as error:
             failed = cancelled_items(error)
             if failed and failed[0]:

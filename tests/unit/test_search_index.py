@@ -15,6 +15,7 @@ from chalicelib.discovery.search_index import (
     price_per_minute,
     rating_key,
     rating_x100,
+    reputation_key,
 )
 
 ADA = SearchFacts(
@@ -74,3 +75,18 @@ def test_an_hourly_rate_is_compared_per_minute_rounded_up() -> None:
     assert price_per_minute(None, 6001) == 101
     assert price_per_minute(250, 6000) == 250
     assert price_per_minute(None, None) is None
+
+
+@given(st.integers(-(10**12), 10**12), st.integers(-(10**12), 10**12))
+def test_more_reputation_sorts_first_whatever_the_rating(points_a: int, points_b: int) -> None:
+    a = reputation_key(replace(ADA, expert_id="a", reputation=points_a, rating_total=5, rating_count=1))
+    b = reputation_key(replace(ADA, expert_id="b", reputation=points_b))
+    if _kept(points_a) != _kept(points_b):
+        assert (a < b) == (_kept(points_a) > _kept(points_b))
+    else:
+        assert a < b  # same reputation: the better rated first
+
+
+def _kept(points: int) -> int:
+    """What a key can tell apart: -1e9 .. 1e9-1 (far beyond any expert's points)."""
+    return min(max(points, -(10**9)), 10**9 - 1)

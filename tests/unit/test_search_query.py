@@ -14,13 +14,17 @@ def test_a_tag_is_the_partition_and_category_and_language_become_filters() -> No
     assert query.filters == {"categories": "law", "languages": "de"}
 
 
-def test_with_nothing_named_the_whole_index_is_read_by_rating() -> None:
+def test_with_nothing_named_the_whole_index_is_read_most_reputation_first() -> None:
     query = parse_search({})
-    assert (query.partition, query.index_name, query.filters) == ("all", "by-rating", {})
+    assert (query.partition, query.index_name, query.filters) == ("all", "by-reputation", {})
+
+
+def test_sorting_by_rating_reads_the_rating_index() -> None:
+    assert parse_search({"sort": "rating"}).index_name == "by-rating"
 
 
 def test_a_cursor_round_trips_for_the_same_search_only() -> None:
-    query = SearchQuery(category="law")
+    query = SearchQuery(category="law", sort="rating")
     key = {"facet": {"S": "category:law"}, "expert_id": {"S": "ada"}, "rating_key": {"S": "500#x#ada"}}
     assert decode_cursor(query, encode_cursor(query, key)) == key
     with pytest.raises(InvalidInput):
