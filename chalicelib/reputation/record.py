@@ -57,6 +57,7 @@ def record_points(expert_id: str, event_id: str, points: int, cause: str, *, now
                     ExpertProfile(expert_id),
                     actions=[reputation_added(points)],
                     condition=ExpertProfile.expert_id.exists(),
+                    add_version_condition=False,  # ADD commutes with any other change of the profile
                 )
         except TransactWriteError as error:
             failed = cancelled_items(error)
