@@ -20,6 +20,7 @@ from chalicelib.models.ledger import LedgerBalance, LedgerRecord
 from chalicelib.models.payment import Payment
 from chalicelib.models.payout import Payout, PayoutAccount
 from chalicelib.models.profile_slug import ProfileSlug
+from chalicelib.models.question_term import QuestionTerm
 from chalicelib.models.review import Review
 from chalicelib.models.service import ExpertService, ServiceSlug
 from chalicelib.models.session import CallSession, FirstCall
@@ -58,6 +59,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     SellerSkill,
     LeadBid,
     LeadProposal,
+    QuestionTerm,
 )
 
 
