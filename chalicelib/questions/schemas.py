@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
 
-from chalicelib.profiles.schemas import Category, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from chalicelib.profiles.schemas import Category
 from chalicelib.questions.rules import ANSWER_MAX, ANSWER_MIN, BODY_MAX, BODY_MIN, MAX_TAGS, TITLE_MAX, TITLE_MIN
 
 _CATEGORY = "A category slug from GET /catalogue."
 _TAGS = f"At most {MAX_TAGS} tags, stored lowercase."
+
+
+def _lowered(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+# Lowercased before the pattern is checked, so "VAT" is the tag "vat".
+Tag = Annotated[str, BeforeValidator(_lowered), StringConstraints(pattern=r"^[a-z0-9][a-z0-9 +#.-]{0,29}$")]
 
 
 class QuestionInput(BaseModel):
