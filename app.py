@@ -20,6 +20,7 @@ from chalicelib.handlers import (
     money_jobs,
     payments,
     payouts,
+    questions,
     realtime,
     services,
     sessions,
@@ -51,3 +52,4 @@ app.register_blueprint(conversation_jobs.jobs)
 app.register_blueprint(lead_deals.api.blueprint)
 app.register_blueprint(lead_deals.jobs)
 app.register_blueprint(leads.api.blueprint)
+app.register_blueprint(questions.api.blueprint)

@@ -56,6 +56,7 @@ class Question(Model):
     revision = IntegerAttribute(default=1)  # 1 for the text as asked; each edit adds one
     answer_count = IntegerAttribute(default=0)  # answers not removed
     accepted_answer_id = UnicodeAttribute(null=True)
+    acceptances = IntegerAttribute(default=0)  # times the asker set the accepted mark (reputation event ids)
     removed_at = UTCDateTimeAttribute(null=True)
     removed_by = UnicodeAttribute(null=True)
     version = VersionAttribute()

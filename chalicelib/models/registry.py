@@ -23,6 +23,7 @@ from chalicelib.models.payout import Payout, PayoutAccount
 from chalicelib.models.profile_slug import ProfileSlug
 from chalicelib.models.publication import Article, ExpertDocument
 from chalicelib.models.question import Answer, ContentRevision, Question
+from chalicelib.models.question_term import QuestionTerm
 from chalicelib.models.reputation import ReputationEvent
 from chalicelib.models.review import Review
 from chalicelib.models.service import ExpertService, ServiceSlug
@@ -71,6 +72,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Vote,
     ReputationEvent,
     ExpertWeek,
+    QuestionTerm,
 )
 
 

@@ -44,13 +44,16 @@ def answer_event_id(answer_id: str) -> str:
     return f"answer#{answer_id}"
 
 
-def answer_accepted_event_id(answer_id: str) -> str:
-    return f"accepted#{answer_id}"
+def answer_accepted_event_id(answer_id: str, move: int = 1) -> str:
+    """The asker marked the answer accepted; ``move`` counts the question's acceptances (1 for the first), so an
+    answer accepted again after the mark moved away and back earns its bonus again, once per move."""
+    return f"accepted#{answer_id}" if move == 1 else f"accepted#{answer_id}#{move}"
 
 
-def answer_unaccepted_event_id(answer_id: str, question_revision: int) -> str:
-    """The asker moved the accepted mark to another answer: the first one gives its bonus back."""
-    return f"unaccepted#{answer_id}#{question_revision}"
+def answer_unaccepted_event_id(answer_id: str, move: int) -> str:
+    """The asker moved the accepted mark to another answer (the question's ``move``-th acceptance): the answer that
+    had it gives its bonus back. The question's revision would not do: two moves need not have an edit between."""
+    return f"unaccepted#{answer_id}#{move}"
 
 
 def publication_event_id(kind: Literal["article", "document"], item_id: str) -> str:

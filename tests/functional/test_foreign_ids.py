@@ -30,6 +30,18 @@ PUBLIC = {
     ("/experts/by-slug/{slug}/services/{service_slug}", "GET"),
     ("/experts/{expert_id}/slots", "GET"),
     ("/experts/{expert_id}/services/{service_id}/checkout", "POST"),
+    # Questions and answers are published for everyone: their ids are not secret, so the asker's or the expert's
+    # own routes may answer a stranger 403 (a removed one answers 404 like a made-up id).
+    ("/experts/{expert_id}/answers", "GET"),
+    ("/questions/{question_id}", "GET"),
+    ("/questions/{question_id}", "PATCH"),
+    ("/questions/{question_id}", "DELETE"),
+    ("/questions/{question_id}/revisions", "GET"),
+    ("/questions/{question_id}/answers", "POST"),
+    ("/questions/{question_id}/accept", "POST"),
+    ("/answers/{answer_id}", "PATCH"),
+    ("/answers/{answer_id}", "DELETE"),
+    ("/answers/{answer_id}/revisions", "GET"),
 }
 # The body a stranger sends with each private route: a valid one where validation would answer first.
 BODIES: dict[tuple[str, str], dict[str, Any] | None] = {

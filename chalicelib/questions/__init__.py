@@ -1,0 +1,1 @@
+"""Questions clients ask in public, their answers, and finding similar ones."""

@@ -1,0 +1,125 @@
+"""Similar questions as a client types: the inverted index in DynamoDB (moto), written and read."""
+
+from __future__ import annotations
+
+from chalicelib.models.question_term import COUNT_KEY, QUESTIONS_TERM, QuestionTerm
+from chalicelib.questions.similar.index import index_question, unindex_question
+from chalicelib.questions.similar.query import similar_questions, similar_questions_with_cost
+from infra.local.provision import LocalAws
+
+
+def ask(question_id: str, title: str, body: str = "", *, category: str = "tax", answers: tuple[str, ...] = ()) -> None:
+    index_question(
+        question_id,
+        category=category,
+        title=title,
+        body=body,
+        answers=answers,
+        answered=bool(answers),
+        answer_count=len(answers),
+    )
+
+
+def df(stem: str) -> int:
+    try:
+        return QuestionTerm.get(f"all|{stem}", COUNT_KEY, consistent_read=True).df or 0
+    except QuestionTerm.DoesNotExist:
+        return 0
+
+
+def indexed_questions() -> int:
+    return QuestionTerm.get(QUESTIONS_TERM, COUNT_KEY, consistent_read=True).df or 0
+
+
+def test_another_form_of_the_words_finds_the_question(aws: LocalAws) -> None:
+    ask("q1", "How do I invoice clients abroad?", "I am a freelancer and send invoices to the US.", answers=("Yes",))
+    ask("q2", "Can I deduct my home office from taxes?", "I work from home three days a week.")
+
+    hits, cost = similar_questions_with_cost("invoicing a client in another country")
+
+    assert [hit.question_id for hit in hits] == ["q1"]
+    assert hits[0].answered is True
+    assert hits[0].answer_count == 1
+    assert cost.requests >= 2
+
+
+def test_the_category_filter_returns_only_questions_of_that_category(aws: LocalAws) -> None:
+    ask("tax-1", "Contract for a freelance designer", "Which taxes apply to a freelance contract?", category="tax")
+    ask("law-1", "Contract for a freelance designer", "What should the contract say about copyright?", category="law")
+
+    assert {hit.question_id for hit in similar_questions("freelance contracts")} == {"tax-1", "law-1"}
+    assert [hit.question_id for hit in similar_questions("freelance contracts", category="law")] == ["law-1"]
+    assert similar_questions("freelance contracts", category="health") == []
+
+
+def test_re_indexing_an_edited_question_drops_its_old_terms(aws: LocalAws) -> None:
+    ask("q1", "Selling my flat in Lisbon", "Capital gains on the apartment sale")
+    ask("q1", "Renting out my garage", "Income from the garage rent")
+
+    assert similar_questions("apartment sale Lisbon") == []
+    assert [hit.question_id for hit in similar_questions("rent a garage")] == ["q1"]
+    assert df("lisbon") == 0
+    assert df("garag") == 1
+    leftover = [item.rank_key for item in QuestionTerm.query("all|lisbon", QuestionTerm.rank_key >= "0")]
+    assert leftover == []
+
+
+def test_moving_a_question_to_another_category_moves_its_postings(aws: LocalAws) -> None:
+    ask("q1", "Non-compete clause in my employment contract", category="career")
+    ask("q1", "Non-compete clause in my employment contract", category="law")
+
+    assert similar_questions("non-compete clauses", category="career") == []
+    assert [hit.question_id for hit in similar_questions("non-compete clauses", category="law")] == ["q1"]
+    assert df("claus") == 1
+    assert indexed_questions() == 1
+
+
+def test_unindexing_a_question_removes_it_and_its_counts(aws: LocalAws) -> None:
+    ask("q1", "Deducting a home office from taxes")
+    ask("q2", "Deducting a company car from taxes")
+
+    unindex_question("q1")
+    unindex_question("q1")
+
+    assert [hit.question_id for hit in similar_questions("home office deduction")] == ["q2"]
+    assert df("offic") == 0
+    assert df("deduct") == 1
+    assert indexed_questions() == 1
+
+
+def test_stop_words_alone_find_nothing(aws: LocalAws) -> None:
+    ask("q1", "How can I do what I should do?", "What about it, and how should I?")
+    ask("q2", "Deducting a home office from taxes")
+
+    hits, cost = similar_questions_with_cost("how should I do what they can do")
+
+    assert hits == []
+    assert cost.requests == 0
+
+
+def test_document_counts_stay_right_when_the_same_question_is_indexed_twice(aws: LocalAws) -> None:
+    ask("q1", "Invoicing clients abroad", "Invoices to the US in dollars", answers=("Use a multi-currency account",))
+    ask("q1", "Invoicing clients abroad", "Invoices to the US in dollars", answers=("Use a multi-currency account",))
+    ask("q2", "Invoice numbering rules")
+
+    assert df("invoic") == 2
+    assert df("abroad") == 1
+    assert df("currenc") == 1
+    assert indexed_questions() == 2
+
+
+def test_an_answer_updates_what_the_suggestion_shows_without_recounting(aws: LocalAws) -> None:
+    ask("q1", "Invoicing clients abroad")
+    index_question(
+        "q1",
+        category="tax",
+        title="Invoicing clients abroad",
+        body="",
+        answers=(),
+        answered=True,
+        answer_count=2,
+    )
+
+    [hit] = similar_questions("invoice abroad")
+    assert (hit.answered, hit.answer_count) == (True, 2)
+    assert df("invoic") == 1
