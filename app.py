@@ -20,10 +20,12 @@ from chalicelib.handlers import (
     money_jobs,
     payments,
     payouts,
+    publications,
     realtime,
     services,
     sessions,
     uploads,
+    votes,
 )
 from chalicelib.web.framework_errors import reshape_framework_errors
 
@@ -51,3 +53,5 @@ app.register_blueprint(conversation_jobs.jobs)
 app.register_blueprint(lead_deals.api.blueprint)
 app.register_blueprint(lead_deals.jobs)
 app.register_blueprint(leads.api.blueprint)
+app.register_blueprint(publications.api.blueprint)
+app.register_blueprint(votes.api.blueprint)
