@@ -167,6 +167,7 @@ def publish_with_points(
                     ExpertProfile(expert_id),
                     actions=[reputation_added(points)],
                     condition=ExpertProfile.expert_id.exists(),
+                    add_version_condition=False,  # ADD commutes with any other change of the profile
                 )
                 put_event(transaction, event)
         except TransactWriteError as error:
@@ -199,6 +200,7 @@ def remove_with_points(
                     ExpertProfile(expert_id),
                     actions=[reputation_added(-points)],
                     condition=ExpertProfile.expert_id.exists(),
+                    add_version_condition=False,  # ADD commutes with any other change of the profile
                 )
                 put_event(transaction, event)
         except TransactWriteError as error:

@@ -86,6 +86,7 @@ def _write_change(target: Target, voter_id: str, previous: Vote | None, value: i
                 ExpertProfile(target.owner_id),
                 actions=[reputation_added(points)],
                 condition=ExpertProfile.expert_id.exists(),
+                add_version_condition=False,  # ADD commutes with any other change of the profile
             )
             put_event(transaction, event)
     except TransactWriteError as error:
