@@ -21,10 +21,12 @@ from chalicelib.handlers import (
     payments,
     payouts,
     questions,
+    publications,
     realtime,
     services,
     sessions,
     uploads,
+    votes,
 )
 from chalicelib.web.framework_errors import reshape_framework_errors
 
@@ -53,3 +55,5 @@ app.register_blueprint(lead_deals.api.blueprint)
 app.register_blueprint(lead_deals.jobs)
 app.register_blueprint(leads.api.blueprint)
 app.register_blueprint(questions.api.blueprint)
+app.register_blueprint(publications.api.blueprint)
+app.register_blueprint(votes.api.blueprint)

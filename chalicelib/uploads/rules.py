@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Purpose = Literal["photo", "intro_video", "resume", "verification_document", "message_attachment", "lead_attachment"]
+Purpose = Literal[
+    "photo", "intro_video", "resume", "verification_document", "message_attachment", "lead_attachment", "document"
+]
 
 MB = 1024 * 1024
 
@@ -52,6 +54,25 @@ UPLOAD_RULES: dict[str, UploadRule] = {
             "application/zip": "zip",
         },
         20 * MB,
+        public=False,
+    ),
+    # Documents experts publish on their profile: private objects, read through short-lived links.
+    "document": UploadRule(
+        {
+            "application/pdf": "pdf",
+            "application/msword": "doc",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+            "application/vnd.ms-excel": "xls",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+            "application/vnd.ms-powerpoint": "ppt",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+            "application/vnd.oasis.opendocument.text": "odt",
+            "application/vnd.oasis.opendocument.spreadsheet": "ods",
+            "application/vnd.oasis.opendocument.presentation": "odp",
+            "text/plain": "txt",
+            "application/rtf": "rtf",
+        },
+        25 * MB,
         public=False,
     ),
 }

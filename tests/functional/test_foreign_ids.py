@@ -42,6 +42,18 @@ PUBLIC = {
     ("/answers/{answer_id}", "PATCH"),
     ("/answers/{answer_id}", "DELETE"),
     ("/answers/{answer_id}/revisions", "GET"),
+    # Articles, documents and answers are public: anyone reads them, so their existence is no secret;
+    # a stranger's edit or removal is 403 not_the_author, a vote is open to every signed-in person.
+    ("/articles/{article_id}", "GET"),
+    ("/articles/{article_id}", "PATCH"),
+    ("/articles/{article_id}", "DELETE"),
+    ("/articles/{article_id}/revisions", "GET"),
+    ("/articles/{article_id}/vote", "PUT"),
+    ("/experts/{expert_id}/articles", "GET"),
+    ("/experts/{expert_id}/documents", "GET"),
+    ("/documents/{document_id}", "DELETE"),
+    ("/documents/{document_id}/vote", "PUT"),
+    ("/answers/{answer_id}/vote", "PUT"),
 }
 # The body a stranger sends with each private route: a valid one where validation would answer first.
 BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
@@ -89,6 +101,7 @@ BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
     ("/conversations/{thread_id}/messages", "GET"): None,
     ("/conversations/{thread_id}/messages", "POST"): {"text": "Hello?"},
     ("/conversations/{thread_id}/evidence", "GET"): None,
+    ("/admin/articles/{article_id}", "GET"): None,
 }
 
 
@@ -118,6 +131,9 @@ def world(api: Any, users: Users, deal: LeadCast) -> World:  # noqa: F811
         "expert_id": expert.sub, "start": f"{MONDAY}T14:00:00Z", "minutes": 30, "kind": "paid",
         "payment_method_id": card(deal.stripe),
     })))  # fmt: skip
+    article = _ok(api.post("/articles", headers=expert.auth, body=json.dumps({
+        "title": "How to prepare for a first call", "body": "Bring one page of notes: what you tried and measured.",
+    })))  # fmt: skip
     online_expert(api, expert)
     call = _ok(api.post("/sessions", headers=client.auth, body=json.dumps({
         "expert_id": expert.sub, "media": "video", "payment_method_id": card(deal.stripe),
@@ -126,7 +142,7 @@ def world(api: Any, users: Users, deal: LeadCast) -> World:  # noqa: F811
         "session_id": call["session_id"], "lead_id": deal.lead_id, "seller_id": deal.seller.sub,
         "service_id": service_id, "checkout_id": checkout["checkout"]["checkout_id"],
         "payment_id": hired["payment_id"], "appointment_id": booking["appointment_id"],
-        "thread_id": checkout["thread_id"],
+        "thread_id": checkout["thread_id"], "article_id": article["article_id"],
     }  # fmt: skip
     return World(deal.stranger, ids)
 

@@ -19,3 +19,15 @@ def test_a_key_belongs_only_to_its_uploader_and_purpose() -> None:
     assert not belongs_to(key, "photo", "eve")
     assert not belongs_to(key, "resume", "ada")
     assert not belongs_to("public/ada/photo/nested/f1.jpg", "photo", "ada")
+
+
+def test_documents_take_pdf_and_office_formats_privately_and_nothing_executable() -> None:
+    from chalicelib.uploads.rules import UPLOAD_RULES
+
+    rule = UPLOAD_RULES["document"]
+    extensions = set(rule.content_types.values())
+    assert extensions == {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "txt", "rtf"}
+    assert "application/x-msdownload" not in rule.content_types
+    assert not rule.public
+    assert rule.max_bytes == 25 * 1024 * 1024
+    assert upload_key("document", "ada", "application/pdf", "f3") == "private/ada/document/f3.pdf"

@@ -1,0 +1,1 @@
+"""What experts publish on their profile: articles and documents, each worth reputation once."""
