@@ -1,9 +1,9 @@
 """Conversations: threads between a client and an expert, their immutable messages, and who sees which.
 
 A thread (``Conversation``) is tied to one subject: a booking, a service checkout, a
-lead, or a client's direct messages to an expert (``thread_id`` is ``<subject>:<subject id>``). Its messages (``ConversationMessage``)
-are written once, on condition that their id is new, and never updated: there is no code
-path that changes a sent message. ``ConversationMember`` holds one item per participant,
+lead, or a client's direct messages to an expert (``thread_id`` is ``<subject>:<subject id>``).
+Its messages (``ConversationMessage``) are written once, on condition that their id is new, and
+never updated: there is no code path that changes a sent message. ``ConversationMember`` holds one item per participant,
 so "my threads, newest activity first" is one Query of the ``by-activity`` index.
 
 While a client waits on the expert's answer, the thread carries ``remind_shard``/``remind_at``
@@ -95,7 +95,7 @@ class MessageAttachment(MapAttribute[str, object]):
 class AppointmentRequest(MapAttribute[str, object]):
     """A client's request for an appointment, sent with a direct message: when they could meet, and for how long."""
 
-    preferred_times = StringListAttribute()  # ISO 8601 UTC instants (sortable_utc)
+    preferred_times = StringListAttribute()  # ISO 8601 UTC instants as the API writes them (utc_text)
     minutes = IntegerAttribute()
 
 

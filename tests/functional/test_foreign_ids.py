@@ -30,6 +30,7 @@ PUBLIC = {
     ("/experts/by-slug/{slug}/services/{service_slug}", "GET"),
     ("/experts/{expert_id}/slots", "GET"),
     ("/experts/{expert_id}/services/{service_id}/checkout", "POST"),
+    ("/experts/{expert_id}/messages", "POST"),  # anyone may message an expert: it opens the caller's own thread
 }
 # The body a stranger sends with each private route: a valid one where validation would answer first.
 BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
