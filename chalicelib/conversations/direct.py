@@ -16,7 +16,7 @@ from chalicelib.conversations.messages import post_message, refuse_contact_detai
 from chalicelib.conversations.rules import DIRECT, direct_subject_id
 from chalicelib.conversations.schemas import AppointmentRequestInput
 from chalicelib.conversations.threads import open_thread
-from chalicelib.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.errors import FieldProblem, Forbidden, NotFound, Unprocessable
 from chalicelib.models.conversation import AppointmentRequest
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.timestamps import utc_text
@@ -51,7 +51,7 @@ def message_expert(
 def _appointment(request: AppointmentRequestInput, now: datetime) -> AppointmentRequest:
     past = [index for index, moment in enumerate(request.preferred_times) if moment <= now]
     if past:
-        raise InvalidInput(
+        raise Unprocessable(
             "Preferred times are in the future.",
             [
                 FieldProblem(f"appointment_request.preferred_times.{i}", "in_the_past", "Choose a later time.")
