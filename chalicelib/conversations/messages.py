@@ -15,25 +15,43 @@ from typing import Any
 from chalicelib.conversations.attachments import AttachmentRef, attachment_view, checked_attachments
 from chalicelib.conversations.rules import MESSAGE, message_id_for, order_key
 from chalicelib.conversations.threads import append, thread_for_participant
-from chalicelib.errors import Conflict
-from chalicelib.models.conversation import ConversationMessage
+from chalicelib.errors import Conflict, FieldProblem, InvalidInput
+from chalicelib.models.conversation import AppointmentRequest, ConversationMessage
+from chalicelib.profiles.contact_details import find_contact_details
 from chalicelib.uploads.attachments import AttachmentStore
 from chalicelib.web.cursors import decode_cursor, encode_cursor
+
+
+def refuse_contact_details(text: str) -> None:
+    """Messages stay on the platform: an email address, phone number or link to elsewhere is refused."""
+    if (found := find_contact_details(text)) is not None:
+        raise InvalidInput(
+            f"Messages may not contain {found}.",
+            [FieldProblem("text", "contact_details", f"Remove {found}.")],
+            code="contact_details",
+        )
 
 
 def post_message(
     thread_id: str, sender_id: str, text: str, refs: Sequence[AttachmentRef], *,
     idempotency_key: str | None, store: AttachmentStore, now: datetime,
+    appointment_request: AppointmentRequest | None = None,
 ) -> tuple[dict[str, Any], bool]:  # fmt: skip
     """Send ``text`` to the thread; returns the message's view and whether it is new."""
+    refuse_contact_details(text)
     thread = thread_for_participant(thread_id, sender_id)
     message_id = message_id_for(sender_id, idempotency_key) if idempotency_key else "m-" + uuid.uuid4().hex
     message = ConversationMessage(
         thread.thread_id, message_id, sent_key=order_key(now, message_id), kind=MESSAGE, sender_id=sender_id,
         text=text, sent_at=now, attachments=checked_attachments(sender_id, refs, store) or None,
+        appointment_request=appointment_request,
     )  # fmt: skip
     stored, new = append(message, now=now, from_participant=True)
-    if not new and (stored.text != text or _keys(stored) != [ref.key for ref in refs]):
+    if not new and (
+        stored.text != text
+        or _keys(stored) != [ref.key for ref in refs]
+        or _appointment(stored.appointment_request) != _appointment(appointment_request)
+    ):
         raise Conflict(
             "You sent a different message with this Idempotency-Key; sent messages cannot be changed.",
             code="idempotency_key_reused",
@@ -65,6 +83,16 @@ def message_view(message: ConversationMessage, store: AttachmentStore | None) ->
         "event_key": message.event_key,
         "payment_id": message.payment_id,
         "attachments": [attachment_view(attachment, store) for attachment in message.attachments or ()],
+        "appointment_request": _appointment(message.appointment_request),
+    }
+
+
+def _appointment(request: AppointmentRequest | None) -> dict[str, Any] | None:
+    if request is None:
+        return None
+    return {
+        "preferred_times": list(request.preferred_times or ()),
+        "minutes": int(request.minutes),
     }
 
 

@@ -1,10 +1,13 @@
-"""Scheduled (hourly): remind experts of clients' messages that have waited 20 hours, before 24 pass.
+"""Scheduled (hourly): remind experts of clients' messages that have waited 20 hours, before 24 pass;
+count a wait still unanswered when 24 hours have passed as missed (the expert's response rate).
 
 Reads only the threads that are due, through the sparse ``remind-due-by-shard`` index (one Query per
 shard, for everything due up to now however long the job was down: never a Scan). Each
 waiting stretch is reminded once: the
 "reminded" mark is written, on condition that the thread still waits for that same stretch,
-before the email is sent, so a second run, or two at once, send nothing more.
+before the email is sent, so a second run, or two at once, send nothing more. A reminded wait
+stays in the index, due again at 24 hours; then it leaves the index and is counted missed on
+the expert's profile, in one transaction on the same condition, so it is counted once.
 """
 
 from __future__ import annotations
@@ -13,13 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 
 from chalicelib.accounts.account_records import get_account
-from chalicelib.conversations.rules import ANSWER_WITHIN, waiting_seconds
+from chalicelib.conversations.rules import ANSWER_WITHIN, is_missed, waiting_seconds
 from chalicelib.due_index import due_entries
-from chalicelib.models.conditions import condition_failed
+from chalicelib.models.base import write_transaction
+from chalicelib.models.conditions import cancelled_items, condition_failed, transaction_conflicted
 from chalicelib.models.conversation import Conversation
+from chalicelib.models.expert_profile import ExpertProfile
+from chalicelib.timestamps import sortable_utc
 
 SendEmail = Callable[[str, str, str], object]
 
@@ -28,36 +35,79 @@ SendEmail = Callable[[str, str, str], object]
 class ReminderRun:
     due: int
     reminded: int
+    missed: int = 0
 
 
 def remind_waiting_experts(now: datetime, send: SendEmail | None = None) -> ReminderRun:
     deliver = send or _ses_sender()
-    due = reminded = 0
+    due = reminded = missed = 0
     due_threads = lambda shard, until: Conversation.remind_due.query(shard, Conversation.remind_at <= until)  # noqa: E731
     entries = due_entries(due_threads, now)
     for key in entries:
         due += 1
-        thread = Conversation(key.thread_id)
         try:
-            thread.update(
-                actions=[
-                    Conversation.remind_shard.remove(),
-                    Conversation.remind_at.remove(),
-                    Conversation.reminded_at.set(now),
-                ],
-                condition=Conversation.remind_at == key.remind_at,
-            )
-        except UpdateError as error:
-            if condition_failed(error):
-                continue  # answered, or reminded by another run, meanwhile
-            raise
-        if thread.waiting_on is None or thread.waiting_since is None:
+            thread = Conversation.get(key.thread_id, consistent_read=True)
+        except DoesNotExist:
             continue
-        expert = get_account(thread.waiting_on)
-        subject, text = reminder_email(thread.title, thread.thread_id, thread.waiting_since, now)
-        deliver(expert.email, subject, text)
-        reminded += 1
-    return ReminderRun(due=due, reminded=reminded)
+        if thread.remind_at != key.remind_at or thread.waiting_on is None or thread.waiting_since is None:
+            continue  # answered, or handled by another run, meanwhile
+        remind = thread.reminded_at is None or thread.reminded_at < thread.waiting_since
+        miss = is_missed(thread.waiting_since, now)
+        if not _mark(thread, key.remind_at, remind=remind, miss=miss, now=now):
+            continue
+        missed += miss
+        if remind:
+            expert = get_account(thread.waiting_on)
+            subject, text = reminder_email(thread.title, thread.thread_id, thread.waiting_since, now)
+            deliver(expert.email, subject, text)
+            reminded += 1
+    return ReminderRun(due=due, reminded=reminded, missed=missed)
+
+
+def _mark(thread: Conversation, remind_at: str, *, remind: bool, miss: bool, now: datetime) -> bool:
+    """Record what this run does for the thread's wait, on condition that no other run did it first: the
+    reminder (then due again when 24 hours pass), or the miss (off the index, and counted on the expert's
+    profile in the same transaction). False if another run, or an answer, came first."""
+    assert thread.waiting_since is not None
+    actions: list[Action] = [Conversation.reminded_at.set(now)] if remind else []
+    if miss:
+        actions += [
+            Conversation.remind_shard.remove(),
+            Conversation.remind_at.remove(),
+            Conversation.missed_at.set(now),
+        ]
+    else:
+        actions.append(Conversation.remind_at.set(sortable_utc(thread.waiting_since + ANSWER_WITHIN)))
+    condition = Conversation.remind_at == remind_at
+    try:
+        if miss and _has_profile(thread.expert_id):
+            with write_transaction() as transaction:
+                transaction.update(thread, actions=actions, condition=condition)
+                transaction.update(
+                    ExpertProfile(thread.expert_id),
+                    actions=[ExpertProfile.responses_missed.add(1)],
+                    condition=ExpertProfile.expert_id.exists(),
+                    add_version_condition=False,  # ADD commutes with any other change of the profile
+                )
+        else:
+            thread.update(actions=actions, condition=condition)
+    except TransactWriteError as error:
+        if any(cancelled_items(error)) or transaction_conflicted(error):
+            return False
+        raise
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def _has_profile(expert_id: str) -> bool:
+    try:
+        ExpertProfile.get(expert_id, attributes_to_get=["expert_id"])
+    except DoesNotExist:
+        return False
+    return True
 
 
 def reminder_email(title: str, thread_id: str, waiting_since: datetime, now: datetime) -> tuple[str, str]:

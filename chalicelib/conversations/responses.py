@@ -11,7 +11,7 @@ from chalicelib.money.currency import CurrencyCode
 from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp, sometimes
 
 ConversationRole = Literal["client", "expert"]
-ConversationSubject = Literal["booking", "service_checkout", "lead"]
+ConversationSubject = Literal["booking", "service_checkout", "lead", "direct"]
 
 _THREAD_EXAMPLE: dict[str, Any] = {
     "thread_id": "lead:6f1c2a9e4b7d4c2f9a1e3b5d7c9e1f20.acc-seller-1",
@@ -62,6 +62,21 @@ _EVENT_EXAMPLE: dict[str, Any] = {
     "payment_id": "pay:lead:6f1c2a9e4b7d4c2f9a1e3b5d7c9e1f20",
     "attachments": [],
 }
+_DIRECT_EXAMPLE: dict[str, Any] = _MESSAGE_EXAMPLE | {
+    "message_id": "m-8d2f41c07a5b4e3d9c1b2a3f4e5d6c7b",
+    "thread_id": "direct:acc-client-1.acc-expert-1",
+    "sender_id": "acc-client-1",
+    "text": "Could we talk about my shop's accounts next week?",
+    "attachments": [],
+    "appointment_request": {"preferred_times": ["2026-03-09T10:00:00Z", "2026-03-10T15:30:00Z"], "minutes": 30},
+}
+
+
+class ConversationAppointmentRequest(ResponseModel):
+    """A client's request for an appointment, sent with a direct message."""
+
+    preferred_times: list[UtcTimestamp] = Field(description="Up to 3 times the client could meet, in UTC.")
+    minutes: int = Field(ge=15, le=180)
 
 
 class ConversationLastMessage(ResponseModel):
@@ -113,7 +128,7 @@ class ConversationAttachmentView(ResponseModel):
 class ConversationMessageView(ResponseModel):
     """A participant's message or a state change the platform recorded; never changed once sent."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_MESSAGE_EXAMPLE, _EVENT_EXAMPLE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_MESSAGE_EXAMPLE, _EVENT_EXAMPLE, _DIRECT_EXAMPLE]})
 
     message_id: str
     thread_id: str
@@ -124,6 +139,20 @@ class ConversationMessageView(ResponseModel):
     event_key: str | None = Field(description="What caused a state change; null for a message.")
     payment_id: str | None = Field(description="The payment a state change is about, if any.")
     attachments: list[ConversationAttachmentView]
+    appointment_request: ConversationAppointmentRequest | None = Field(
+        default=None, description="A request for an appointment sent with a direct message; null otherwise."
+    )
+
+
+class DirectMessageSent(ResponseModel):
+    """A direct message to an expert, sent: the conversation it is in, and the message."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"thread_id": _DIRECT_EXAMPLE["thread_id"], "message": _DIRECT_EXAMPLE}]}
+    )
+
+    thread_id: str = Field(description="'direct:<client id>.<expert id>': the one direct conversation of the two.")
+    message: ConversationMessageView
 
 
 class ConversationMessagePage(ResponseModel):

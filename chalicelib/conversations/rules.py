@@ -10,7 +10,8 @@ from chalicelib.errors import FieldProblem, InvalidInput
 from chalicelib.timestamps import sortable_utc
 from chalicelib.web.numbers import is_plain_digits
 
-SUBJECTS = ("booking", "service_checkout", "lead")
+SUBJECTS = ("booking", "service_checkout", "lead", "direct")
+DIRECT = "direct"  # a client writes to an expert without a booking: one thread per (client, expert)
 CLIENT = "client"  # for a lead: the buyer
 EXPERT = "expert"  # for a lead: the seller
 SYSTEM_SENDER = "system"
@@ -23,6 +24,10 @@ PREVIEW_LENGTH = 140
 ANSWER_WITHIN = timedelta(hours=24)  # what experts promise (the seeds: "no later than 24 hours")
 REMIND_AFTER = timedelta(hours=20)  # the reminder leaves the expert 4 hours to answer in time
 PAGE_SIZE = 20
+RECENT_RESPONSES = 50  # the typical response time is the median of the expert's last 50 answers
+MIN_WAITS_FOR_RATE = 3  # a response rate from fewer waits says nothing
+MAX_PREFERRED_TIMES = 3
+APPOINTMENT_MINUTES = (15, 180)
 MAX_PAGE_SIZE = 100
 
 
@@ -31,6 +36,11 @@ def thread_id_for(subject: str, subject_id: str) -> str:
     if subject not in SUBJECTS:
         raise ValueError(f"unknown conversation subject {subject!r}")
     return f"{subject}:{subject_id}"
+
+
+def direct_subject_id(client_id: str, expert_id: str) -> str:
+    """The subject id of the one direct thread of a client with an expert (account ids hold no '.')."""
+    return f"{client_id}.{expert_id}"
 
 
 def message_id_for(sender_id: str, idempotency_key: str) -> str:
@@ -73,6 +83,37 @@ def after_message(current: Waiting, *, sender_id: str, client_id: str, expert_id
 
 def waiting_seconds(since: datetime | None, now: datetime) -> int:
     return max(0, int((now - since).total_seconds())) if since is not None else 0
+
+
+def answered_in_time(seconds: int) -> bool:
+    return seconds <= ANSWER_WITHIN.total_seconds()
+
+
+def is_missed(since: datetime, now: datetime) -> bool:
+    """A wait with no answer once ``ANSWER_WITHIN`` has passed counts as missed."""
+    return now >= since + ANSWER_WITHIN
+
+
+def recent_seconds(previous: list[int], seconds: int) -> list[int]:
+    """The expert's last ``RECENT_RESPONSES`` response times, oldest first, with ``seconds`` added."""
+    return [*previous, seconds][-RECENT_RESPONSES:]
+
+
+def median_seconds(seconds: list[int]) -> int | None:
+    if not seconds:
+        return None
+    ordered = sorted(seconds)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) // 2
+
+
+def response_rate(within: int, answered: int, missed: int) -> float | None:
+    """Waits answered within 24 hours over all waits that ended (answered, or missed): null until there are
+    ``MIN_WAITS_FOR_RATE`` of them."""
+    waits = answered + missed
+    if waits < MIN_WAITS_FOR_RATE:
+        return None
+    return round(within / waits, 4)
 
 
 def page_size(raw: str | None) -> int:

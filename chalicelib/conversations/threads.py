@@ -6,7 +6,8 @@ from their cause, and are written on condition that the id is new.
 
 Appending is one DynamoDB transaction: the message (put only if its id is new), the thread's
 latest activity and waiting state (on condition that the waiting state is the one read), and
-each participant's activity key. A message is never written any other way.
+each participant's activity key; when the expert's message ends a wait on them, their profile's
+response counters too (``_response_counted``). A message is never written any other way.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from chalicelib.conversations.rules import (
     SYSTEM_SENDER,
     Waiting,
     after_message,
+    answered_in_time,
     event_message_id,
     order_key,
     preview,
+    recent_seconds,
     thread_id_for,
     waiting_seconds,
 )
@@ -36,6 +39,7 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.conversation import Conversation, ConversationMember, ConversationMessage
+from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.timestamps import sortable_utc, utc_text
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 
@@ -94,10 +98,12 @@ def append(
         condition: Condition = Conversation.thread_id.exists()
         if payment_id:
             actions.append(Conversation.payment_ids.add({payment_id}))
+        answered: tuple[ExpertProfile, list[Action], Condition] | None = None
         if from_participant:
             more, check = _waiting_actions(thread, message.sender_id, now)
             actions += more
             condition &= check
+            answered = _response_counted(thread, message.sender_id, now)
         activity = order_key(now, thread.thread_id)
         try:
             with write_transaction() as transaction:
@@ -109,6 +115,11 @@ def append(
                         member,
                         actions=[ConversationMember.last_activity.set(activity)],
                         condition=ConversationMember.thread_id.exists(),
+                    )
+                if answered is not None:
+                    profile, profile_actions, profile_condition = answered
+                    transaction.update(
+                        profile, actions=profile_actions, condition=profile_condition, add_version_condition=False
                     )
             return message, True
         except TransactWriteError as error:
@@ -132,12 +143,17 @@ def _waiting_actions(thread: Conversation, sender_id: str, now: datetime) -> tup
     )
     if after.on == current.on:
         return [], unchanged
+    if thread.missed_at is not None:
+        unchanged &= Conversation.missed_at.exists()
+    else:
+        unchanged &= Conversation.missed_at.does_not_exist()  # the reminder job may count the wait missed meanwhile
     if after.on is None or after.since is None or after.remind_at is None:
         return [
             Conversation.waiting_on.remove(),
             Conversation.waiting_since.remove(),
             Conversation.remind_shard.remove(),
             Conversation.remind_at.remove(),
+            Conversation.missed_at.remove(),
         ], unchanged
     return [
         Conversation.waiting_on.set(after.on),
@@ -145,6 +161,35 @@ def _waiting_actions(thread: Conversation, sender_id: str, now: datetime) -> tup
         Conversation.remind_shard.set(due_shard(thread.thread_id)),
         Conversation.remind_at.set(sortable_utc(after.remind_at)),
     ], unchanged
+
+
+def _response_counted(
+    thread: Conversation, sender_id: str, now: datetime
+) -> tuple[ExpertProfile, list[Action], Condition] | None:
+    """If ``sender_id`` is the expert answering a wait on them: the update of their profile's response counters
+    (in the transaction that ends the wait, so it is counted once) and the condition that the recent response
+    times are still those read. None when the message ends no wait, or the expert has no profile."""
+    if sender_id != thread.expert_id or thread.waiting_on != thread.expert_id or thread.waiting_since is None:
+        return None
+    try:
+        profile = ExpertProfile.get(thread.expert_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+    seconds = waiting_seconds(thread.waiting_since, now)
+    actions: list[Action] = [
+        ExpertProfile.response_count.add(1),
+        ExpertProfile.response_seconds.set(recent_seconds(list(profile.response_seconds or []), seconds)),
+    ]
+    if thread.missed_at is not None:
+        actions.append(ExpertProfile.responses_missed.add(-1))  # missed, now answered late: counted once still
+    elif answered_in_time(seconds):
+        actions.append(ExpertProfile.responses_within_24h.add(1))
+    count = int(profile.response_count or 0)
+    same: Condition = ExpertProfile.response_count == count
+    if not count:
+        same |= ExpertProfile.response_count.does_not_exist()
+    condition = ExpertProfile.expert_id.exists() & same
+    return profile, actions, condition
 
 
 def get_thread(thread_id: str) -> Conversation:

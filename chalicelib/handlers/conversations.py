@@ -1,4 +1,5 @@
-"""Routes for conversations: my threads, a thread's messages, sending one, the evidence record."""
+"""Routes for conversations: my threads, a thread's messages, sending one, messaging an expert directly, the
+evidence record."""
 
 from __future__ import annotations
 
@@ -81,6 +82,25 @@ def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
         idempotency_key=request.header(IDEMPOTENCY_KEY), store=attachment_store(), now=runtime.now(),
     )  # fmt: skip
     return view
+
+
+@api.route(
+    "/experts/{expert_id}/messages", "POST",
+    summary="Message an expert without a booking, perhaps asking for an appointment: opens (or reuses) your "
+    "direct conversation with them; the expert answers in POST /conversations/{thread_id}/messages",
+    status=201, body="chalicelib.conversations.schemas:DirectMessageInput", errors=(403, 404, 409, 422),
+    headers=(IDEMPOTENCY_KEY,), response=f"{RESPONSES}:DirectMessageSent",
+)  # fmt: skip
+def message_expert(request: ApiRequest, expert_id: str) -> dict[str, Any]:
+    from chalicelib.conversations.direct import message_expert
+    from chalicelib.conversations.schemas import DirectMessageInput
+    from chalicelib.uploads.attachments import attachment_store
+
+    data = request.body(DirectMessageInput)
+    return message_expert(
+        request.caller.account_id, expert_id, data.text, data.appointment_request,
+        idempotency_key=request.header(IDEMPOTENCY_KEY), store=attachment_store(), now=runtime.now(),
+    )  # fmt: skip
 
 
 @api.route(

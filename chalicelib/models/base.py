@@ -69,3 +69,10 @@ class StringListAttribute(ListAttribute[str]):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(of=UnicodeAttribute, **kwargs)  # type: ignore[arg-type]
+
+
+class IntegerListAttribute(ListAttribute[int]):
+    """A list of whole numbers, typed as such."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(of=IntegerAttribute, **kwargs)  # type: ignore[arg-type]

@@ -1,9 +1,9 @@
 """Conversations: threads between a client and an expert, their immutable messages, and who sees which.
 
-A thread (``Conversation``) is tied to one subject: a booking, a service checkout or a
-lead (``thread_id`` is ``<subject>:<subject id>``). Its messages (``ConversationMessage``)
-are written once, on condition that their id is new, and never updated: there is no code
-path that changes a sent message. ``ConversationMember`` holds one item per participant,
+A thread (``Conversation``) is tied to one subject: a booking, a service checkout, a
+lead, or a client's direct messages to an expert (``thread_id`` is ``<subject>:<subject id>``).
+Its messages (``ConversationMessage``) are written once, on condition that their id is new, and
+never updated: there is no code path that changes a sent message. ``ConversationMember`` holds one item per participant,
 so "my threads, newest activity first" is one Query of the ``by-activity`` index.
 
 While a client waits on the expert's answer, the thread carries ``remind_shard``/``remind_at``
@@ -17,7 +17,7 @@ from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute, U
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName
+from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName, StringListAttribute
 
 
 class RemindDueIndex(GlobalSecondaryIndex["Conversation"]):
@@ -38,7 +38,7 @@ class Conversation(Model):
         billing_mode = "PAY_PER_REQUEST"
 
     thread_id = UnicodeAttribute(hash_key=True)
-    subject = UnicodeAttribute()  # booking | service_checkout | lead
+    subject = UnicodeAttribute()  # booking | service_checkout | lead | direct
     subject_id = UnicodeAttribute()
     client_id = UnicodeAttribute()  # for a lead: the buyer
     expert_id = UnicodeAttribute()  # for a lead: the seller
@@ -52,6 +52,7 @@ class Conversation(Model):
     remind_shard = UnicodeAttribute(null=True)
     remind_at = UnicodeAttribute(null=True)
     reminded_at = UTCDateTimeAttribute(null=True)
+    missed_at = UTCDateTimeAttribute(null=True)  # the current wait passed 24 hours unanswered (counted as missed)
     payment_ids = UnicodeSetAttribute(null=True)  # payments the evidence export includes
 
     remind_due = RemindDueIndex()
@@ -91,6 +92,13 @@ class MessageAttachment(MapAttribute[str, object]):
     size_bytes = IntegerAttribute()
 
 
+class AppointmentRequest(MapAttribute[str, object]):
+    """A client's request for an appointment, sent with a direct message: when they could meet, and for how long."""
+
+    preferred_times = StringListAttribute()  # ISO 8601 UTC instants as the API writes them (utc_text)
+    minutes = IntegerAttribute()
+
+
 class BySentIndex(LocalSecondaryIndex["ConversationMessage"]):
     """A thread's messages in the order they were sent."""
 
@@ -120,5 +128,6 @@ class ConversationMessage(Model):
     event_key = UnicodeAttribute(null=True)
     payment_id = UnicodeAttribute(null=True)
     attachments = ListAttribute(of=MessageAttachment, null=True)
+    appointment_request = AppointmentRequest(null=True)
 
     by_sent = BySentIndex()

@@ -13,7 +13,13 @@ from pynamodb.attributes import (
 )
 from pynamodb.models import Model
 
-from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName, StringListAttribute
+from chalicelib.models.base import (
+    IntegerAttribute,
+    IntegerListAttribute,
+    StageRegion,
+    StageTableName,
+    StringListAttribute,
+)
 
 
 class EducationEntry(MapAttribute[str, object]):
@@ -60,6 +66,12 @@ class ExpertProfile(Model):
     # (which rank matching), written in the same transaction, so a profile read needs no second read.
     skill_stars = MapAttribute[str, Any](null=True)
     reputation = IntegerAttribute(default=0)  # the sum of its ReputationEvent items (chalicelib.reputation)
+    # Responsiveness (chalicelib.conversations): each wait on the expert's answer ends answered (in the transaction
+    # of the answer) or missed (by the hourly reminder job, 24 hours on; a late answer then moves it to answered).
+    response_count = IntegerAttribute(default=0)  # waits the expert answered
+    responses_within_24h = IntegerAttribute(default=0)
+    responses_missed = IntegerAttribute(default=0)  # waits 24 hours old without an answer, not answered since
+    response_seconds = IntegerListAttribute(default=list)  # the last 50 answers, oldest first
     search_facets = StringListAttribute(default=list)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

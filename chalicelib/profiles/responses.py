@@ -50,6 +50,7 @@ PUBLIC_EXAMPLE: JsonDict = CARD_EXAMPLE | {
     ],
     "intro_video_url": None,
     "resume_url": None,
+    "responsiveness": {"rate": 0.9, "typical_response_seconds": 5400, "answered": 19, "expected_within_hours": 24},
 }
 OWN_EXAMPLE: JsonDict = PUBLIC_EXAMPLE | {
     "photo_key": "public/3f1c2a9e/photo.jpg",
@@ -105,6 +106,19 @@ class ProfileEducation(ResponseModel):
     end_year: int | None = None
 
 
+class ProfileResponsiveness(ResponseModel):
+    """How the expert answers clients' messages: each time a client waits on them counts."""
+
+    rate: float | None = Field(
+        ge=0, le=1, description="Waits answered within 24 hours over waits answered or missed; null until 3 waits."
+    )
+    typical_response_seconds: int | None = Field(
+        ge=0, description="The median of the expert's last 50 response times; null before the first answer."
+    )
+    answered: int = Field(ge=0, description="Waits the expert answered.")
+    expected_within_hours: Literal[24] = Field(description="Parley experts answer messages within 24 hours.")
+
+
 class PublicProfile(ProfileCard):
     """What anyone reads of an expert."""
 
@@ -119,6 +133,7 @@ class PublicProfile(ProfileCard):
     education: list[ProfileEducation]
     intro_video_url: str | None
     resume_url: str | None
+    responsiveness: ProfileResponsiveness
 
 
 class OwnProfile(PublicProfile):

@@ -54,6 +54,19 @@ def skill_stars(profile: ExpertProfile) -> list[dict[str, Any]]:
     return stars
 
 
+def responsiveness(profile: ExpertProfile) -> dict[str, Any]:
+    """How the expert answers clients' messages, from the counters on the profile (no other read)."""
+    from chalicelib.conversations.rules import ANSWER_WITHIN, median_seconds, response_rate
+
+    answered = int(profile.response_count or 0)
+    return {
+        "rate": response_rate(int(profile.responses_within_24h or 0), answered, int(profile.responses_missed or 0)),
+        "typical_response_seconds": median_seconds(list(profile.response_seconds or [])),
+        "answered": answered,
+        "expected_within_hours": int(ANSWER_WITHIN.total_seconds() // 3600),
+    }
+
+
 def public_profile(profile: ExpertProfile, media_base_url: str) -> dict[str, Any]:
     return public_card(profile, media_base_url) | {
         "advice_on": profile.advice_on,
@@ -65,6 +78,7 @@ def public_profile(profile: ExpertProfile, media_base_url: str) -> dict[str, Any
         "education": [entry.as_dict() for entry in profile.education or []],
         "intro_video_url": media_url(media_base_url, profile.intro_video_key),
         "resume_url": media_url(media_base_url, profile.resume_key),
+        "responsiveness": responsiveness(profile),
     }
 
 

@@ -54,6 +54,7 @@ PUBLIC = {
     ("/documents/{document_id}", "DELETE"),
     ("/documents/{document_id}/vote", "PUT"),
     ("/answers/{answer_id}/vote", "PUT"),
+    ("/experts/{expert_id}/messages", "POST"),  # anyone may message an expert: it opens the caller's own thread
 }
 # The body a stranger sends with each private route: a valid one where validation would answer first.
 BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
