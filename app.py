@@ -23,6 +23,7 @@ from chalicelib.handlers import (
     realtime,
     services,
     sessions,
+    statistics,
     uploads,
 )
 from chalicelib.web.framework_errors import reshape_framework_errors
@@ -51,3 +52,4 @@ app.register_blueprint(conversation_jobs.jobs)
 app.register_blueprint(lead_deals.api.blueprint)
 app.register_blueprint(lead_deals.jobs)
 app.register_blueprint(leads.api.blueprint)
+app.register_blueprint(statistics.api.blueprint)
