@@ -25,6 +25,7 @@ from chalicelib.handlers import (
     realtime,
     services,
     sessions,
+    statistics,
     uploads,
     votes,
 )
@@ -57,3 +58,4 @@ app.register_blueprint(leads.api.blueprint)
 app.register_blueprint(questions.api.blueprint)
 app.register_blueprint(publications.api.blueprint)
 app.register_blueprint(votes.api.blueprint)
+app.register_blueprint(statistics.api.blueprint)

@@ -5,7 +5,8 @@ Live sessions (requested, accepted, active, or ended but not yet settled) carry
 so the every-minute sweep reads what is live and due, never the whole table.
 Calls that ring or are under way (requested, accepted, active) also carry ``live_client_id``
 and ``live_expert_id``: two sparse indexes find a person's live calls for a device that just
-connected, without a Scan.
+connected, without a Scan. ``active-by-expert`` holds the calls that went active (both joined), by
+expert and time, for the expert's weekly statistics.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.models.base import IntegerAttribute, StageRegion, StageTableName, StringListAttribute
@@ -60,6 +61,17 @@ class LiveByExpertIndex(GlobalSecondaryIndex["CallSession"]):
         projection = KeysOnlyProjection()
 
     live_expert_id = UnicodeAttribute(hash_key=True)
+
+
+class ActiveByExpertIndex(GlobalSecondaryIndex["CallSession"]):
+    """Sparse: an expert's calls that went active (both joined), by when: the weekly statistics."""
+
+    class Meta:
+        index_name = "active-by-expert"
+        projection = IncludeProjection(["state"])
+
+    expert_id = UnicodeAttribute(hash_key=True)
+    active_at = UTCDateTimeAttribute(range_key=True)
 
 
 class CallSession(Model):
@@ -120,6 +132,7 @@ class CallSession(Model):
     live = LiveSessionsIndex()
     live_by_client = LiveByClientIndex()
     live_by_expert = LiveByExpertIndex()
+    active_by_expert = ActiveByExpertIndex()
 
 
 class FirstCall(Model):

@@ -1,0 +1,26 @@
+"""Request bodies of the statistics beacons."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from chalicelib.statistics.rules import MAX_APPEARANCES
+
+
+class SearchAppearances(BaseModel):
+    """The experts a page of search results showed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    expert_ids: list[str] = Field(
+        min_length=1, max_length=MAX_APPEARANCES, description=f"1 to {MAX_APPEARANCES} different expert ids."
+    )
+
+    @field_validator("expert_ids")
+    @classmethod
+    def _unique_and_not_empty(cls, ids: list[str]) -> list[str]:
+        if any(not 1 <= len(i) <= 200 for i in ids):
+            raise ValueError("Each expert id is 1 to 200 characters.")
+        if len(set(ids)) != len(ids):
+            raise ValueError("Each expert id may be given once.")
+        return ids
