@@ -171,8 +171,8 @@ def publish_with_points(
                 )
                 put_event(transaction, event)
         except TransactWriteError as error:
-            failed = cancelled_items(error)
-            if failed and (failed[0] or (len(failed) > 2 and failed[2])):
+            failed = cancelled_items(error)  # puts first (the item, the event), then the profile's update
+            if any(failed[:2]):
                 return False
             if transaction_conflicted(error):
                 continue
@@ -204,8 +204,8 @@ def remove_with_points(
                 )
                 put_event(transaction, event)
         except TransactWriteError as error:
-            failed = cancelled_items(error)
-            if failed and (failed[0] or (len(failed) > 2 and failed[2])):
+            failed = cancelled_items(error)  # puts first (the event), then the updates (the item, the profile)
+            if any(failed[:2]):
                 return False
             if transaction_conflicted(error):
                 continue
