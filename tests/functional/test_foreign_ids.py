@@ -30,6 +30,7 @@ PUBLIC = {
     ("/experts/by-slug/{slug}/services/{service_slug}", "GET"),
     ("/experts/{expert_id}/slots", "GET"),
     ("/experts/{expert_id}/services/{service_id}/checkout", "POST"),
+    ("/experts/{expert_id}/views", "POST"),  # a beacon anyone sends after showing a public profile
 }
 # The body a stranger sends with each private route: a valid one where validation would answer first.
 BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
