@@ -26,8 +26,9 @@ THURSDAY = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)  # in 2026-W49
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 
 
-def _view(api: Any, expert_id: str, headers: dict[str, str] | None = None) -> Any:
-    return api.post(f"/experts/{expert_id}/views", headers=headers or {"Content-Type": "application/json"}, body="{}")
+def _view(api: Any, expert_id: str, headers: dict[str, str] | None = None, viewer: str | None = None) -> Any:
+    body = json.dumps({"viewer": viewer} if viewer else {})
+    return api.post(f"/experts/{expert_id}/views", headers=headers or {"Content-Type": "application/json"}, body=body)
 
 
 def _week(expert_id: str, week: str) -> ExpertWeek:
@@ -80,6 +81,38 @@ def test_an_expert_viewing_their_own_profile_is_not_counted_and_another_signed_i
     assert (own.status_code, own.json_body) == (202, {"counted": False})
     assert (other.status_code, other.json_body) == (202, {"counted": True})
     assert _week(ada.sub, "2026-W49").profile_views == 1
+
+
+def test_one_viewer_counts_once_per_expert_per_utc_day_and_again_the_next_day(api: Any, users: Users) -> None:
+    runtime.set_clock(lambda: THURSDAY)
+    ada, bob, grace = (users.sign_up(f"{n}@example.com") for n in ("ada", "bob", "grace"))
+    become_expert(api, ada)
+    become_expert(api, bob, slug="bob-builder")
+    assert register(api, grace).status_code == 201
+
+    browser = [_view(api, ada.sub, viewer="browser-one-1234").json_body["counted"] for _ in range(3)]
+    other_browser = _view(api, ada.sub, viewer="browser-two-1234").json_body["counted"]
+    signed_in = [_view(api, ada.sub, grace.auth, viewer=f"random-{n}-1234").json_body["counted"] for n in range(2)]
+    other_expert = _view(api, bob.sub, viewer="browser-one-1234").json_body["counted"]
+    runtime.set_clock(lambda: THURSDAY + timedelta(hours=7))  # Friday 01:00 UTC
+    next_day = _view(api, ada.sub, viewer="browser-one-1234").json_body["counted"]
+
+    assert (browser, other_browser, signed_in, other_expert, next_day) == (
+        [True, False, False], True, [True, False], True, True,
+    )  # fmt: skip
+    assert _week(ada.sub, "2026-W49").profile_views == 4
+    assert _week(bob.sub, "2026-W49").profile_views == 1
+
+
+@pytest.mark.parametrize("viewer", ["short", "has space in it", "x" * 65])
+def test_a_view_beacon_with_a_malformed_viewer_id_is_refused(api: Any, users: Users, viewer: str) -> None:
+    ada = users.sign_up("ada@example.com")
+    become_expert(api, ada)
+
+    response = _view(api, ada.sub, viewer=viewer)
+
+    assert response.status_code == 400, response.json_body
+    assert response.json_body["error"]["fields"][0]["field"] == "viewer"
 
 
 def test_a_view_beacon_for_an_unknown_expert_is_404_and_counts_nothing(api: Any) -> None:
