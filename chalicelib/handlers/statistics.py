@@ -15,13 +15,16 @@ DEFAULT_WEEKS = 8
 
 @api.route(
     "/experts/{expert_id}/views", "POST", summary="Count a view of an expert's profile (sent after showing it)",
-    public=True, status=202, errors=(404,), response=f"{RESPONSES}:ViewCounted",
+    public=True, status=202, body="chalicelib.statistics.schemas:ProfileView", errors=(400, 404),
+    response=f"{RESPONSES}:ViewCounted",
 )  # fmt: skip
 def profile_viewed(request: ApiRequest, expert_id: str) -> dict[str, Any]:
     from chalicelib.statistics.beacons import count_view
+    from chalicelib.statistics.schemas import ProfileView
 
-    viewer = request.caller_or_none.account_id if request.caller_or_none is not None else None
-    return {"counted": count_view(expert_id, viewer, now=runtime.now())}
+    browser = request.body(ProfileView).viewer
+    account = request.caller_or_none.account_id if request.caller_or_none is not None else None
+    return {"counted": count_view(expert_id, account, browser, now=runtime.now())}
 
 
 @api.route(

@@ -21,6 +21,7 @@ from chalicelib.models.ledger import LedgerBalance, LedgerRecord
 from chalicelib.models.payment import Payment
 from chalicelib.models.payout import Payout, PayoutAccount
 from chalicelib.models.profile_slug import ProfileSlug
+from chalicelib.models.profile_view import ProfileViewMarker
 from chalicelib.models.publication import Article, ExpertDocument
 from chalicelib.models.question import Answer, ContentRevision, Question
 from chalicelib.models.question_term import QuestionTerm
@@ -73,6 +74,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ReputationEvent,
     ExpertWeek,
     QuestionTerm,
+    ProfileViewMarker,
 )
 
 

@@ -14,7 +14,9 @@ class ViewCounted(ResponseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"counted": True}]})
 
-    counted: bool = Field(description="False when the signed-in expert viewed their own profile.")
+    counted: bool = Field(
+        description="False when the signed-in expert viewed their own profile, or this viewer was counted today."
+    )
 
 
 class AppearancesCounted(ResponseModel):

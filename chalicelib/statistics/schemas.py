@@ -24,3 +24,14 @@ class SearchAppearances(BaseModel):
         if len(set(ids)) != len(ids):
             raise ValueError("Each expert id may be given once.")
         return ids
+
+
+class ProfileView(BaseModel):
+    """A profile view; ``viewer`` lets an anonymous browser's repeated views of one day count once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    viewer: str | None = Field(
+        default=None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+        description="A random id the browser keeps (8 to 64 letters, digits, - or _); ignored when signed in.",
+    )  # fmt: skip

@@ -55,6 +55,7 @@ PUBLIC = {
     ("/documents/{document_id}/vote", "PUT"),
     ("/answers/{answer_id}/vote", "PUT"),
     ("/experts/{expert_id}/messages", "POST"),  # anyone may message an expert: it opens the caller's own thread
+    ("/experts/{expert_id}/views", "POST"),  # a beacon anyone sends after showing a public profile
 }
 # The body a stranger sends with each private route: a valid one where validation would answer first.
 BODIES: dict[tuple[str, str], dict[str, Any] | None] = {
