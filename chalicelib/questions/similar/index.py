@@ -18,7 +18,7 @@ category, and it halves the count updates so that one transaction always holds t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -113,37 +113,39 @@ def load_empty_index(questions: Iterable[QuestionText]) -> int:
     Not safe while anything else writes the index: the counts are written as totals, not added.
     Returns the number of items written.
     """
-    frequency: dict[str, int] = {}
-    documents = 0
     written = 0
     with QuestionTerm.batch_write() as batch:
-        for question in questions:
-            postings = postings_of(
-                question.question_id, question.category, question.title, question.body, question.answers
-            )
-            shown = Shown(question.title[:TITLE_LENGTH], question.answered, question.answer_count)
-            for posting, weight in sorted(postings.items()):
-                batch.save(_posting_item(question.question_id, posting, weight, shown))
-            batch.save(
-                QuestionTerm(
-                    record_term(question.question_id),
-                    RECORD_KEY,
-                    question_id=question.question_id,
-                    postings=sorted(p.encoded() for p in postings),
-                    stale=[],
-                    category=question.category,
-                    listed=True,
-                    version=1,
-                )
-            )
-            for stem in _stems(postings):
-                frequency[stem] = frequency.get(stem, 0) + 1
-            documents += 1
-            written += len(postings) + 1
-        for stem, count in sorted(frequency.items()):
-            batch.save(QuestionTerm(posting_term(ALL_SCOPE, stem), COUNT_KEY, df=count))
-        batch.save(QuestionTerm(QUESTIONS_TERM, COUNT_KEY, df=documents))
-    return written + len(frequency) + 1
+        for item in empty_index_items(questions):
+            batch.save(item)
+            written += 1
+    return written
+
+
+def empty_index_items(questions: Iterable[QuestionText]) -> Iterator[QuestionTerm]:
+    """Every item of an index holding just ``questions``: postings and records, then the counts."""
+    frequency: dict[str, int] = {}
+    documents = 0
+    for question in questions:
+        postings = postings_of(question.question_id, question.category, question.title, question.body, question.answers)
+        shown = Shown(question.title[:TITLE_LENGTH], question.answered, question.answer_count)
+        for posting, weight in sorted(postings.items()):
+            yield _posting_item(question.question_id, posting, weight, shown)
+        yield QuestionTerm(
+            record_term(question.question_id),
+            RECORD_KEY,
+            question_id=question.question_id,
+            postings=sorted(p.encoded() for p in postings),
+            stale=[],
+            category=question.category,
+            listed=True,
+            version=1,
+        )
+        for stem in _stems(postings):
+            frequency[stem] = frequency.get(stem, 0) + 1
+        documents += 1
+    for stem, count in sorted(frequency.items()):
+        yield QuestionTerm(posting_term(ALL_SCOPE, stem), COUNT_KEY, df=count)
+    yield QuestionTerm(QUESTIONS_TERM, COUNT_KEY, df=documents)
 
 
 def unindex_question(question_id: str) -> None:
