@@ -1,0 +1,172 @@
+"""Similar-question search on 1,000 and on 20,000 questions: what one query reads, side by side.
+
+What: the QuestionTerm index (``chalicelib/questions/similar``) is filled in moto (in-process) with
+``--small`` (1,000) and then ``--large`` (20,000) questions: the items ``load_empty_index`` would batch-write
+(``empty_index_items``), put straight into moto's table (moto's own write path costs ~2 ms an item, which
+would make 20,000 questions, ~400,000 items, a matter of 15 minutes), and
+the same probe queries run on both: the 64 paraphrases of ``tests/fixtures/similar_questions.json`` and
+as many again of their category-filtered form. Questions are the 160 fixture questions, then variants of
+them: the title's words plus words drawn (Zipf-like) from the fixture's vocabulary, so common terms have
+long posting lists, as in a real collection.
+
+Printed for each size: items DynamoDB returned per query (mean, max) and requests per query, and the
+ratio large/small. A query reads one BatchGet of counts and at most 8 Queries of at most 50 postings, so
+items read are bounded by 8 x 50 + 17 = 417 whatever the number of questions. They grow from the small
+index to the large one only while the probes' posting lists are shorter than 50 (measured: mean 48.6 -> 170.5,
+max 164 -> 307, 3.5x for 20x the questions) and stop growing once every list holds 50; a Scan would grow
+20-fold and without end. p50 latency in moto is printed for information only: it says nothing about
+DynamoDB. moto's Query sorts every item of the table on each call; so that 20,000 questions run in
+minutes, this benchmark makes moto's Query look only at the queried partition (what DynamoDB does).
+
+    scripts/bench-similar-questions [--small 1000] [--large 20000] [--seed 7]
+
+Never fails on timings; exits 1 if a query reads more than the bound (which would be a bug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from chalicelib.questions.similar.index import QuestionText
+from chalicelib.questions.similar.query import POSTINGS_PER_TERM
+from chalicelib.questions.similar.scoring import MAX_QUERY_TERMS, MAX_QUERY_WORDS
+
+FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "similar_questions.json"
+BOUND = MAX_QUERY_TERMS * POSTINGS_PER_TERM + MAX_QUERY_WORDS + 1
+
+
+def moto_query_by_partition() -> None:
+    """moto's Table.query filters and sorts ``all_items()`` (the whole table) on every call; give it the
+    queried partition only, sorted as moto sorts it, for plain table queries (no index)."""
+    from moto.dynamodb.models.table import Table
+
+    original = Table.query
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("index_name") or not self.range_key_attr:
+            return original(self, hash_key, *args, **kwargs)
+        partition = list(self.items.get(hash_key, {}).values())
+        self.all_items = lambda: sorted(partition, key=lambda item: item.range_key)
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    Table.query = query  # type: ignore[method-assign]
+
+
+def seed_moto(model: Any, items: Iterator[Any]) -> int:
+    """Put ``items`` (PynamoDB models) into moto's storage of ``model``'s table, as a BatchWriteItem would."""
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    table = dynamodb_backends["123456789012"][os.environ["AWS_DEFAULT_REGION"]].get_table(model.Meta.table_name)
+    written = 0
+    for item in items:
+        attributes = item.serialize()
+        hash_key, range_key = DynamoType(attributes["term"]), DynamoType(attributes["rank_key"])
+        table.items[hash_key][range_key] = Item(hash_key, range_key, attributes)
+        written += 1
+    return written
+
+
+def questions(fixture: dict[str, Any], count: int, rng: random.Random) -> Iterator[QuestionText]:
+    base = fixture["questions"]
+    vocabulary = sorted({word for q in base for word in (q["title"] + " " + q["body"]).split()})
+    rng.shuffle(vocabulary)
+    zipf = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    for n in range(count):
+        q = base[n % len(base)]
+        if n < len(base):
+            yield QuestionText(q["id"], q["category"], q["title"], q["body"])
+            continue
+        extra = rng.choices(vocabulary, weights=zipf, k=4)
+        yield QuestionText(f"{q['id']}-v{n}", q["category"], q["title"], " ".join(extra))
+
+
+def measure(probes: Sequence[tuple[str, str | None]]) -> tuple[list[int], list[int], list[float]]:
+    from chalicelib.questions.similar.query import similar_questions_with_cost
+
+    items: list[int] = []
+    requests: list[int] = []
+    latencies: list[float] = []
+    for text, category in probes:
+        started = time.perf_counter()
+        _, cost = similar_questions_with_cost(text, category=category)
+        latencies.append(time.perf_counter() - started)
+        items.append(cost.items_read)
+        requests.append(cost.requests)
+    return items, requests, latencies
+
+
+def run(size: int, fixture: dict[str, Any], probes: Sequence[tuple[str, str | None]], seed: int) -> dict[str, float]:
+    from chalicelib.models.question_term import QuestionTerm
+    from chalicelib.questions.similar.index import empty_index_items
+
+    os.environ["PARLEY_TABLE_PREFIX"] = f"bench-{size}-"
+    QuestionTerm.create_table(wait=True)
+    started = time.perf_counter()
+    written = seed_moto(QuestionTerm, empty_index_items(questions(fixture, size, random.Random(seed))))
+    seeded = time.perf_counter() - started
+    measure(probes[:3])  # warm-up
+    items, requests, latencies = measure(probes)
+    return {
+        "questions": size,
+        "items written": written,
+        "seed s": seeded,
+        "items/query mean": statistics.mean(items),
+        "items/query max": max(items),
+        "requests/query mean": statistics.mean(requests),
+        "p50 ms (moto)": 1000 * statistics.median(latencies),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scripts/bench-similar-questions", description=__doc__.splitlines()[0] if __doc__ else None
+    )
+    parser.add_argument("--small", type=int, default=1_000, help="questions in the small index (default 1000)")
+    parser.add_argument("--large", type=int, default=20_000, help="questions in the large index (default 20000)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    if not 160 <= args.small <= args.large:
+        parser.error("need 160 <= --small <= --large")
+
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    from moto import mock_aws
+
+    fixture = json.loads(FIXTURE.read_text())
+    by_id = {q["id"]: q for q in fixture["questions"]}
+    probes: list[tuple[str, str | None]] = [(p["text"], None) for p in fixture["probes"]]
+    probes += [(p["text"], by_id[p["expect"]]["category"]) for p in fixture["probes"]]
+    moto_query_by_partition()
+    with mock_aws():
+        small = run(args.small, fixture, probes, args.seed)
+        large = run(args.large, fixture, probes, args.seed)
+
+    print(f"{len(probes)} probe queries on each index; bound per query: {BOUND} items")
+    print(f"{'':22}{'small':>12}{'large':>12}{'large/small':>14}")
+    for name in small:
+        ratio = large[name] / small[name] if small[name] else float("nan")
+        print(f"{name:22}{small[name]:>12.1f}{large[name]:>12.1f}{ratio:>14.2f}")
+    ratio = large["items/query mean"] / small["items/query mean"]
+    print(f"items read per query, large/small: {ratio:.2f} (within 10%: {'yes' if abs(ratio - 1) <= 0.1 else 'no'})")
+    if max(small["items/query max"], large["items/query max"]) > BOUND:
+        print(f"a query read more than {BOUND} items", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
