@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from chalicelib.models.question_term import COUNT_KEY, QUESTIONS_TERM, QuestionTerm
-from chalicelib.questions.similar.index import index_question, unindex_question
+from chalicelib.questions.similar.index import QuestionText, index_question, load_empty_index, unindex_question
 from chalicelib.questions.similar.query import similar_questions, similar_questions_with_cost
 from infra.local.provision import LocalAws
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "similar_questions.json"
+RELEVANCE_TARGET = 0.8
 
 
 def ask(question_id: str, title: str, body: str = "", *, category: str = "tax", answers: tuple[str, ...] = ()) -> None:
@@ -123,3 +129,50 @@ def test_an_answer_updates_what_the_suggestion_shows_without_recounting(aws: Loc
     [hit] = similar_questions("invoice abroad")
     assert (hit.answered, hit.answer_count) == (True, 2)
     assert df("invoic") == 1
+
+
+def test_most_paraphrased_questions_find_the_question_they_paraphrase_in_the_top_five(aws: LocalAws) -> None:
+    fixture = json.loads(FIXTURE.read_text())
+    # written in one load (index_question's transactions cost moto a copy of the table each; see
+    # test_a_bulk_load_writes_what_indexing_one_question_at_a_time_writes for why that is the same index)
+    load_empty_index(QuestionText(q["id"], q["category"], q["title"], q["body"]) for q in fixture["questions"])
+    probes = fixture["probes"]
+    assert len(fixture["questions"]) >= 150
+    assert len(probes) >= 60
+
+    missed = []
+    for probe in probes:
+        found = [hit.question_id for hit in similar_questions(probe["text"], limit=5)]
+        if probe["expect"] not in found:
+            missed.append(f"{probe['text']!r} -> {found} (wanted {probe['expect']})")
+    share = 1 - len(missed) / len(probes)
+    figure = f"similar questions: {len(probes) - len(missed)}/{len(probes)} probes ({share:.0%}) in the top 5"
+    print(figure)
+    assert share >= RELEVANCE_TARGET, figure + "; missed:\n" + "\n".join(missed)
+
+
+def everything_in_the_index() -> list[dict[str, object]]:
+    terms = [f"all|{stem}" for stem in ("invoic", "client", "abroad", "vat", "offic", "home", "deduct")]
+    terms += [f"category:tax|{stem}" for stem in ("invoic", "client", "abroad", "vat", "offic", "home", "deduct")]
+    terms += ["doc|q1", "doc|q2", QUESTIONS_TERM]
+    return sorted(
+        (item.attribute_values for term in terms for item in QuestionTerm.query(term, consistent_read=True)),
+        key=lambda values: (str(values["term"]), str(values["rank_key"])),
+    )
+
+
+def test_a_bulk_load_writes_what_indexing_one_question_at_a_time_writes(aws: LocalAws) -> None:
+    questions = [
+        QuestionText("q1", "tax", "Invoicing clients abroad", "VAT on invoices to clients in the US"),
+        QuestionText("q2", "tax", "Home office deduction", "Can I deduct my home office?"),
+    ]
+    for question in questions:
+        ask(question.question_id, question.title, question.body, category=question.category)
+    one_at_a_time = everything_in_the_index()
+    for item in QuestionTerm.scan():  # a test's own table, emptied to load it again
+        item.delete()
+
+    load_empty_index(questions)
+
+    assert everything_in_the_index() == one_at_a_time
+    assert len(one_at_a_time) > 20

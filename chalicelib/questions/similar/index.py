@@ -80,13 +80,70 @@ def index_question(
     answer_count: int,
 ) -> None:
     """Make the index hold this version of the question (and nothing of its earlier versions)."""
-    weights = question_weights(title, body, answers)
-    postings = {
+    postings = postings_of(question_id, category, title, body, answers)
+    _replace(question_id, category, postings, Shown(title[:TITLE_LENGTH], answered, answer_count))
+
+
+def postings_of(question_id: str, category: str, title: str, body: str, answers: Sequence[str]) -> dict[Posting, int]:
+    """The question's postings (in the ``all`` scope and its category's) and their weights."""
+    return {
         Posting(posting_term(scope, stem), rank_key(weight, question_id).split("#", 1)[0]): weight
         for scope in (ALL_SCOPE, category_scope(category))
-        for stem, weight in weights.items()
+        for stem, weight in question_weights(title, body, answers).items()
     }
-    _replace(question_id, category, postings, Shown(title[:TITLE_LENGTH], answered, answer_count))
+
+
+@dataclass(frozen=True)
+class QuestionText:
+    """A question as ``load_empty_index`` takes it."""
+
+    question_id: str
+    category: str
+    title: str
+    body: str
+    answers: tuple[str, ...] = ()
+    answered: bool = False
+    answer_count: int = 0
+
+
+def load_empty_index(questions: Iterable[QuestionText]) -> int:
+    """Fill an EMPTY index with many questions at once (a backfill, a rebuild into a new table, seeds):
+    the same postings, records and counts ``index_question`` writes, by batch writes only, no transaction.
+
+    Not safe while anything else writes the index: the counts are written as totals, not added.
+    Returns the number of items written.
+    """
+    frequency: dict[str, int] = {}
+    documents = 0
+    written = 0
+    with QuestionTerm.batch_write() as batch:
+        for question in questions:
+            postings = postings_of(
+                question.question_id, question.category, question.title, question.body, question.answers
+            )
+            shown = Shown(question.title[:TITLE_LENGTH], question.answered, question.answer_count)
+            for posting, weight in sorted(postings.items()):
+                batch.save(_posting_item(question.question_id, posting, weight, shown))
+            batch.save(
+                QuestionTerm(
+                    record_term(question.question_id),
+                    RECORD_KEY,
+                    question_id=question.question_id,
+                    postings=sorted(p.encoded() for p in postings),
+                    stale=[],
+                    category=question.category,
+                    listed=True,
+                    version=1,
+                )
+            )
+            for stem in _stems(postings):
+                frequency[stem] = frequency.get(stem, 0) + 1
+            documents += 1
+            written += len(postings) + 1
+        for stem, count in sorted(frequency.items()):
+            batch.save(QuestionTerm(posting_term(ALL_SCOPE, stem), COUNT_KEY, df=count))
+        batch.save(QuestionTerm(QUESTIONS_TERM, COUNT_KEY, df=documents))
+    return written + len(frequency) + 1
 
 
 def unindex_question(question_id: str) -> None:
@@ -179,18 +236,20 @@ def _write_postings(question_id: str, postings: dict[Posting, int], shown: Shown
         return
     with QuestionTerm.batch_write() as batch:
         for posting, weight in sorted(postings.items()):
-            term, key = posting.key(question_id)
-            batch.save(
-                QuestionTerm(
-                    term,
-                    key,
-                    question_id=question_id,
-                    weight=weight,
-                    title=shown.title,
-                    answered=shown.answered,
-                    answer_count=shown.answer_count,
-                )
-            )
+            batch.save(_posting_item(question_id, posting, weight, shown))
+
+
+def _posting_item(question_id: str, posting: Posting, weight: int, shown: Shown) -> QuestionTerm:
+    term, key = posting.key(question_id)
+    return QuestionTerm(
+        term,
+        key,
+        question_id=question_id,
+        weight=weight,
+        title=shown.title,
+        answered=shown.answered,
+        answer_count=shown.answer_count,
+    )
 
 
 def _delete(question_id: str, postings: Iterable[Posting]) -> None:
