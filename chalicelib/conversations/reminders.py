@@ -80,11 +80,12 @@ def _mark(thread: Conversation, remind_at: str, *, remind: bool, miss: bool, now
         actions.append(Conversation.remind_at.set(sortable_utc(thread.waiting_since + ANSWER_WITHIN)))
     condition = Conversation.remind_at == remind_at
     try:
-        if miss and _has_profile(thread.expert_id):
+        profile = _profile(thread.expert_id) if miss else None
+        if profile is not None:
             with write_transaction() as transaction:
                 transaction.update(thread, actions=actions, condition=condition)
                 transaction.update(
-                    ExpertProfile(thread.expert_id),
+                    profile,  # as read, so its version moves on from the one read (not reset)
                     actions=[ExpertProfile.responses_missed.add(1)],
                     condition=ExpertProfile.expert_id.exists(),
                     add_version_condition=False,  # ADD commutes with any other change of the profile
@@ -102,12 +103,11 @@ def _mark(thread: Conversation, remind_at: str, *, remind: bool, miss: bool, now
     return True
 
 
-def _has_profile(expert_id: str) -> bool:
+def _profile(expert_id: str) -> ExpertProfile | None:
     try:
-        ExpertProfile.get(expert_id, attributes_to_get=["expert_id"])
+        return ExpertProfile.get(expert_id, consistent_read=True, attributes_to_get=["expert_id", "version"])
     except DoesNotExist:
-        return False
-    return True
+        return None
 
 
 def reminder_email(title: str, thread_id: str, waiting_since: datetime, now: datetime) -> tuple[str, str]:

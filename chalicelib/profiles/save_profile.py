@@ -77,6 +77,10 @@ def _profile_from(data: ProfileInput, expert_id: str, previous: ExpertProfile | 
         rating_total=previous.rating_total if previous else 0,
         rating_count=previous.rating_count if previous else 0,
         skill_stars=previous.skill_stars if previous else None,
+        response_count=previous.response_count if previous else 0,
+        responses_within_24h=previous.responses_within_24h if previous else 0,
+        responses_missed=previous.responses_missed if previous else 0,
+        response_seconds=list(previous.response_seconds or []) if previous else [],
         created_at=previous.created_at if previous else now,
         updated_at=now,
     )

@@ -13,7 +13,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.conversations.reminders import remind_waiting_experts
 from chalicelib.conversations.threads import open_thread
-from tests.functional.builders import become_expert, register
+from tests.functional.builders import become_expert, profile_body, register
 from tests.functional.clock import Clock
 from tests.functional.conftest import User, Users
 
@@ -219,6 +219,9 @@ def test_a_wait_left_25_hours_counts_as_missed_once_even_when_the_job_runs_twice
     assert late["typical_response_seconds"] == 0  # median of 0, 0 and 26 hours
     thread = api.get(f"/conversations/{quote(thread_id, safe='')}", headers=cast.client.auth).json_body
     assert thread["waiting_on"] is None
+    edited = api.put("/experts/me", headers=cast.expert.auth, body=json.dumps(profile_body(job_title="Engine analyst")))
+    assert edited.status_code == 200, edited.json_body  # the counters move the profile's version on, not back
+    assert responsiveness(api, cast.expert) == late  # and an edit keeps them
 
 
 def test_a_clients_second_message_while_already_waiting_does_not_start_a_second_wait(api: Any, cast: Cast) -> None:
