@@ -246,6 +246,27 @@ def test_the_asker_edits_their_question_sees_its_history_and_removes_it_after_co
     assert web.text_shown(tab, new_title)
     web.record_page(tab, "question-history")
 
+    # Someone who is no expert cannot answer: the API's own message says so.
+    passer_by = new_person(local_stack, f"knowledge-passer-{run}@example.com")
+    refusal = requests.post(
+        _api(local_stack, f"/questions/{quote(asked['question_id'], safe='')}/answers"), headers=passer_by.auth,
+        json={"body": "Yes, always charge VAT to everyone."}, timeout=30,
+    ).json()["error"]  # fmt: skip
+    other_tab = _signed_in(browsers, local_stack, passer_by)
+    web.open_page(other_tab, local_stack, f"/questions/{asked['question_id']}")
+    web.fill(other_tab, "Answer", "Yes, always charge VAT to everyone.")
+    web.click(other_tab, "Post the answer")
+    shown = web.wait_for(
+        "the API's refusal of the answer",
+        lambda: [
+            e.text
+            for e in other_tab.find_elements(By.XPATH, "//form[@aria-label='Answer the question']//*[@role='alert']")
+        ],
+        on_fail=lambda: web.state(other_tab),
+    )
+    assert shown == [refusal["message"]]
+    assert _question(local_stack, asked["question_id"])["answers"] == []
+
     web.click(tab, "Back to the question")
     web.wait_heading(tab, new_title)
     web.click(tab, "Remove the question")
