@@ -7,6 +7,7 @@ import { conversationsRoutes } from "./pages/conversations/routes";
 import { expertRoutes } from "./pages/expert/routes";
 import { homeRoutes } from "./pages/home/routes";
 import { leadsRoutes } from "./pages/leads/routes";
+import { questionsRoutes } from "./pages/questions/routes";
 
 export const routes: RouteEntry[] = [
   ...homeRoutes,
@@ -16,4 +17,5 @@ export const routes: RouteEntry[] = [
   ...callsRoutes,
   ...leadsRoutes,
   ...conversationsRoutes,
+  ...questionsRoutes,
 ];
