@@ -67,6 +67,10 @@ export class Api {
     return this.send("PUT", path, options as Raw | undefined) as Promise<Answer<P, "put">>;
   }
 
+  patch<P extends PathsWith<"patch">>(path: P, ...[options]: Arguments<Operation<P, "patch">>): Promise<Answer<P, "patch">> {
+    return this.send("PATCH", path, options as Raw | undefined) as Promise<Answer<P, "patch">>;
+  }
+
   delete<P extends PathsWith<"delete">>(
     path: P,
     ...[options]: Arguments<Operation<P, "delete">>
