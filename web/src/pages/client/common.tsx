@@ -26,11 +26,6 @@ export function ratingText(average: number | null, count: number): string {
   return `${average.toFixed(1)} of 5 stars (${count} ${count === 1 ? "review" : "reviews"})`;
 }
 
-/** "340 reputation points" (points from rated calls, answers, articles, documents and votes). */
-export function reputationText(points: number): string {
-  return `${points} reputation ${Math.abs(points) === 1 ? "point" : "points"}`;
-}
-
 /** Stars drawn as text, with the number for screen readers. */
 export function Stars({ stars }: { stars: number }): JSX.Element {
   const whole = Math.round(stars);

@@ -7,12 +7,12 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { type Answer, idempotencyKey, type Schemas } from "../../api";
 import { app, useAccount } from "../../app/context";
 import { Link, navigate } from "../../app/router";
-import { money, viewerZone, when } from "../../format";
+import { money, reputationText, responsivenessText, viewerZone, when } from "../../format";
 import { useAction, useLoad } from "../../ui/async";
 import { CardField, confirmHold, type CardHandle } from "../../ui/card";
 import { Field, Form } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
-import { type Profile, rateText, ratingText, reputationText, type Slot, SlotPicker, Stars } from "./common";
+import { type Profile, rateText, ratingText, type Slot, SlotPicker, Stars } from "./common";
 import { SendMessage } from "./message";
 import { AnswersSection, ArticlesSection, DocumentsSection } from "./publications";
 
@@ -27,28 +27,6 @@ export function ProfilePage({ slug }: { slug: string }): JSX.Element {
       </Page>
     );
   return <ProfileView profile={profile.data} />;
-}
-
-/** "about 2 hours", "12 minutes", "under a minute", "about 3 days". */
-export function responseTime(seconds: number): string {
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 1) return "under a minute";
-  if (minutes < 60) return `${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `about ${hours} ${hours === 1 ? "hour" : "hours"}`;
-  return `about ${Math.round(hours / 24)} days`;
-}
-
-type Responsiveness = Profile["responsiveness"];
-
-/** The expert's response rate and typical time, or "No answers yet". */
-export function responsivenessText(found: Responsiveness): string {
-  const parts: string[] = [];
-  if (found.rate !== null) parts.push(`${Math.round(found.rate * 100)}% of messages answered within ${found.expected_within_hours} hours`);
-  if (found.typical_response_seconds !== null) parts.push(`typically answers in ${responseTime(found.typical_response_seconds)}`);
-  if (parts.length === 0) return "No answers yet";
-  const text = parts.join("; ");
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Counts one view of the profile once it is on screen; a failure is not the viewer's concern. */

@@ -6,11 +6,11 @@ import { useEffect, useState } from "preact/hooks";
 import type { Answer, ApiError } from "../../api";
 import { app } from "../../app/context";
 import { Link, navigate, type Route } from "../../app/router";
-import { toMinor } from "../../format";
+import { reputationText, toMinor } from "../../format";
 import { fieldMessage, useAction, useLoad } from "../../ui/async";
 import { ErrorNote, Field } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
-import { type ExpertCard, rateText, ratingText, reputationText } from "./common";
+import { type ExpertCard, rateText, ratingText } from "./common";
 
 type Query = NonNullable<Parameters<typeof app.api.get<"/experts">>[1]>["query"] & {};
 type Filters = {
