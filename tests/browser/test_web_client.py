@@ -114,7 +114,7 @@ def test_searching_from_the_start_page_then_filtering_narrows_the_experts_keeps_
     web.choose(tab, "Language", "English")
     web.choose(tab, "Currency", "USD")
     web.fill(tab, "Highest price a minute", "3.00")
-    web.choose(tab, "Sort by", "Lowest price first")
+    web.choose(tab, "Sort by", "Lowest price")
     web.click(tab, "Search", within=tab.find_element("xpath", "//form[@aria-label='Search filters']"))
     web.wait_text(tab, "Showing 3 experts (all of them).")
     assert all(part in tab.current_url for part in ("language=en", "currency=USD", "max_price=300", "sort=price"))

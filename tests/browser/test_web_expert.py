@@ -247,7 +247,8 @@ def test_the_dashboard_shows_the_personal_link_and_leads_to_every_expert_page_an
     pages = tab.find_elements(By.XPATH, "//ul[contains(@class, 'expert-pages')]//a")
     assert {a.text: a.get_attribute("pathname") for a in pages} == {
         "Profile": "/expert/profile", "Availability": "/expert/availability", "Calls": "/calls",
-        "Services": "/expert/services", "Session links": "/expert/links", "Earnings and payouts": "/expert/earnings",
+        "Services": "/expert/services", "Session links": "/expert/links", "Articles": "/expert/articles",
+        "Documents": "/expert/documents", "Earnings and payouts": "/expert/earnings",
     }  # fmt: skip
     web.click(tab, "Calls", within=tab.find_element(By.XPATH, "//ul[contains(@class, 'expert-pages')]"))
     web.wait_heading(tab, "Calls")

@@ -1,4 +1,5 @@
-// Money in minor units shown in the viewer's locale; times in the viewer's own zone; durations.
+// Money in minor units shown in the viewer's locale; times in the viewer's own zone; durations;
+// an expert's reputation and responsiveness in words.
 export function money(minor: number, currency: string): string {
   const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
@@ -59,4 +60,32 @@ const END_REASONS: Record<string, string> = {
 
 export function endReason(reason: string): string {
   return END_REASONS[reason] ?? `The call ended (${reason}).`;
+}
+
+/** "340 reputation points" (points from rated calls, answers, articles, documents and votes). */
+export function reputationText(points: number): string {
+  return `${points} reputation ${Math.abs(points) === 1 ? "point" : "points"}`;
+}
+
+/** "about 2 hours", "12 minutes", "under a minute", "about 3 days". */
+export function responseTime(seconds: number): string {
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 1) return "under a minute";
+  if (minutes < 60) return `${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `about ${hours} ${hours === 1 ? "hour" : "hours"}`;
+  return `about ${Math.round(hours / 24)} days`;
+}
+
+/** How an expert answers messages, as the API's profiles say it (ProfileResponsiveness). */
+export type Responsiveness = { rate: number | null; typical_response_seconds: number | null; expected_within_hours: number };
+
+/** The expert's response rate and typical time, or "No answers yet". */
+export function responsivenessText(found: Responsiveness): string {
+  const parts: string[] = [];
+  if (found.rate !== null) parts.push(`${Math.round(found.rate * 100)}% of messages answered within ${found.expected_within_hours} hours`);
+  if (found.typical_response_seconds !== null) parts.push(`typically answers in ${responseTime(found.typical_response_seconds)}`);
+  if (parts.length === 0) return "No answers yet";
+  const text = parts.join("; ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,16 +1,20 @@
-// /e/:slug: an expert's public profile (GET /experts/by-slug/{slug}), their services, reviews
-// and next free times in the viewer's zone; "Call now" and booking a time with a card.
+// /e/:slug: an expert's public profile (GET /experts/by-slug/{slug}), their reputation and how
+// they answer messages, services, reviews, articles, documents and answers, and next free times in
+// the viewer's zone; "Call now", booking a time with a card, and sending a message. Once shown, the
+// profile counts a view for the expert's statistics (POST /experts/{id}/views, fire and forget).
 import type { JSX } from "preact";
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { type Answer, idempotencyKey, type Schemas } from "../../api";
-import { app } from "../../app/context";
+import { app, useAccount } from "../../app/context";
 import { Link, navigate } from "../../app/router";
-import { money, viewerZone, when } from "../../format";
+import { money, reputationText, responsivenessText, viewerZone, when } from "../../format";
 import { useAction, useLoad } from "../../ui/async";
 import { CardField, confirmHold, type CardHandle } from "../../ui/card";
 import { Field, Form } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
 import { type Profile, rateText, ratingText, type Slot, SlotPicker, Stars } from "./common";
+import { SendMessage } from "./message";
+import { AnswersSection, ArticlesSection, DocumentsSection } from "./publications";
 
 export function ProfilePage({ slug }: { slug: string }): JSX.Element {
   const profile = useLoad(() => app.api.get("/experts/by-slug/{slug}", { path: { slug } }), [slug]);
@@ -25,8 +29,17 @@ export function ProfilePage({ slug }: { slug: string }): JSX.Element {
   return <ProfileView profile={profile.data} />;
 }
 
+/** Counts one view of the profile once it is on screen; a failure is not the viewer's concern. */
+function useViewBeacon(expertId: string): void {
+  useEffect(() => {
+    app.api.post("/experts/{expert_id}/views", { path: { expert_id: expertId } }).catch(() => undefined);
+  }, [expertId]);
+}
+
 function ProfileView({ profile }: { profile: Profile }): JSX.Element {
   const price = rateText(profile);
+  const who = useAccount();
+  useViewBeacon(profile.expert_id);
   return (
     <Page title={profile.name}>
       <div class="profile-head">
@@ -53,6 +66,13 @@ function ProfileView({ profile }: { profile: Profile }): JSX.Element {
             )}
             <dt>Rating</dt>
             <dd>{ratingText(profile.rating.average, profile.rating.count)}</dd>
+            <dt>Reputation</dt>
+            <dd>{reputationText(profile.reputation)}</dd>
+            <dt>Responsiveness</dt>
+            <dd>
+              {responsivenessText(profile.responsiveness)}
+              <span class="muted"> (experts answer messages within {profile.responsiveness.expected_within_hours} hours)</span>
+            </dd>
             <dt>Status</dt>
             <dd>{profile.presence === "online" ? "Online now" : profile.presence === "busy" ? "In a call" : "Offline"}</dd>
           </dl>
@@ -111,7 +131,22 @@ function ProfileView({ profile }: { profile: Profile }): JSX.Element {
       )}
       <Services expertId={profile.expert_id} />
       <Booking profile={profile} />
+      <section aria-labelledby="message-title">
+        <h2 id="message-title">Send a message</h2>
+        {!app.auth.signedIn ? (
+          <p>
+            <Link href={`/sign-in?next=${encodeURIComponent(`/e/${profile.slug}`)}`}>Sign in to send {profile.name} a message</Link>
+          </p>
+        ) : who && who.account_id === profile.expert_id ? (
+          <p class="muted">This is your profile: clients write to you from here.</p>
+        ) : (
+          <SendMessage expertId={profile.expert_id} name={profile.name} />
+        )}
+      </section>
       <Reviews expertId={profile.expert_id} />
+      <ArticlesSection expertId={profile.expert_id} />
+      <DocumentsSection expertId={profile.expert_id} backTo={`/e/${profile.slug}`} />
+      <AnswersSection expertId={profile.expert_id} />
     </Page>
   );
 }

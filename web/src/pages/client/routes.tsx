@@ -1,4 +1,4 @@
-// The client's side: search, public profiles, booking and paying, my bookings, receipts, rating.
+// The client's side: search, public profiles and their articles, booking and paying, my bookings, receipts, rating.
 // Its pages are loaded when first opened (import()), so the start page stays light.
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -53,6 +53,10 @@ export const clientRoutes: RouteEntry[] = [
     page: (_, route: Route) => <Lazy render={({ SearchPage }) => <SearchPage route={route} />} />,
   },
   { pattern: "/e/:slug", page: ({ slug }) => <Lazy key={slug} render={({ ProfilePage }) => <ProfilePage slug={slug!} />} /> },
+  {
+    pattern: "/articles/:articleId",
+    page: ({ articleId }) => <Lazy key={articleId} render={({ ArticlePage }) => <ArticlePage articleId={articleId!} />} />,
+  },
   {
     pattern: "/bookings",
     audience: "signed-in",

@@ -1,11 +1,12 @@
 // /search: every filter and sort GET /experts offers, kept in the address (q is the topic, sent
-// as the API's tag), results as cards linking to each profile, "More results" by cursor.
+// as the API's tag), results as cards linking to each profile, "More results" by cursor. Each page
+// of results shown is counted for its experts' statistics (POST /experts/appearances, fire and forget).
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Answer, ApiError } from "../../api";
 import { app } from "../../app/context";
 import { Link, navigate, type Route } from "../../app/router";
-import { toMinor } from "../../format";
+import { reputationText, toMinor } from "../../format";
 import { fieldMessage, useAction, useLoad } from "../../ui/async";
 import { ErrorNote, Field } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
@@ -24,6 +25,19 @@ type Filters = {
 };
 
 const PAGE_SIZE = 12;
+/** The API's sorts, its default (reputation) first; the default is left out of the address. */
+const SORTS: [string, string][] = [
+  ["reputation", "Most reputation"],
+  ["rating", "Best rated"],
+  ["price", "Lowest price"],
+];
+
+/** Tells the API which experts a page of results showed (their search appearances); never fails the page. */
+function countAppearances(experts: ExpertCard[]): void {
+  const ids = [...new Set(experts.map((expert) => expert.expert_id))];
+  if (ids.length === 0) return;
+  app.api.post("/experts/appearances", { body: { expert_ids: ids } }).catch(() => undefined);
+}
 
 function filtersOf(query: URLSearchParams): Filters {
   return {
@@ -34,7 +48,7 @@ function filtersOf(query: URLSearchParams): Filters {
     currency: query.get("currency") ?? "",
     min_price: query.get("min_price") ?? "",
     max_price: query.get("max_price") ?? "",
-    sort: query.get("sort") ?? "rating",
+    sort: SORTS.some(([value]) => value === query.get("sort")) ? query.get("sort")! : "reputation",
   };
 }
 
@@ -48,7 +62,7 @@ function apiQuery(filters: Filters, cursor?: string): Query {
     currency: (filters.currency || undefined) as Query["currency"],
     min_price: filters.min_price === "" ? undefined : Number(filters.min_price),
     max_price: filters.max_price === "" ? undefined : Number(filters.max_price),
-    sort: filters.sort === "price" ? "price" : undefined,
+    sort: filters.sort === "reputation" ? undefined : filters.sort,
     limit: PAGE_SIZE,
     cursor,
   } as Query;
@@ -65,13 +79,20 @@ export function SearchPage({ route }: { route: Route }): JSX.Element {
   const applied = filtersOf(route.query);
   const catalogue = useLoad(() => app.api.get("/catalogue"), []);
   const first = useLoad(() => app.api.get("/experts", { query: apiQuery(applied) }), [key]);
-  const [more, setMore] = useState<{ items: ExpertCard[]; next: string | null } | null>(null);
+  const [more, setMore] = useState<{ items: ExpertCard[]; next: string | null; last: ExpertCard[] } | null>(null);
   useEffect(() => setMore(null), [key]);
+  // Once a page is on screen (effects run after it is drawn): its experts appeared in a search.
+  useEffect(() => {
+    if (first.state === "ready") countAppearances(first.data.items);
+  }, [first.data]);
+  useEffect(() => {
+    if (more) countAppearances(more.last);
+  }, [more]);
   const next = more ? more.next : first.state === "ready" ? first.data.next_cursor : null;
   const loadMore = useAction(async () => {
     if (!next) return;
     const page: Answer<"/experts"> = await app.api.get("/experts", { query: apiQuery(applied, next) });
-    setMore({ items: [...(more?.items ?? []), ...page.items], next: page.next_cursor });
+    setMore({ items: [...(more?.items ?? []), ...page.items], next: page.next_cursor, last: page.items });
   });
   const refused = first.state === "failed" ? first.error : null;
   return (
@@ -154,7 +175,7 @@ function SearchFilters({
     for (const name of ["category", "language", "currency"] as const) if (filters[name]) search.set(name, filters[name]);
     if (filters.online) search.set("online", "true");
     for (const [name, value] of Object.entries(prices)) search.set(name, value);
-    if (filters.sort === "price") search.set("sort", "price");
+    if (filters.sort !== "reputation") search.set("sort", filters.sort);
     navigate(`/search${search.toString() ? `?${search}` : ""}`);
   };
   return (
@@ -192,8 +213,11 @@ function SearchFilters({
         <Field label="Highest price a minute" value={filters.max_price} onInput={set("max_price")} inputMode="decimal"
           error={apiError("max_price")} />
         <Field label="Sort by" as="select" value={filters.sort} onInput={set("sort")} error={apiError("sort")}>
-          <option value="rating">Best rated first</option>
-          <option value="price">Lowest price first</option>
+          {SORTS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
         </Field>
       </div>
       <label class="choice">
@@ -230,6 +254,7 @@ function ExpertResult({ expert }: { expert: ExpertCard }): JSX.Element {
           {price}
           {expert.free_minutes > 0 ? ` · first ${expert.free_minutes} minutes free` : ""}
         </p>
+        <p class="reputation">{reputationText(expert.reputation)}</p>
         <p class="muted">
           {ratingText(expert.rating.average, expert.rating.count)}
           {expert.presence === "online" ? " · online now" : expert.presence === "busy" ? " · in a call" : ""}
