@@ -77,6 +77,7 @@ def _profile_from(data: ProfileInput, expert_id: str, previous: ExpertProfile | 
         rating_total=previous.rating_total if previous else 0,
         rating_count=previous.rating_count if previous else 0,
         skill_stars=previous.skill_stars if previous else None,
+        reputation=previous.reputation if previous else 0,
         response_count=previous.response_count if previous else 0,
         responses_within_24h=previous.responses_within_24h if previous else 0,
         responses_missed=previous.responses_missed if previous else 0,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -46,27 +46,27 @@ def reputation_added(points: int) -> Action:
 def record_points(expert_id: str, event_id: str, points: int, cause: str, *, now: datetime) -> bool:
     """Record one event and add its points to the expert's total; False when the event was recorded before.
 
-    The expert's profile must exist (an account without one has no reputation to show).
+    The expert's profile must exist (an account without one has no reputation to show). The profile is
+    read first and updated on condition that its version is the one read (PynamoDB always moves the
+    version on an update, so an update of an unread profile would set it back): a concurrent change of
+    the profile is retried with a fresh read.
     """
     event = new_event(expert_id, event_id, points, cause, now)
     for _ in range(_ATTEMPTS):
         try:
+            profile = ExpertProfile.get(expert_id, consistent_read=True)
+        except DoesNotExist:
+            raise ValueError(f"expert {expert_id} has no profile to record reputation on") from None
+        try:
             with write_transaction() as transaction:
                 put_event(transaction, event)
-                transaction.update(
-                    ExpertProfile(expert_id),
-                    actions=[reputation_added(points)],
-                    condition=ExpertProfile.expert_id.exists(),
-                    add_version_condition=False,  # ADD commutes with any other change of the profile
-                )
+                transaction.update(profile, actions=[reputation_added(points)])
         except TransactWriteError as error:
             failed = cancelled_items(error)
             if failed and failed[0]:
                 return False
-            if transaction_conflicted(error):
-                continue
-            if len(failed) > 1 and failed[1]:
-                raise ValueError(f"expert {expert_id} has no profile to record reputation on") from None
+            if transaction_conflicted(error) or (len(failed) > 1 and failed[1]):
+                continue  # the profile changed since it was read
             raise
         return True
     raise Conflict("The expert's reputation is busy; try again.", code="changed_concurrently")

@@ -108,3 +108,18 @@ def test_search_ranks_by_reputation_by_default_and_by_rating_on_request(api: Any
     by_rating = api.get("/experts?category=technology&sort=rating").json_body["items"]
     assert [e["expert_id"] for e in by_rating] == [rated.sub, known.sub]
     assert api.get("/experts?sort=fame").json_body["error"]["code"] == "invalid_input"
+
+
+def test_editing_the_profile_keeps_the_reputation_and_points_keep_the_profiles_version_moving(
+    api: Any, users: Users
+) -> None:
+    expert = users.sign_up("ada@example.com")
+    become_expert(api, expert, slug="ada", name="Ada")
+    before = ExpertProfile.get(expert.sub, consistent_read=True).version
+    assert record_points(expert.sub, "article#a1", 5, "article", now=runtime.now()) is True
+    assert ExpertProfile.get(expert.sub, consistent_read=True).version == before + 1
+
+    edited = become_expert(api, expert, slug="ada", name="Ada L.")
+    assert (edited["name"], edited["reputation"]) == ("Ada L.", 5)
+    assert record_points(expert.sub, "document#d1", 3, "document", now=runtime.now()) is True
+    assert _reputation(expert.sub) == 8 == recompute_total(expert.sub)
