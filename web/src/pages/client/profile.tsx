@@ -29,10 +29,26 @@ export function ProfilePage({ slug }: { slug: string }): JSX.Element {
   return <ProfileView profile={profile.data} />;
 }
 
+/** This browser's random viewer id (no person behind it), so its reloads of a profile count as one view a day. */
+function viewerId(): string | null {
+  try {
+    let id = localStorage.getItem("parley.viewer");
+    if (!id) {
+      id = crypto.randomUUID();
+      localStorage.setItem("parley.viewer", id);
+    }
+    return id;
+  } catch {
+    return null; // storage refused (private mode): the view still counts, once per beacon
+  }
+}
+
 /** Counts one view of the profile once it is on screen; a failure is not the viewer's concern. */
 function useViewBeacon(expertId: string): void {
   useEffect(() => {
-    app.api.post("/experts/{expert_id}/views", { path: { expert_id: expertId } }).catch(() => undefined);
+    app.api
+      .post("/experts/{expert_id}/views", { path: { expert_id: expertId }, body: { viewer: viewerId() } })
+      .catch(() => undefined);
   }, [expertId]);
 }
 
