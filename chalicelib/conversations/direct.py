@@ -12,13 +12,14 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.conversations.messages import post_message, refuse_contact_details
+from chalicelib.conversations.messages import post_message
 from chalicelib.conversations.rules import DIRECT, direct_subject_id
 from chalicelib.conversations.schemas import AppointmentRequestInput
 from chalicelib.conversations.threads import open_thread
 from chalicelib.errors import FieldProblem, Forbidden, NotFound, Unprocessable
 from chalicelib.models.conversation import AppointmentRequest
 from chalicelib.models.expert_profile import ExpertProfile
+from chalicelib.profiles.contact_details import refuse_contact_details
 from chalicelib.timestamps import utc_text
 from chalicelib.uploads.attachments import AttachmentStore
 
@@ -35,7 +36,7 @@ def message_expert(
         expert = ExpertProfile.get(expert_id, attributes_to_get=["expert_id", "name"])
     except DoesNotExist:
         raise NotFound("No expert has this id.", code="expert_not_found") from None
-    refuse_contact_details(text)  # before the thread is opened: a refused message opens nothing
+    refuse_contact_details({"text": text}, "Messages")  # before the thread is opened: a refused message opens nothing
     appointment = _appointment(request, now) if request is not None else None
     thread_id = open_thread(
         subject=DIRECT, subject_id=direct_subject_id(client_id, expert_id), client_id=client_id,

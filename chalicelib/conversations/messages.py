@@ -15,21 +15,11 @@ from typing import Any
 from chalicelib.conversations.attachments import AttachmentRef, attachment_view, checked_attachments
 from chalicelib.conversations.rules import MESSAGE, message_id_for, order_key
 from chalicelib.conversations.threads import append, thread_for_participant
-from chalicelib.errors import Conflict, FieldProblem, InvalidInput
+from chalicelib.errors import Conflict
 from chalicelib.models.conversation import AppointmentRequest, ConversationMessage
-from chalicelib.profiles.contact_details import find_contact_details
+from chalicelib.profiles.contact_details import refuse_contact_details
 from chalicelib.uploads.attachments import AttachmentStore
 from chalicelib.web.cursors import decode_cursor, encode_cursor
-
-
-def refuse_contact_details(text: str) -> None:
-    """Messages stay on the platform: an email address, phone number or link to elsewhere is refused."""
-    if (found := find_contact_details(text)) is not None:
-        raise InvalidInput(
-            f"Messages may not contain {found}.",
-            [FieldProblem("text", "contact_details", f"Remove {found}.")],
-            code="contact_details",
-        )
 
 
 def post_message(
@@ -38,7 +28,7 @@ def post_message(
     appointment_request: AppointmentRequest | None = None,
 ) -> tuple[dict[str, Any], bool]:  # fmt: skip
     """Send ``text`` to the thread; returns the message's view and whether it is new."""
-    refuse_contact_details(text)
+    refuse_contact_details({"text": text}, "Messages")
     thread = thread_for_participant(thread_id, sender_id)
     message_id = message_id_for(sender_id, idempotency_key) if idempotency_key else "m-" + uuid.uuid4().hex
     message = ConversationMessage(

@@ -8,6 +8,10 @@ has not. It is idempotent: running it again writes the same items.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from pynamodb.exceptions import DoesNotExist
+
 from chalicelib.discovery.search_index import (
     SearchFacts,
     facets_for,
@@ -65,3 +69,14 @@ def reindex_expert(profile: ExpertProfile, previous_facets: list[str], media_bas
             )
         for stale in set(previous_facets) - set(facets):
             batch.delete(ExpertSearchEntry(stale, profile.expert_id))
+
+
+def reindex_experts(expert_ids: Iterable[str], media_base_url: str) -> None:
+    """Each expert's entries from a fresh read of their profile, after a change not written by the
+    profile's own save (their rating or reputation moved); an expert without a profile has none."""
+    for expert_id in sorted(set(expert_ids)):
+        try:
+            profile = ExpertProfile.get(expert_id, consistent_read=True)
+        except DoesNotExist:
+            continue
+        reindex_expert(profile, list(profile.search_facets or []), media_base_url)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.attributes import Attribute, ListAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.constants import NUMBER
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.settings import table_prefix
@@ -48,6 +49,22 @@ def write_transaction() -> TransactWrite:
     """A DynamoDB write transaction on a connection reused across calls (one per region and endpoint,
     so code pointed at another DynamoDB, as the local stack's tools are, never writes to the old one)."""
     return TransactWrite(connection=_connection(current_region(), os.environ.get("AWS_ENDPOINT_URL")))
+
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+def unread_item(model: type[ModelT], hash_key: Any, range_key: Any = None) -> ModelT:
+    """An item to update without reading it first (an ``ADD`` that commutes with any other change).
+
+    Update it with ``add_version_condition=False``. PynamoDB moves a version it knows by ``ADD 1`` but
+    SETs an unknown one to 1, which would set a versioned item back (and let a save that read an old
+    version win); so the version here is a known placeholder, never written as such.
+    """
+    item = model(hash_key, range_key) if range_key is not None else model(hash_key)
+    if item._version_attribute_name is not None:
+        setattr(item, item._version_attribute_name, 0)
+    return item
 
 
 class IntegerAttribute(Attribute[int]):

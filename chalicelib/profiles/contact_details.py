@@ -9,6 +9,9 @@ phone numbers (seven or more digits, with the usual separators) and links
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+
+from chalicelib.errors import FieldProblem, InvalidInput
 
 _TLD = r"(?:com|net|org|io|co|me|info|biz|app|dev|uk|de|fr|es|it|nl|ch|ca|us|eu|ly|gg|to)"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -35,3 +38,16 @@ def find_contact_details(text: str) -> str | None:
     if _HANDLE.search(text):
         return "a social handle"
     return None
+
+
+def refuse_contact_details(fields: Mapping[str, str | None], what: str) -> None:
+    """400 ``contact_details`` naming each field of ``fields`` that carries contact details; ``what`` is the
+    plural of what is written ("Questions", "Messages"). Questions, answers, articles, documents, reviews and
+    messages stay on the platform as profiles do."""
+    found = {name: kind for name, text in fields.items() if text and (kind := find_contact_details(text))}
+    if found:
+        raise InvalidInput(
+            f"{what} may not contain {next(iter(found.values()))}.",
+            [FieldProblem(name, "contact_details", f"Remove {kind}.") for name, kind in found.items()],
+            code="contact_details",
+        )

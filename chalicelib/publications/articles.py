@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.models import Model
 
-from chalicelib.discovery.index_writer import reindex_expert
+from chalicelib.discovery.index_writer import reindex_experts
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.identity.caller import Caller
 from chalicelib.models.base import write_transaction
@@ -24,11 +24,12 @@ from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.publication import Article
 from chalicelib.models.question import ContentRevision
-from chalicelib.publications.rules import article_id_for, page_size, refuse_contact_details
+from chalicelib.profiles.contact_details import refuse_contact_details
+from chalicelib.publications.rules import article_id_for, page_size
 from chalicelib.publications.schemas import ArticleEdit, ArticleInput
 from chalicelib.publications.views import article_summary, article_view, revision_view
 from chalicelib.reputation.points import ARTICLE_POINTS, publication_event_id, removal_event_id
-from chalicelib.reputation.record import new_event, put_event, reputation_added
+from chalicelib.reputation.record import award, new_event
 from chalicelib.timestamps import sortable_utc
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 
@@ -55,7 +56,7 @@ def publish_article(
                 "You published a different article with this Idempotency-Key.", code="idempotency_key_reused"
             )
         return article_view(stored)
-    refresh_search(expert_id, media_base_url)
+    reindex_experts([expert_id], media_base_url)
     return article_view(article)
 
 
@@ -123,7 +124,7 @@ def remove_article(article_id: str, caller: Caller, *, media_base_url: str, now:
         article, article.expert_id, "article", article_id, ARTICLE_POINTS, removed_by=caller.account_id, now=now
     ):
         raise NotFound("No article has this id.", code="article_not_found")
-    refresh_search(article.expert_id, media_base_url)
+    reindex_experts([article.expert_id], media_base_url)
     return article_view(Article.get(article_id, consistent_read=True))
 
 
@@ -163,13 +164,7 @@ def publish_with_points(
         try:
             with write_transaction() as transaction:
                 transaction.save(item, condition=key.does_not_exist())
-                transaction.update(
-                    ExpertProfile(expert_id),
-                    actions=[reputation_added(points)],
-                    condition=ExpertProfile.expert_id.exists(),
-                    add_version_condition=False,  # ADD commutes with any other change of the profile
-                )
-                put_event(transaction, event)
+                award(transaction, event)
         except TransactWriteError as error:
             failed = cancelled_items(error)  # puts first (the item, the event), then the profile's update
             if any(failed[:2]):
@@ -196,13 +191,7 @@ def remove_with_points(
                     condition=model.removed_at.does_not_exist(),
                     add_version_condition=False,
                 )
-                transaction.update(
-                    ExpertProfile(expert_id),
-                    actions=[reputation_added(-points)],
-                    condition=ExpertProfile.expert_id.exists(),
-                    add_version_condition=False,  # ADD commutes with any other change of the profile
-                )
-                put_event(transaction, event)
+                award(transaction, event)
         except TransactWriteError as error:
             failed = cancelled_items(error)  # puts first (the event), then the updates (the item, the profile)
             if any(failed[:2]):
@@ -212,12 +201,6 @@ def remove_with_points(
             raise
         return True
     raise Conflict("The expert's profile is busy; try again.", code="changed_concurrently")
-
-
-def refresh_search(expert_id: str, media_base_url: str) -> None:
-    """Re-index the expert's search entries from a fresh read of their profile (their reputation moved)."""
-    profile = ExpertProfile.get(expert_id, consistent_read=True)
-    reindex_expert(profile, list(profile.search_facets or []), media_base_url)
 
 
 def _article(article_id: str, *, include_removed: bool = False) -> Article:

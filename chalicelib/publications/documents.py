@@ -12,11 +12,13 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.discovery.index_writer import reindex_experts
 from chalicelib.errors import FieldProblem, Forbidden, NotFound, Unprocessable
 from chalicelib.identity.caller import Caller
 from chalicelib.models.publication import ExpertDocument
-from chalicelib.publications.articles import author_profile, publish_with_points, refresh_search, remove_with_points
-from chalicelib.publications.rules import document_id_for, page_size, refuse_contact_details
+from chalicelib.profiles.contact_details import refuse_contact_details
+from chalicelib.publications.articles import author_profile, publish_with_points, remove_with_points
+from chalicelib.publications.rules import document_id_for, page_size
 from chalicelib.publications.schemas import DocumentInput
 from chalicelib.publications.views import document_view
 from chalicelib.reputation.points import DOCUMENT_POINTS
@@ -45,7 +47,7 @@ def publish_document(
     if publish_with_points(
         document, ExpertDocument.document_id, expert_id, "document", document_id, DOCUMENT_POINTS, now
     ):
-        refresh_search(expert_id, media_base_url)
+        reindex_experts([expert_id], media_base_url)
         return document_view(document, store)
     stored = ExpertDocument.get(document_id, consistent_read=True)
     if stored.removed_at is not None:
@@ -78,7 +80,7 @@ def remove_document(document_id: str, caller: Caller, *, media_base_url: str, no
         document, document.expert_id, "document", document_id, DOCUMENT_POINTS, removed_by=caller.account_id, now=now
     ):
         raise NotFound("No document has this id.", code="document_not_found")
-    refresh_search(document.expert_id, media_base_url)
+    reindex_experts([document.expert_id], media_base_url)
     return document_view(ExpertDocument.get(document_id, consistent_read=True), None)
 
 

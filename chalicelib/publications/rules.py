@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-from chalicelib.errors import FieldProblem, InvalidInput
-from chalicelib.profiles.contact_details import find_contact_details
-
 EXCERPT_CHARS = 280
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -29,18 +26,6 @@ def excerpt(body: str) -> str:
         return text
     cut = text[:EXCERPT_CHARS].rsplit(" ", 1)[0] or text[:EXCERPT_CHARS]
     return cut.rstrip(" ,.;:") + "…"
-
-
-def refuse_contact_details(fields: dict[str, str | None], noun: str) -> None:
-    """400 ``contact_details`` naming every field that carries an address, a phone number or a link."""
-    problems = []
-    found_any = None
-    for field, text in fields.items():
-        if text and (found := find_contact_details(text)) is not None:
-            found_any = found_any or found
-            problems.append(FieldProblem(field, "contact_details", f"Remove {found}."))
-    if problems:
-        raise InvalidInput(f"{noun} may not contain {found_any}.", problems, code="contact_details")
 
 
 def page_size(limit: int | None) -> int:

@@ -13,17 +13,17 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib.discovery.index_writer import reindex_experts
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.identity.caller import Caller
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.question import Answer, Question
-from chalicelib.questions.indexing import reindex_experts
 from chalicelib.questions.rules import acceptance_move
 from chalicelib.questions.views import load_answer, load_question, question_view
 from chalicelib.reputation.points import ACCEPTED_ANSWER_POINTS, answer_accepted_event_id, answer_unaccepted_event_id
-from chalicelib.reputation.record import new_event, put_event, reputation_added
+from chalicelib.reputation.record import award, new_event
 
 WRITE_ATTEMPTS = 3
 
@@ -83,9 +83,4 @@ def _previous(answer_id: str | None) -> Answer | None:
 
 
 def _points(transaction: Any, expert_id: str, event_id: str, points: int, cause: str, now: datetime) -> None:
-    put_event(transaction, new_event(expert_id, event_id, points, cause, now))
-    profile = ExpertProfile.get(expert_id, consistent_read=True)
-    transaction.update(
-        profile, actions=[reputation_added(points), ExpertProfile.updated_at.set(now)],
-        condition=ExpertProfile.expert_id.exists(), add_version_condition=False,
-    )  # fmt: skip
+    award(transaction, new_event(expert_id, event_id, points, cause, now), also=[ExpertProfile.updated_at.set(now)])

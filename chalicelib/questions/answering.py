@@ -13,27 +13,26 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
 
+from chalicelib.discovery.index_writer import reindex_experts
 from chalicelib.errors import Conflict, Forbidden
 from chalicelib.identity.caller import Caller
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.question import Answer, ContentRevision, Question
-from chalicelib.models.reputation import ReputationEvent
-from chalicelib.questions.indexing import reindex, reindex_experts
+from chalicelib.profiles.contact_details import refuse_contact_details
+from chalicelib.questions.indexing import reindex
 from chalicelib.questions.rules import MAX_PAGE_SIZE, PAGE_SIZE, answer_id_for, may_remove
 from chalicelib.questions.schemas import AnswerInput
 from chalicelib.questions.views import (
     answer_view,
     load_answer,
     load_question,
-    refuse_contact_details,
     revision_history,
 )
 from chalicelib.reputation.points import ACCEPTED_ANSWER_POINTS, ANSWER_POINTS, answer_event_id, removal_event_id
-from chalicelib.reputation.record import new_event, put_event, reputation_added
+from chalicelib.reputation.record import award, new_event
 from chalicelib.timestamps import sortable_utc, utc_text
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 
@@ -57,7 +56,7 @@ def answer_question(
     event = new_event(caller.account_id, answer_event_id(answer_id), ANSWER_POINTS, "answer", now)
     for attempt in range(WRITE_ATTEMPTS):
         if attempt:
-            question, expert = load_question(question_id), _expert(caller.account_id)
+            question = load_question(question_id)
         try:
             with write_transaction() as transaction:
                 transaction.save(answer, condition=Answer.answer_id.does_not_exist())
@@ -67,8 +66,7 @@ def answer_question(
                     condition=Question.removed_at.does_not_exist(),
                     add_version_condition=False,  # ADD commutes with an edit
                 )
-                put_event(transaction, event)
-                _add_points(transaction, expert, ANSWER_POINTS, now)
+                award(transaction, event, also=[ExpertProfile.updated_at.set(now)])
         except TransactWriteError as error:
             failed = cancelled_items(error)
             if failed and failed[0]:
@@ -140,7 +138,6 @@ def remove_answer(answer_id: str, caller: Caller, *, media_base_url: str, now: d
         if answer.removed_at is not None:
             return answer_view(answer, show_removed=True)  # removed before (a retry)
         question = Question.get(answer.question_id, consistent_read=True)
-        expert = ExpertProfile.get(answer.expert_id, consistent_read=True)
         held_mark = question.accepted_answer_id == answer_id
         events = [new_event(answer.expert_id, removal_event_id("answer", answer_id), -ANSWER_POINTS, "answer", now)]
         if held_mark:
@@ -170,8 +167,7 @@ def remove_answer(answer_id: str, caller: Caller, *, media_base_url: str, now: d
                         question, actions=question_actions, condition=_not_holding(answer_id),
                         add_version_condition=False,
                     )  # fmt: skip
-                _put_events(transaction, events)
-                _add_points(transaction, expert, sum(e.points for e in events), now)
+                award(transaction, *events, also=[ExpertProfile.updated_at.set(now)])
         except TransactWriteError as error:
             if transaction_conflicted(error) or any(cancelled_items(error)):
                 continue  # removed meanwhile, or the mark moved: read again
@@ -212,20 +208,6 @@ def _questions(question_ids: set[str]) -> Iterable[Question]:
 
 def _not_holding(answer_id: str) -> Any:
     return Question.accepted_answer_id.does_not_exist() | (Question.accepted_answer_id != answer_id)
-
-
-def _put_events(transaction: TransactWrite, events: list[ReputationEvent]) -> None:
-    for event in events:
-        put_event(transaction, event)
-
-
-def _add_points(transaction: TransactWrite, expert: ExpertProfile, points: int, now: datetime) -> None:
-    transaction.update(
-        expert,
-        actions=[reputation_added(points), ExpertProfile.updated_at.set(now)],
-        condition=ExpertProfile.expert_id.exists(),
-        add_version_condition=False,  # ADD commutes with any other change of the profile
-    )
 
 
 def _expert(account_id: str) -> ExpertProfile:

@@ -16,6 +16,7 @@ from chalicelib.identity.caller import Caller
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, condition_failed, transaction_conflicted
 from chalicelib.models.question import ContentRevision, Question
+from chalicelib.profiles.contact_details import refuse_contact_details
 from chalicelib.questions.indexing import reindex
 from chalicelib.questions.rules import MAX_PAGE_SIZE, PAGE_SIZE, may_remove, normalised_tags, question_id_for
 from chalicelib.questions.schemas import QuestionChange, QuestionInput
@@ -24,7 +25,6 @@ from chalicelib.questions.views import (
     answers_of,
     load_question,
     question_view,
-    refuse_contact_details,
     revision_history,
 )
 from chalicelib.timestamps import sortable_utc, utc_text

@@ -1,4 +1,4 @@
-"""Keeping the similar-questions index (``chalicelib.questions.similar``) and the experts' search in step."""
+"""Keeping the similar-questions index (``chalicelib.questions.similar``) in step with a question and its answers."""
 
 from __future__ import annotations
 
@@ -23,18 +23,3 @@ def reindex(question: Question) -> None:
         answered=bool(answers),
         answer_count=len(answers),
     )
-
-
-def reindex_experts(expert_ids: set[str], media_base_url: str) -> None:
-    """After their reputation moved: each expert's search entries, from a fresh read of the profile."""
-    from pynamodb.exceptions import DoesNotExist
-
-    from chalicelib.discovery.index_writer import reindex_expert
-    from chalicelib.models.expert_profile import ExpertProfile
-
-    for expert_id in sorted(expert_ids):
-        try:
-            profile = ExpertProfile.get(expert_id, consistent_read=True)
-        except DoesNotExist:
-            continue
-        reindex_expert(profile, list(profile.search_facets or []), media_base_url)

@@ -6,9 +6,8 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.errors import FieldProblem, InvalidInput, NotFound
+from chalicelib.errors import NotFound
 from chalicelib.models.question import Answer, ContentRevision, Question
-from chalicelib.profiles.contact_details import find_contact_details
 from chalicelib.questions.rules import Ranked, answer_order
 from chalicelib.timestamps import utc_text
 
@@ -94,20 +93,6 @@ def revision_history(item_key: str, current: dict[str, Any]) -> dict[str, Any]:
         if item.revision < current["revision"]
     ]
     return {"items": [*earlier, current | {"current": True}]}
-
-
-def refuse_contact_details(fields: dict[str, str | None], what: str) -> None:
-    """400 ``contact_details`` naming each field that carries an email address, a phone number or a link."""
-    problems = []
-    for name, text in fields.items():
-        if text is not None and (found := find_contact_details(text)) is not None:
-            problems.append(FieldProblem(name, "contact_details", f"Remove {found}."))
-    if problems:
-        raise InvalidInput(
-            f"{what} may not contain contact details (people reach experts through Parley).",
-            problems,
-            code="contact_details",
-        )
 
 
 def _ranked(answer: Answer) -> Ranked:

@@ -1,23 +1,24 @@
 """Recording reputation points: each event once, with its ``ADD`` to the expert's total, atomically.
 
-``record_points`` is one DynamoDB transaction: the event, put only if its id is new, and the
-``ADD`` of its points to ``ExpertProfile.reputation``. A retry of the same cause finds the id taken
-and changes nothing. Use cases that already write the expert's profile in a transaction (a review)
-put the event with ``put_event`` and add ``reputation_added(points)`` to their own profile update,
-since one transaction may touch an item only once. ``recompute_total`` rebuilds the total from the
-events (an operator's check; the events are the truth).
+``award`` is the one way points are written: inside the caller's DynamoDB transaction it puts each event,
+only if its id is new, and ``ADD``s their points to ``ExpertProfile.reputation`` (with any other change of
+the profile the caller makes, since one transaction may touch an item only once). A retry of the same cause
+finds the id taken and the whole transaction changes nothing. ``record_points`` is ``award`` alone in its
+own transaction. ``recompute_total`` rebuilds the total from the events (an operator's check; the events
+are the truth).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import Conflict
-from chalicelib.models.base import write_transaction
+from chalicelib.models.base import unread_item, write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.reputation import ReputationEvent
@@ -33,40 +34,42 @@ def new_event(expert_id: str, event_id: str, points: int, cause: str, now: datet
     )  # fmt: skip
 
 
-def put_event(transaction: TransactWrite, event: ReputationEvent) -> None:
-    """Add the event to ``transaction``, on condition that its id is new."""
-    transaction.save(event, condition=ReputationEvent.event_id.does_not_exist())
+def award(transaction: TransactWrite, *events: ReputationEvent, also: Sequence[Action] = ()) -> None:
+    """Put ``events`` (one expert's; each only if its id is new) and ADD their points to that expert's
+    total in ``transaction``, with the profile changes ``also``; the profile must exist.
 
-
-def reputation_added(points: int) -> Action:
-    """The update of the expert's profile that goes with an event of ``points``."""
-    return ExpertProfile.reputation.add(points)
+    The profile is not read (``chalicelib.models.base.unread_item``): its version moves by one, so a save
+    that read it before fails its version check and reads again.
+    """
+    (expert_id,) = {event.expert_id for event in events}
+    for event in events:
+        transaction.save(event, condition=ReputationEvent.event_id.does_not_exist())
+    transaction.update(
+        unread_item(ExpertProfile, expert_id),
+        actions=[ExpertProfile.reputation.add(sum(event.points for event in events)), *also],
+        condition=ExpertProfile.expert_id.exists(),
+        add_version_condition=False,  # ADD commutes with any other change of the profile
+    )
 
 
 def record_points(expert_id: str, event_id: str, points: int, cause: str, *, now: datetime) -> bool:
     """Record one event and add its points to the expert's total; False when the event was recorded before.
 
-    The expert's profile must exist (an account without one has no reputation to show). The profile is
-    read first and updated on condition that its version is the one read (PynamoDB always moves the
-    version on an update, so an update of an unread profile would set it back): a concurrent change of
-    the profile is retried with a fresh read.
+    The expert's profile must exist (an account without one has no reputation to show).
     """
     event = new_event(expert_id, event_id, points, cause, now)
     for _ in range(_ATTEMPTS):
         try:
-            profile = ExpertProfile.get(expert_id, consistent_read=True)
-        except DoesNotExist:
-            raise ValueError(f"expert {expert_id} has no profile to record reputation on") from None
-        try:
             with write_transaction() as transaction:
-                put_event(transaction, event)
-                transaction.update(profile, actions=[reputation_added(points)])
+                award(transaction, event)
         except TransactWriteError as error:
-            failed = cancelled_items(error)
+            failed = cancelled_items(error)  # the event (a put), then the profile (an update)
             if failed and failed[0]:
                 return False
-            if transaction_conflicted(error) or (len(failed) > 1 and failed[1]):
-                continue  # the profile changed since it was read
+            if transaction_conflicted(error):
+                continue
+            if len(failed) > 1 and failed[1]:
+                raise ValueError(f"expert {expert_id} has no profile to record reputation on") from None
             raise
         return True
     raise Conflict("The expert's reputation is busy; try again.", code="changed_concurrently")

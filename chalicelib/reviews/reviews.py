@@ -15,16 +15,16 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
-from chalicelib.discovery.index_writer import reindex_expert
-from chalicelib.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.discovery.index_writer import reindex_experts
+from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.review import Review
 from chalicelib.models.session import CallSession
-from chalicelib.profiles.contact_details import find_contact_details
+from chalicelib.profiles.contact_details import refuse_contact_details
 from chalicelib.reputation.points import points_for_stars, review_event_id
-from chalicelib.reputation.record import new_event, put_event, reputation_added
+from chalicelib.reputation.record import award, new_event
 from chalicelib.reviews.schemas import ReviewInput
 from chalicelib.web.cursors import decode_cursor, encode_cursor
 
@@ -40,34 +40,26 @@ def review_call(
     if not _reviewable(session):
         raise Conflict("Only a paid call that was charged can be reviewed.", code="not_reviewable")
     comment = (data.comment or "").strip() or None
-    if comment is not None and (found := find_contact_details(comment)) is not None:
-        raise InvalidInput(
-            f"Reviews may not contain {found}.",
-            [FieldProblem("comment", "contact_details", f"Remove {found}.")],
-            code="contact_details",
-        )
+    refuse_contact_details({"comment": comment}, "Reviews")
     review = Review(
         session_id, expert_id=session.expert_id, client_id=client_id, stars=data.stars, comment=comment,
         created_at=now.isoformat(),
     )  # fmt: skip
     points = points_for_stars(data.stars)
     event = new_event(session.expert_id, review_event_id(session_id), points, "review", now)
+    _profile(session.expert_id)  # 404 for an expert without a profile, before anything is written
     for _ in range(WRITE_ATTEMPTS):
-        profile = _profile(session.expert_id)
         try:
             with write_transaction() as transaction:
                 transaction.save(review, condition=Review.session_id.does_not_exist())
-                transaction.update(
-                    profile,
-                    actions=[
+                award(  # the rated session's reputation points, once, with the rating in the same update
+                    transaction, event,
+                    also=[
                         ExpertProfile.rating_total.add(data.stars),
                         ExpertProfile.rating_count.add(1),
-                        reputation_added(points),
                         ExpertProfile.updated_at.set(now),
                     ],
-                    add_version_condition=False,  # ADD commutes with any other change of the profile
-                )
-                put_event(transaction, event)  # the rated session's reputation points, once
+                )  # fmt: skip
         except TransactWriteError as error:
             failed = cancelled_items(error)
             if failed and failed[0]:
@@ -78,8 +70,7 @@ def review_call(
         break
     else:
         raise Conflict("The expert's profile is busy; try again.", code="changed_concurrently")
-    updated = _profile(session.expert_id)
-    reindex_expert(updated, list(updated.search_facets or []), media_base_url)
+    reindex_experts([session.expert_id], media_base_url)
     return review_view(review)
 
 

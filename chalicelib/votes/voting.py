@@ -16,12 +16,12 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.errors import Conflict, Forbidden
-from chalicelib.models.base import write_transaction
+from chalicelib.models.base import unread_item, write_transaction
 from chalicelib.models.conditions import cancelled_items, transaction_conflicted
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.vote import Vote
 from chalicelib.reputation.points import VoteKind, vote_change_points, vote_event_id
-from chalicelib.reputation.record import new_event, put_event, reputation_added
+from chalicelib.reputation.record import award, new_event
 from chalicelib.votes.targets import MODELS, Target, load_target, parse_target_key, target_key
 
 WRITE_ATTEMPTS = 4
@@ -47,9 +47,9 @@ def cast_vote(
             break
     else:
         raise Conflict("This item's votes changed meanwhile; try again.", code="changed_concurrently")
-    from chalicelib.publications.articles import refresh_search
+    from chalicelib.discovery.index_writer import reindex_experts
 
-    refresh_search(target.owner_id, media_base_url)
+    reindex_experts([target.owner_id], media_base_url)
     owner = ExpertProfile.get(target.owner_id, consistent_read=True)
     return _result(load_target(kind, item_id), value, reputation=int(owner.reputation or 0))
 
@@ -77,18 +77,12 @@ def _write_change(target: Target, voter_id: str, previous: Vote | None, value: i
         with write_transaction() as transaction:
             transaction.save(vote, condition=expected)
             transaction.update(
-                model(target.item_id),
+                unread_item(model, target.item_id),
                 actions=[model.upvotes.add(ups), model.downvotes.add(downs)],
                 condition=model.expert_id.exists() & model.removed_at.does_not_exist(),
                 add_version_condition=False,  # ADD commutes with edits of the item
             )
-            transaction.update(
-                ExpertProfile(target.owner_id),
-                actions=[reputation_added(points)],
-                condition=ExpertProfile.expert_id.exists(),
-                add_version_condition=False,  # ADD commutes with any other change of the profile
-            )
-            put_event(transaction, event)
+            award(transaction, event)
     except TransactWriteError as error:
         if transaction_conflicted(error) or any(cancelled_items(error)):
             return False  # a concurrent vote, a removal or a retry: the next read tells which

@@ -162,3 +162,24 @@ def test_votes_change_the_order_of_search_by_reputation(api: Any, users: Users, 
     vote(api, voter, "document", document_id, -1)  # rival: 1
     assert order() == [expert.sub, rival.sub]
     assert ExpertProfile.get(rival.sub).reputation == 1
+
+
+def test_a_vote_moves_the_voted_items_and_the_owners_versions_on_by_one_and_never_back(
+    api: Any, expert: User, voter: User
+) -> None:
+    """A save that read either before the vote must fail its version check, not find its old version again."""
+    from chalicelib.models.publication import Article
+
+    article_id = publish(api, expert).json_body["article_id"]
+    for title in ("A second title for the article", "A third title for the article"):
+        edited = api.patch(f"/articles/{article_id}", headers=expert.auth, body=json.dumps({"title": title}))
+        assert edited.status_code == 200, edited.json_body
+    article_before = Article.get(article_id, consistent_read=True).version
+    profile_before = ExpertProfile.get(expert.sub, consistent_read=True).version
+    assert article_before > 1  # two edits
+    assert profile_before > 1  # the profile's save, then the article's points
+
+    assert vote(api, voter, "article", article_id, 1).status_code == 200
+
+    assert Article.get(article_id, consistent_read=True).version == article_before + 1
+    assert ExpertProfile.get(expert.sub, consistent_read=True).version == profile_before + 1

@@ -1,50 +1,11 @@
 // Ask an expert: free questions, the similar ones found as you type, experts' answers, votes and the
 // answer that helped. Its pages are loaded when first opened (import()), so the start page stays light.
-import type { JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
 import type { RouteEntry } from "../../app/routes";
+import { lazyChunk } from "../../ui/lazy";
 import type { Route } from "../../app/router";
-import { asApiError } from "../../ui/async";
-import { ErrorNote } from "../../ui/forms";
 import "./questions.css";
 
-type Pages = typeof import("./pages");
-let loading: Promise<Pages> | null = null;
-
-function pages(): Promise<Pages> {
-  loading ??= import("./pages").catch((error: unknown) => {
-    loading = null;
-    throw error;
-  });
-  return loading;
-}
-
-/** Shows `render(pages)` once the questions' pages are loaded; a loading line before. */
-function Lazy({ render }: { render: (found: Pages) => JSX.Element }): JSX.Element {
-  const [found, setFound] = useState<Pages | null>(null);
-  const [failed, setFailed] = useState<unknown>(null);
-  useEffect(() => {
-    let live = true;
-    pages().then(
-      (loaded) => live && setFound(loaded),
-      (error: unknown) => live && setFailed(error),
-    );
-    return () => void (live = false);
-  }, []);
-  if (found) return render(found);
-  if (failed)
-    return (
-      <section class="page">
-        <h1>This page cannot be loaded</h1>
-        <ErrorNote error={asApiError(new Error("The page could not be loaded; check your connection and reload."))} />
-      </section>
-    );
-  return (
-    <p class="loading" role="status">
-      Loading…
-    </p>
-  );
-}
+const Lazy = lazyChunk(() => import("./pages"));
 
 export const questionsRoutes: RouteEntry[] = [
   {
