@@ -58,10 +58,10 @@ def ask(request: ApiRequest) -> dict[str, Any]:
 )  # fmt: skip
 def similar(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.questions.asking import similar as find_similar
+    from chalicelib.questions.rules import query_category, query_text
 
-    text = request.query("q")
-    _refuse_long("q", text, SIMILAR_QUERY_MAX)
-    category = _category(request.query("category"))
+    text = query_text("q", request.query("q"), SIMILAR_QUERY_MAX)
+    category = query_category(request.query("category"))
     limit = whole_number_in_range("limit", request.query("limit"), 1, SIMILAR_LIMIT_MAX, SIMILAR_LIMIT_DEFAULT)
     return find_similar(text, category=category, limit=limit)
 
@@ -73,16 +73,10 @@ def similar(request: ApiRequest) -> dict[str, Any]:
     response=f"{RESPONSES}:QuestionPage",
 )  # fmt: skip
 def recent(request: ApiRequest) -> dict[str, Any]:
-    from chalicelib.errors import FieldProblem, InvalidInput
     from chalicelib.questions.asking import recent_questions
+    from chalicelib.questions.rules import query_category
 
-    category = _category(request.query("category"))
-    if category is None:
-        raise InvalidInput(
-            "Name a category: ?category=<slug>.",
-            [FieldProblem("category", "missing", "A category slug from GET /catalogue.")],
-            code="missing",
-        )
+    category = query_category(request.query("category"), required=True)
     return recent_questions(category, limit=_limit(request), cursor=request.query("cursor"))
 
 
@@ -205,26 +199,3 @@ def expert_answers(request: ApiRequest, expert_id: str) -> dict[str, Any]:
     from chalicelib.questions.answering import expert_answers as answers_of_expert
 
     return answers_of_expert(expert_id, limit=_limit(request), cursor=request.query("cursor"))
-
-
-def _category(value: str | None) -> str | None:
-    from chalicelib.errors import FieldProblem, InvalidInput
-
-    if value is not None and value not in CATEGORIES:
-        raise InvalidInput(
-            f"'{value}' is not a category.",
-            [FieldProblem("category", "unknown_category", "A category slug from GET /catalogue.")],
-            code="unknown_category",
-        )
-    return value
-
-
-def _refuse_long(name: str, value: str | None, most: int) -> None:
-    from chalicelib.errors import FieldProblem, InvalidInput
-
-    if value is not None and len(value) > most:
-        raise InvalidInput(
-            f"'{name}' is at most {most} characters.",
-            [FieldProblem(name, "too_long", f"At most {most} characters.")],
-            code="too_long",
-        )

@@ -6,6 +6,9 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal, overload
+
+from chalicelib.errors import FieldProblem, InvalidInput
 
 TITLE_MIN, TITLE_MAX = 10, 200
 BODY_MIN, BODY_MAX = 20, 10_000
@@ -78,3 +81,38 @@ def acceptance_move(accepted_answer_id: str | None, acceptances: int, answer_id:
     if accepted_answer_id == answer_id:
         return None
     return AcceptanceMove(answer_id, accepted_answer_id, acceptances + 1)
+
+
+@overload
+def query_category(value: str | None, *, required: Literal[True]) -> str: ...
+@overload
+def query_category(value: str | None, *, required: bool = False) -> str | None: ...
+def query_category(value: str | None, *, required: bool = False) -> str | None:
+    """A ``category`` query parameter: one of the catalogue's slugs (400 ``unknown_category``), or absent
+    (400 ``missing`` when ``required``)."""
+    from chalicelib.profiles.catalogue import CATEGORIES
+
+    if value is None and required:
+        raise InvalidInput(
+            "Name a category: ?category=<slug>.",
+            [FieldProblem("category", "missing", "A category slug from GET /catalogue.")],
+            code="missing",
+        )
+    if value is not None and value not in CATEGORIES:
+        raise InvalidInput(
+            f"'{value}' is not a category.",
+            [FieldProblem("category", "unknown_category", "A category slug from GET /catalogue.")],
+            code="unknown_category",
+        )
+    return value
+
+
+def query_text(name: str, value: str | None, most: int) -> str | None:
+    """A free-text query parameter of at most ``most`` characters (400 ``too_long``)."""
+    if value is not None and len(value) > most:
+        raise InvalidInput(
+            f"'{name}' is at most {most} characters.",
+            [FieldProblem(name, "too_long", f"At most {most} characters.")],
+            code="too_long",
+        )
+    return value
