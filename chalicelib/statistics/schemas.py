@@ -13,7 +13,11 @@ class SearchAppearances(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     expert_ids: list[str] = Field(
-        min_length=1, max_length=MAX_APPEARANCES, description=f"1 to {MAX_APPEARANCES} different expert ids."
+        min_length=1,
+        max_length=MAX_APPEARANCES,
+        description=f"1 to {MAX_APPEARANCES} different expert ids.",
+        # what the validator below checks, stated in the document (one problem for the whole list)
+        json_schema_extra={"items": {"type": "string", "minLength": 1, "maxLength": 200}, "uniqueItems": True},
     )
 
     @field_validator("expert_ids")

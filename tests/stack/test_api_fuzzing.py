@@ -69,6 +69,16 @@ AWAITED: dict[tuple[str, str], str] = {
     "parameters",
     (REFUSED, "GET /experts/{expert_id}/slots"): "400 unknown_time_zone: tz is any IANA zone the server's tz "
     "database knows (not a list fixed in the document); and 'to' before 'from', a rule between two parameters",
+    # 400 contact_details: an e-mail address, a phone number (seven digits or more, "0000000000" included) or a
+    # link in free text, which published questions, answers and articles refuse as profiles do
+    # (chalicelib/profiles/contact_details.py); no JSON Schema pattern says "no phone number anywhere".
+    (REFUSED, "POST /questions"): "400 contact_details: free text with a phone number, an e-mail or a link",
+    (REFUSED, "PATCH /questions/{question_id}"): "400 contact_details: free text with a phone number, an e-mail "
+    "or a link",
+    (REFUSED, "PATCH /answers/{answer_id}"): "400 contact_details: free text with a phone number, an e-mail or a link",
+    (REFUSED, "POST /articles"): "400 contact_details: free text with a phone number, an e-mail or a link",
+    (REFUSED, "PATCH /articles/{article_id}"): "400 contact_details: free text with a phone number, an e-mail or a "
+    "link",
     (REFUSED, "POST /webhooks/stripe"): "400 invalid_signature: a valid Stripe-Signature is an HMAC of the body "
     "with the stage's secret; the journeys' stack tests send signed events",
 }
