@@ -116,3 +116,20 @@ export class Api {
     return data;
   }
 }
+
+/** Every item of a cursor-paged listing, in order: `page(cursor)` fetches one page (the first with no
+ * cursor), at most `maxPages` of them. */
+export async function everyPage<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor?: string | null }>,
+  maxPages: number,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let round = 0; round < maxPages; round += 1) {
+    const found = await page(cursor);
+    items.push(...found.items);
+    if (!found.next_cursor) break;
+    cursor = found.next_cursor;
+  }
+  return items;
+}

@@ -89,3 +89,11 @@ export function responsivenessText(found: Responsiveness): string {
   const text = parts.join("; ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** "a, b , C" as the tags ["a", "b", "C"] (the API lowercases them). */
+export function tagsOf(text: string): string[] {
+  return text
+    .split(",")
+    .map((tag) => tag.trim())
+    .filter(Boolean);
+}

@@ -3,7 +3,7 @@
 // /call?expert=<id>: call one expert (from their profile or personal link).
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, type Answer } from "../../api";
+import { ApiError, everyPage, type Answer } from "../../api";
 import { app } from "../../app/context";
 import { Link } from "../../app/router";
 import { money, timeLeft, when } from "../../format";
@@ -149,18 +149,14 @@ function Ringing({ session, now }: { session: Session; now: number }): JSX.Eleme
   );
 }
 
-async function bookingRequests(): Promise<Booking[]> {
-  const found: Booking[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 5; page += 1) {
-    const answer = await app.api.get("/bookings", {
-      query: { as: "expert", when: "upcoming", status: "requested", limit: 50, ...(cursor ? { cursor } : {}) },
-    });
-    found.push(...answer.items);
-    if (!answer.next_cursor) break;
-    cursor = answer.next_cursor;
-  }
-  return found;
+function bookingRequests(): Promise<Booking[]> {
+  return everyPage(
+    (cursor) =>
+      app.api.get("/bookings", {
+        query: { as: "expert", when: "upcoming", status: "requested", limit: 50, ...(cursor ? { cursor } : {}) },
+      }),
+    5,
+  );
 }
 
 function BookingRequests(): JSX.Element {

@@ -3,10 +3,10 @@
 // is kept in its history) and removes one after confirming (its reputation points go back).
 import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
-import { idempotencyKey, type Answer, type Schemas } from "../../api";
+import { everyPage, idempotencyKey, type Answer, type Schemas } from "../../api";
 import { app, useAccount } from "../../app/context";
 import { Link } from "../../app/router";
-import { day } from "../../format";
+import { day, tagsOf } from "../../format";
 import { useAction, useLoad } from "../../ui/async";
 import { ActionButton, Field, Form } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
@@ -20,26 +20,15 @@ type Draft = { title: string; body: string; category: string; tags: string };
 const MAX_PAGES = 20; // 50 a page: every article an expert is likely to have
 
 /** Every article of `expertId`, newest first (the listing's pages walked in order). */
-export async function allArticles(expertId: string): Promise<Summary[]> {
-  const items: Summary[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const found = await app.api.get("/experts/{expert_id}/articles", {
-      path: { expert_id: expertId },
-      query: cursor ? { limit: 50, cursor } : { limit: 50 },
-    });
-    items.push(...found.items);
-    if (!found.next_cursor) break;
-    cursor = found.next_cursor;
-  }
-  return items;
-}
-
-export function tagsOf(text: string): string[] {
-  return text
-    .split(",")
-    .map((tag) => tag.trim())
-    .filter(Boolean);
+export function allArticles(expertId: string): Promise<Summary[]> {
+  return everyPage(
+    (cursor) =>
+      app.api.get("/experts/{expert_id}/articles", {
+        path: { expert_id: expertId },
+        query: cursor ? { limit: 50, cursor } : { limit: 50 },
+      }),
+    MAX_PAGES,
+  );
 }
 
 function draftOf(article: Article | null): Draft {

@@ -3,7 +3,7 @@
 // on their profile; lists their documents with each one's votes and removes one after confirming.
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import type { Answer } from "../../api";
+import { everyPage, type Answer } from "../../api";
 import { app, useAccount } from "../../app/context";
 import { Link } from "../../app/router";
 import { day } from "../../format";
@@ -27,19 +27,15 @@ const ACCEPT = [
 
 const MAX_PAGES = 20;
 
-async function allDocuments(expertId: string): Promise<Document[]> {
-  const items: Document[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const found = await app.api.get("/experts/{expert_id}/documents", {
-      path: { expert_id: expertId },
-      query: cursor ? { limit: 50, cursor } : { limit: 50 },
-    });
-    items.push(...found.items);
-    if (!found.next_cursor) break;
-    cursor = found.next_cursor;
-  }
-  return items;
+function allDocuments(expertId: string): Promise<Document[]> {
+  return everyPage(
+    (cursor) =>
+      app.api.get("/experts/{expert_id}/documents", {
+        path: { expert_id: expertId },
+        query: cursor ? { limit: 50, cursor } : { limit: 50 },
+      }),
+    MAX_PAGES,
+  );
 }
 
 export function DocumentsPage(): JSX.Element {

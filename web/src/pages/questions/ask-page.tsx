@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { idempotencyKey, type ApiError } from "../../api";
 import { app } from "../../app/context";
 import { Link, navigate, type Route } from "../../app/router";
+import { tagsOf } from "../../format";
 import { asApiError, useAction, useLoad } from "../../ui/async";
 import { ActionButton, ErrorNote, Field, Form } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
@@ -19,7 +20,6 @@ import {
   QuestionItem,
   type QuestionSummary,
   tagsError,
-  tagsOf,
 } from "./common";
 
 const TYPING_PAUSE_MS = 250;

@@ -29,14 +29,6 @@ export function categoryName(list: Category[], id: string): string {
   return list.find((c) => c.id === id)?.name ?? id;
 }
 
-/** "a, b , C" as the tags ["a", "b", "C"] (the API lowercases them). */
-export function tagsOf(text: string): string[] {
-  return text
-    .split(",")
-    .map((tag) => tag.trim())
-    .filter(Boolean);
-}
-
 /** The API's message for the tags (a refused tag is "tags.<n>"). */
 export function tagsError(fields: FieldError[]): string | undefined {
   return fields.find((f) => f.field === "tags" || /(^|\.)tags\.\d+$/.test(f.field) || f.field.endsWith(".tags"))?.message;

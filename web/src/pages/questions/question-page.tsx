@@ -6,7 +6,7 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { app, useAccount } from "../../app/context";
 import { Link, navigate } from "../../app/router";
-import { when } from "../../format";
+import { tagsOf, when } from "../../format";
 import { useAction, useLoad } from "../../ui/async";
 import { ActionButton, ErrorNote, Field, Form } from "../../ui/forms";
 import { Await, Page } from "../../ui/page";
@@ -20,7 +20,6 @@ import {
   type QuestionAnswer,
   questionHref,
   tagsError,
-  tagsOf,
 } from "./common";
 
 type Votes = Record<string, number>; // answer id -> 1, -1 or 0
