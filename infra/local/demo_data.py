@@ -342,6 +342,7 @@ def seed(
                 raise SeedError(f"demo user {user['email']}: {type(error).__name__}: {error}") from error
         if users is DEMO_USERS:
             seed_leads(cognito=cognito, api_url=api_url, client_id=client_id, log=log)
+            seed_knowledge(cognito=cognito, api_url=api_url, client_id=client_id, log=log)
     finally:
         if log_file:
             log_file.close()
@@ -379,6 +380,62 @@ def seed_leads(*, cognito: Any, api_url: str, client_id: str, log: Callable[[str
     for email, price, days in DEMO_BIDS:
         api_of(email).call("POST", f"/leads/{lead['lead_id']}/bids", {"price": price, "days": days}, ok=(201, 409))
     log(f"grace: lead {lead['lead_id']} with {len(DEMO_BIDS)} bids")
+
+
+# Questions Grace asked and experts answered (one accepted, one voted up), and an article of Ada's, so the
+# knowledge pages and the reputation ranking have something to show (idempotent: nothing is added while
+# Grace has questions). Each entry: the asker's question, then (expert, answer) pairs; the first is accepted.
+DEMO_QUESTIONS: list[tuple[dict[str, Any], list[tuple[str, str]]]] = [
+    (
+        {"title": "How do I register my small business for VAT?", "category": "finance", "tags": ["vat"],
+         "body": "I sell handmade furniture online and my turnover will pass the threshold this year."},
+        [("lukas.expert@demo.parley.local",
+          "Register online with the tax office before you pass the threshold; it takes a few weeks, "
+          "and you charge VAT from the date they give you.")],
+    ),
+    (
+        {"title": "Can my landlord keep my deposit for ordinary wear and tear?", "category": "law",
+         "tags": ["tenancy"], "body": "I am moving out after three years; the walls need repainting and the "
+                                     "carpet is worn where the sofa stood."},
+        [("amara.expert@demo.parley.local",
+          "No: ordinary wear and tear after three years is expected. Ask for the deposit scheme's dispute "
+          "service if the landlord deducts for it.")],
+    ),
+    (
+        {"title": "Should I learn Python or JavaScript first for data analysis?", "category": "technology",
+         "tags": ["python"], "body": "I work in finance and want to automate my spreadsheets and charts."},
+        [("ada.expert@demo.parley.local",
+          "Python: pandas and matplotlib do exactly that, and the notebooks let you see each step."),
+         ("kenji.expert@demo.parley.local",
+          "Python for the analysis; a little JavaScript later if you want interactive dashboards.")],
+    ),
+]  # fmt: skip
+DEMO_ARTICLE: dict[str, Any] = {
+    "title": "Five questions to ask before you rewrite a legacy system",
+    "body": "Before rewriting, ask what the system does that nobody wrote down, who depends on its bugs, "
+    "how you will run both side by side, what you will measure to know the new one is better, and what "
+    "you will stop doing while the rewrite runs. Most rewrites fail on the first two.",
+    "category": "technology", "tags": ["architecture"],
+}  # fmt: skip
+
+
+def seed_knowledge(*, cognito: Any, api_url: str, client_id: str, log: Callable[[str], None]) -> None:
+    def api_of(email: str) -> Api:
+        return Api(api_url, log_in(cognito, client_id=client_id, email=email, password=PASSWORD)["IdToken"])
+
+    grace, acme = api_of("grace.client@demo.parley.local"), api_of("acme.client@demo.parley.local")
+    if grace.call("GET", "/me/questions")["items"]:
+        return
+    for question, answers in DEMO_QUESTIONS:
+        asked = grace.call("POST", "/questions", question)
+        answer_ids = [
+            api_of(email).call("POST", f"/questions/{asked['question_id']}/answers", {"body": body})["answer_id"]
+            for email, body in answers
+        ]
+        grace.call("POST", f"/questions/{asked['question_id']}/accept", {"answer_id": answer_ids[0]})
+        acme.call("PUT", f"/answers/{answer_ids[0]}/vote", {"value": 1})
+    api_of("ada.expert@demo.parley.local").call("POST", "/articles", DEMO_ARTICLE)
+    log(f"grace: {len(DEMO_QUESTIONS)} answered questions; ada: an article")
 
 
 def seed_paid_sessions(
