@@ -9,14 +9,14 @@ as many again of their category-filtered form. Questions are the 160 fixture que
 them: the title's words plus words drawn (Zipf-like) from the fixture's vocabulary, so common terms have
 long posting lists, as in a real collection.
 
-Printed for each size: items DynamoDB returned per query (mean, max) and requests per query, and the
-ratio large/small. A query reads one BatchGet of counts and at most 8 Queries of at most 50 postings, so
-items read are bounded by 8 x 50 + 17 = 417 whatever the number of questions. They grow from the small
-index to the large one only while the probes' posting lists are shorter than 50 (measured: mean 48.6 -> 170.5,
-max 164 -> 307, 3.5x for 20x the questions) and stop growing once every list holds 50; a Scan would grow
-20-fold and without end. p50 latency in moto is printed for information only: it says nothing about
-DynamoDB. moto's Query sorts every item of the table on each call; so that 20,000 questions run in
-minutes, this benchmark makes moto's Query look only at the queried partition (what DynamoDB does).
+Printed for each size: items DynamoDB returned per query (mean, max), their kilobytes (as DynamoDB sizes
+items for read capacity) and requests per query, and the ratio large/small. A query reads one BatchGet of
+counts and one BatchGet of at most 8 top lists (``chalicelib/questions/similar/top.py``): items read are
+bounded by 17 + 8 = 25 whatever the number of questions, and equal for any two sizes once the probes' words
+are all in the index. A top list holds at most 50 postings, so its size grows with the collection only
+until it is full (the kilobytes' ratio says how far from full the small index's lists are). Before the top
+lists, a query read up to 50 postings per term, one item each: 48.6 items per query at 1,000 questions and
+170.5 at 20,000. p50 latency in moto is printed for information only: it says nothing about DynamoDB.
 
     scripts/bench-similar-questions [--small 1000] [--large 20000] [--seed 7]
 
@@ -37,31 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.questions.similar.index import QuestionText
-from chalicelib.questions.similar.query import POSTINGS_PER_TERM
 from chalicelib.questions.similar.scoring import MAX_QUERY_TERMS, MAX_QUERY_WORDS
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "similar_questions.json"
-BOUND = MAX_QUERY_TERMS * POSTINGS_PER_TERM + MAX_QUERY_WORDS + 1
-
-
-def moto_query_by_partition() -> None:
-    """moto's Table.query filters and sorts ``all_items()`` (the whole table) on every call; give it the
-    queried partition only, sorted as moto sorts it, for plain table queries (no index)."""
-    from moto.dynamodb.models.table import Table
-
-    original = Table.query
-
-    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("index_name") or not self.range_key_attr:
-            return original(self, hash_key, *args, **kwargs)
-        partition = list(self.items.get(hash_key, {}).values())
-        self.all_items = lambda: sorted(partition, key=lambda item: item.range_key)
-        try:
-            return original(self, hash_key, *args, **kwargs)
-        finally:
-            del self.all_items
-
-    Table.query = query  # type: ignore[method-assign]
+BOUND = MAX_QUERY_WORDS + 1 + MAX_QUERY_TERMS
 
 
 def seed_moto(model: Any, items: Iterator[Any]) -> int:
@@ -93,11 +72,12 @@ def questions(fixture: dict[str, Any], count: int, rng: random.Random) -> Iterat
         yield QuestionText(f"{q['id']}-v{n}", q["category"], q["title"], " ".join(extra))
 
 
-def measure(probes: Sequence[tuple[str, str | None]]) -> tuple[list[int], list[int], list[float]]:
+def measure(probes: Sequence[tuple[str, str | None]]) -> tuple[list[int], list[int], list[int], list[float]]:
     from chalicelib.questions.similar.query import similar_questions_with_cost
 
     items: list[int] = []
     requests: list[int] = []
+    sizes: list[int] = []
     latencies: list[float] = []
     for text, category in probes:
         started = time.perf_counter()
@@ -105,7 +85,8 @@ def measure(probes: Sequence[tuple[str, str | None]]) -> tuple[list[int], list[i
         latencies.append(time.perf_counter() - started)
         items.append(cost.items_read)
         requests.append(cost.requests)
-    return items, requests, latencies
+        sizes.append(cost.bytes_read)
+    return items, requests, sizes, latencies
 
 
 def run(size: int, fixture: dict[str, Any], probes: Sequence[tuple[str, str | None]], seed: int) -> dict[str, float]:
@@ -118,13 +99,14 @@ def run(size: int, fixture: dict[str, Any], probes: Sequence[tuple[str, str | No
     written = seed_moto(QuestionTerm, empty_index_items(questions(fixture, size, random.Random(seed))))
     seeded = time.perf_counter() - started
     measure(probes[:3])  # warm-up
-    items, requests, latencies = measure(probes)
+    items, requests, sizes, latencies = measure(probes)
     return {
         "questions": size,
         "items written": written,
         "seed s": seeded,
         "items/query mean": statistics.mean(items),
         "items/query max": max(items),
+        "KB/query mean": statistics.mean(sizes) / 1024,
         "requests/query mean": statistics.mean(requests),
         "p50 ms (moto)": 1000 * statistics.median(latencies),
     }
@@ -150,7 +132,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     by_id = {q["id"]: q for q in fixture["questions"]}
     probes: list[tuple[str, str | None]] = [(p["text"], None) for p in fixture["probes"]]
     probes += [(p["text"], by_id[p["expect"]]["category"]) for p in fixture["probes"]]
-    moto_query_by_partition()
     with mock_aws():
         small = run(args.small, fixture, probes, args.seed)
         large = run(args.large, fixture, probes, args.seed)

@@ -7,9 +7,10 @@
    among them added to ``stale``, and +1/-1 on the document count of each stem that appears/disappears
    (and on the number of questions when it is listed/unlisted). A retry after this step sees its own
    postings in the record, so it counts nothing twice; a concurrent call fails the condition and starts over;
-3. batch puts of every posting (title and answer counts refreshed), batch deletes of the stale ones, then
-   ``stale`` cleared, again conditional on the version. A retry after a crash in step 3 finds ``stale`` in the
-   record and finishes the deletes.
+3. batch puts of every posting (title and answer counts refreshed), batch deletes of the stale ones;
+4. the top list of every term it touched brought in line (``top.refresh``), then ``stale`` cleared,
+   conditional on the version. A retry after a crash in step 3 or 4 finds ``stale`` in the record and
+   finishes the deletes and the lists.
 
 Counts are kept for the ``all`` scope only: idf from the whole collection ranks just as well inside one
 category, and it halves the count updates so that one transaction always holds them
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 from chalicelib.models.question_term import COUNT_KEY, QUESTIONS_TERM, RECORD_KEY, QuestionTerm
 from chalicelib.questions.similar.scoring import TITLE_LENGTH, question_weights, rank_key
+from chalicelib.questions.similar.top import TOP_SIZE, TopEntry, best, refresh, top_item
 
 ALL_SCOPE = "all"
 _ATTEMPTS = 5
@@ -122,14 +124,19 @@ def load_empty_index(questions: Iterable[QuestionText]) -> int:
 
 
 def empty_index_items(questions: Iterable[QuestionText]) -> Iterator[QuestionTerm]:
-    """Every item of an index holding just ``questions``: postings and records, then the counts."""
+    """Every item of an index holding just ``questions``: postings and records, then top lists and counts."""
     frequency: dict[str, int] = {}
+    tops: dict[str, list[TopEntry]] = {}
     documents = 0
     for question in questions:
         postings = postings_of(question.question_id, question.category, question.title, question.body, question.answers)
         shown = Shown(question.title[:TITLE_LENGTH], question.answered, question.answer_count)
         for posting, weight in sorted(postings.items()):
-            yield _posting_item(question.question_id, posting, weight, shown)
+            yield _posting_item(question.question_id, posting, weight, shown, 1)
+            entries = tops.setdefault(posting.term, [])
+            entries.append(_entry(question.question_id, weight, shown, 1))
+            if len(entries) > 4 * TOP_SIZE:
+                entries[:] = best(entries)
         yield QuestionTerm(
             record_term(question.question_id),
             RECORD_KEY,
@@ -143,6 +150,8 @@ def empty_index_items(questions: Iterable[QuestionText]) -> Iterator[QuestionTer
         for stem in _stems(postings):
             frequency[stem] = frequency.get(stem, 0) + 1
         documents += 1
+    for term, entries in sorted(tops.items()):
+        yield top_item(term, best(entries), 1)
     for stem, count in sorted(frequency.items()):
         yield QuestionTerm(posting_term(ALL_SCOPE, stem), COUNT_KEY, df=count)
     yield QuestionTerm(QUESTIONS_TERM, COUNT_KEY, df=documents)
@@ -159,14 +168,20 @@ def _replace(question_id: str, category: str | None, postings: dict[Posting, int
         version = _commit(question_id, record, category, set(postings))
         if version is None:
             continue  # another call changed the record between our read and our write: read it again
-        _write_postings(question_id, postings, shown)
+        _write_postings(question_id, postings, shown, version)
         record = _record(question_id)
         if record is None or record.version != version:
             # a newer version was committed while we wrote: take back what it does not list
             listed = set(_decode(record.postings if record else None))
-            _delete(question_id, [p for p in postings if p not in listed])
+            gone = [p for p in postings if p not in listed]
+            _delete(question_id, gone)
+            refresh(question_id, version, {p.term: None for p in gone})
             return
-        _delete(question_id, _decode(record.stale))
+        stale = _decode(record.stale)
+        _delete(question_id, stale)
+        changes: dict[str, TopEntry | None] = {p.term: None for p in stale}
+        changes.update({p.term: _entry(question_id, weight, shown, version) for p, weight in postings.items()})
+        refresh(question_id, version, changes)
         _clear_stale(record, version)
         return
     raise RuntimeError(f"could not index question {question_id}: its record kept changing")
@@ -233,15 +248,15 @@ def _commit(question_id: str, record: QuestionTerm | None, category: str | None,
     return previous + 1
 
 
-def _write_postings(question_id: str, postings: dict[Posting, int], shown: Shown) -> None:
+def _write_postings(question_id: str, postings: dict[Posting, int], shown: Shown, version: int) -> None:
     if not postings:
         return
     with QuestionTerm.batch_write() as batch:
         for posting, weight in sorted(postings.items()):
-            batch.save(_posting_item(question_id, posting, weight, shown))
+            batch.save(_posting_item(question_id, posting, weight, shown, version))
 
 
-def _posting_item(question_id: str, posting: Posting, weight: int, shown: Shown) -> QuestionTerm:
+def _posting_item(question_id: str, posting: Posting, weight: int, shown: Shown, version: int) -> QuestionTerm:
     term, key = posting.key(question_id)
     return QuestionTerm(
         term,
@@ -251,7 +266,12 @@ def _posting_item(question_id: str, posting: Posting, weight: int, shown: Shown)
         title=shown.title,
         answered=shown.answered,
         answer_count=shown.answer_count,
+        version=version,
     )
+
+
+def _entry(question_id: str, weight: int, shown: Shown, version: int) -> TopEntry:
+    return TopEntry(question_id, weight, shown.title, shown.answered, shown.answer_count, version)
 
 
 def _delete(question_id: str, postings: Iterable[Posting]) -> None:
