@@ -1,0 +1,1 @@
+"""What an operator watches: the custom metrics the template's alarms and dashboard read."""
