@@ -11,6 +11,7 @@ from chalicelib.handlers import (
     bookings,
     conversation_jobs,
     conversations,
+    delivery_jobs,
     discovery,
     earnings,
     expert_profiles,
@@ -59,3 +60,4 @@ app.register_blueprint(questions.api.blueprint)
 app.register_blueprint(publications.api.blueprint)
 app.register_blueprint(votes.api.blueprint)
 app.register_blueprint(statistics.api.blueprint)
+app.register_blueprint(delivery_jobs.jobs)

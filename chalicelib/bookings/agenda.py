@@ -28,7 +28,6 @@ from chalicelib.bookings.agenda_rules import (
     hold_capture_due,
     next_due,
 )
-from chalicelib.bookings.announce import announce
 from chalicelib.bookings.card_settlement import capture_before_hold_lapses, settle
 from chalicelib.bookings.records import agenda_state, load, save_change
 from chalicelib.due_index import due_entries
@@ -89,7 +88,6 @@ def _advance_request(item: Appointment, now: datetime) -> None:
         return
     item.approval_reminded = 1
     save_change(item, now)
-    announce(item, "approval_reminder", now=now)
 
 
 def _advance_confirmed(item: Appointment, now: datetime) -> None:
@@ -97,7 +95,6 @@ def _advance_confirmed(item: Appointment, now: datetime) -> None:
         item.status, item.charged = COMPLETED, item.amount
         save_change(item, now)
         settle(item, now)
-        announce(item, "completed", now=now)
         return
     state = agenda_state(item)
     capture_due = hold_capture_due(state)
@@ -108,7 +105,6 @@ def _advance_confirmed(item: Appointment, now: datetime) -> None:
     if reminder is not None:
         item.reminders_sent = reminder + 1
         save_change(item, now)
-        announce(item, "reminder", now=now)
     elif item.reminders_sent < len(REMINDERS) and now >= item.start:
         item.reminders_sent = len(REMINDERS)  # started: reminders are moot
         save_change(item, now)

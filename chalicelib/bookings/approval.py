@@ -18,7 +18,6 @@ from chalicelib.bookings.agenda_rules import (
     approval_deadline,
     reminders_already_past,
 )
-from chalicelib.bookings.announce import announce
 from chalicelib.bookings.card_settlement import settle
 from chalicelib.bookings.records import appointment_view, freeing_time, participant_of, save_change
 from chalicelib.errors import Conflict, Forbidden
@@ -32,7 +31,6 @@ def approve(appointment_id: str, caller_id: str, *, now: datetime) -> dict[str, 
     item.status, item.decided_at = CONFIRMED, now
     item.reminders_sent = reminders_already_past(item.start, now)
     save_change(item, now)
-    announce(item, "confirmed", now=now)
     return appointment_view(item, now)
 
 
@@ -58,7 +56,6 @@ def end_request(item: Appointment, status: str, now: datetime) -> None:
     item.status, item.charged = status, 0
     save_change(item, now, extra=free)
     settle(item, now)
-    announce(item, status, now=now)
 
 
 def _request_for_expert(appointment_id: str, caller_id: str, now: datetime) -> Appointment:

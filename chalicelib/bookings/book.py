@@ -37,7 +37,7 @@ from chalicelib.availability.free_consultation import require_offered_free_consu
 from chalicelib.availability.manage import rules_of
 from chalicelib.availability.rules import available_slots
 from chalicelib.bookings.agenda_rules import AWAITING_CARD, CONFIRMED, HOLDING, REQUESTED, reminders_already_past
-from chalicelib.bookings.announce import announce
+from chalicelib.bookings.announce import open_booking_thread
 from chalicelib.bookings.records import (
     appointment_view,
     delete_locks,
@@ -124,7 +124,7 @@ def book(client_id: str, data: BookingInput, *, now: datetime) -> dict[str, Any]
         client_secret = _hold_card(item, price, data.payment_method_id or "", availability, now)
     if client_secret is not None:
         return appointment_view(item, now) | {"next_action": "confirm_card", "client_secret": client_secret}
-    announce(item, item.status, now=now)
+    open_booking_thread(item, now)
     return appointment_view(item, now)
 
 
@@ -146,7 +146,7 @@ def confirm_card(appointment_id: str, client_id: str, *, now: datetime) -> dict[
     if payment.status != AUTHORISED:
         raise Conflict("The card has not been confirmed yet; finish the bank's check first.", code="card_not_confirmed")
     _confirm_hold(item, payment.payment_id, availability_of(item.expert_id), now)
-    announce(item, item.status, now=now)
+    open_booking_thread(item, now)
     return appointment_view(item, now)
 
 
@@ -174,7 +174,7 @@ def recover_stuck_booking(item: Appointment, now: datetime) -> None:
     payment = _current_hold(item, now)
     if payment is not None and payment.status == AUTHORISED:
         _confirm_hold(item, payment.payment_id, availability_of(item.expert_id), now)
-        announce(item, item.status, now=now)
+        open_booking_thread(item, now)
         return
     _release_and_undo(item, now)
 

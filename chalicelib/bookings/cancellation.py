@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.bookings.agenda_rules import AWAITING_CARD, CANCELLED, CONFIRMED, HOLDING, REQUESTED
-from chalicelib.bookings.announce import announce
 from chalicelib.bookings.card_settlement import settle
 from chalicelib.bookings.records import (
     appointment_view,
@@ -49,7 +48,6 @@ def cancel_booking(appointment_id: str, caller_id: str, *, now: datetime) -> dic
     save_change(item, now, extra=free)
     settle(item, now)
     _end_its_call(item, now)
-    announce(item, "cancelled", now=now)
     return appointment_view(item, now)
 
 

@@ -11,7 +11,8 @@ client in the zone they booked in, both in the email text and in the .ics (``DTS
 with the matching ``VTIMEZONE``).
 
 Imported only when mail is sent (``chalicelib.bookings.announce`` imports it inside the call):
-icalendar is not loaded on a cold start that sends nothing.
+icalendar is not loaded on a cold start that sends nothing. The deliveries consumer
+(``chalicelib.outbox``) sends each ``appointment_mails`` entry once, retrying until SES takes it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -70,38 +72,52 @@ class Mail:
 
 def send_appointment_mail(item: Appointment, event: str, *, now: datetime) -> None:
     """Send the emails ``event`` calls for. One recipient's failure is logged, never raised."""
+    for mail in appointment_mails(item, event, now=now):
+        try:
+            mail.send()
+        except Exception as error:  # the other recipient still gets theirs
+            log_error(
+                "appointment mail not sent", appointment_id=item.appointment_id, event_name=event,
+                recipient=mail.role, error=repr(error),
+            )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    role: str  # the recipient's: "expert" | "client"
+    send: Callable[[], str]  # sends it (raising if SES does not take it); returns SES's message id
+
+
+def appointment_mails(item: Appointment, event: str, *, now: datetime) -> list[OutgoingMail]:
+    """The emails ``event`` calls for, one per recipient, each ready to send."""
     if event not in EVENTS:
         raise ValueError(f"unknown appointment mail event {event!r}")
     expert_account, client_account = get_account(item.expert_id), get_account(item.client_id)
     expert = Person("expert", expert_account.email, expert_account.display_name, item.expert_zone or "UTC")
     client = Person("client", client_account.email, client_account.display_name, item.client_zone or "UTC")
-    for mail in _WRITERS[event](item, expert, client, now):
-        _deliver(item, event, mail, expert=expert, client=client, now=now)
+    return [
+        OutgoingMail(mail.to.role, partial(_send, item, event, mail, expert=expert, client=client, now=now))
+        for mail in _WRITERS[event](item, expert, client, now)
+    ]
 
 
-def _deliver(item: Appointment, event: str, mail: Mail, *, expert: Person, client: Person, now: datetime) -> None:
+def _send(item: Appointment, event: str, mail: Mail, *, expert: Person, client: Person, now: datetime) -> str:
     other = client if mail.to.role == "expert" else expert
-    try:
-        attachments: tuple[Attachment, ...] = ()
-        if mail.method is not None:
-            ics = appointment_ics(
-                item, recipient_zone=mail.to.zone, method=mail.method,
-                recipient_email=mail.to.email, other_email=other.email, now=now,
-                recipient_name=mail.to.name, other_name=other.name,
-            )  # fmt: skip
-            content_type = f"text/calendar; method={mail.method}; charset=UTF-8"
-            attachments = (Attachment(ICS_FILENAME, content_type, ics),)
-        message_id = send_email(mail.to.email, mail.subject, mail.text, attachments)
-    except Exception as error:  # the other recipient still gets theirs
-        log_error(
-            "appointment mail not sent", appointment_id=item.appointment_id, event_name=event,
-            recipient=mail.to.role, error=repr(error),
+    attachments: tuple[Attachment, ...] = ()
+    if mail.method is not None:
+        ics = appointment_ics(
+            item, recipient_zone=mail.to.zone, method=mail.method,
+            recipient_email=mail.to.email, other_email=other.email, now=now,
+            recipient_name=mail.to.name, other_name=other.name,
         )  # fmt: skip
-        return
+        content_type = f"text/calendar; method={mail.method}; charset=UTF-8"
+        attachments = (Attachment(ICS_FILENAME, content_type, ics),)
+    message_id = send_email(mail.to.email, mail.subject, mail.text, attachments)
     log_info(
         "appointment mail sent", appointment_id=item.appointment_id, event_name=event,
         recipient=mail.to.role, message_id=message_id, calendar_method=mail.method,
     )  # fmt: skip
+    return message_id
 
 
 # --------------------------------------------------------------------------- the .ics

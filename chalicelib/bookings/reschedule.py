@@ -14,7 +14,6 @@ from typing import Any
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.bookings.agenda_rules import CONFIRMED, REQUESTED, reminders_already_past
-from chalicelib.bookings.announce import announce
 from chalicelib.bookings.book import LOCK_KEPT_FOR, availability_of, require_offered
 from chalicelib.bookings.records import (
     appointment_view,
@@ -74,7 +73,6 @@ def reschedule(appointment_id: str, caller_id: str, new_start: datetime, *, now:
         if _taken(added, item.expert_id, item.appointment_id):
             raise Conflict("Someone booked that time meanwhile; pick another slot.", code="slot_taken") from error
         raise
-    announce(item, "rescheduled" if item.status == CONFIRMED else "requested", now=now)
     return appointment_view(item, now)
 
 

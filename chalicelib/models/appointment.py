@@ -71,6 +71,7 @@ class Appointment(Model):
         table_name = StageTableName("appointments")
         region = StageRegion()
         billing_mode = "PAY_PER_REQUEST"
+        stream_view_type = "NEW_AND_OLD_IMAGES"  # its changes' effects are delivered from it (chalicelib/outbox)
 
     appointment_id = UnicodeAttribute(hash_key=True)
     expert_id = UnicodeAttribute()

@@ -12,6 +12,7 @@ from chalicelib.models.appointment import Appointment, AppointmentLock, FreeCons
 from chalicelib.models.availability import ExpertAvailability
 from chalicelib.models.checkout import ServiceCheckout
 from chalicelib.models.conversation import Conversation, ConversationMember, ConversationMessage
+from chalicelib.models.delivery import Delivery
 from chalicelib.models.expert_profile import ExpertProfile
 from chalicelib.models.expert_search_entry import ExpertSearchEntry
 from chalicelib.models.expert_week import ExpertWeek
@@ -35,6 +36,7 @@ from chalicelib.models.vote import Vote
 from chalicelib.models.ws_connection import WsConnection
 
 ALL_MODELS: tuple[type[Model], ...] = (
+    Delivery,
     Account,
     ExpertProfile,
     ProfileSlug,

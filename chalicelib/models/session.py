@@ -79,6 +79,7 @@ class CallSession(Model):
         table_name = StageTableName("sessions")
         region = StageRegion()
         billing_mode = "PAY_PER_REQUEST"
+        stream_view_type = "NEW_AND_OLD_IMAGES"  # its changes' effects are delivered from it (chalicelib/outbox)
 
     session_id = UnicodeAttribute(hash_key=True)
     client_id = UnicodeAttribute()

@@ -55,7 +55,6 @@ from chalicelib.sessions.session import (
     REQUESTED,
     Session,
 )
-from chalicelib.web.logs import log_error
 
 MEDIA = ("voice", "video")
 NOT_STARTED_AFTER = timedelta(minutes=5)  # an accepted call nobody joined is ended (and its hold released)
@@ -441,13 +440,7 @@ def settle_call(item: CallSession, *, notifier: CallNotifier, now: datetime) -> 
         from chalicelib.realtime.presence import after_call
 
         after_call(item.expert_id, media_base_url=runtime.settings().media_base_url, now=now)
-        from chalicelib.sessions.receipts import send_receipts
-
-        try:
-            send_receipts(item)
-        except Exception:  # the call is charged and settled: a mail failure must not fail the hang-up
-            log_error("sending call receipts failed", session_id=item.session_id)
-    return True
+    return True  # the receipts follow from this change's stream record (chalicelib/sessions/receipts.py)
 
 
 def relay_target(session_id: str, account_id: str, now: datetime) -> str:

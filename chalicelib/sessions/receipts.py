@@ -1,22 +1,45 @@
-"""Email receipts after a call: the client's (what it cost) and the expert's (amount, fee, earnings), through SES."""
+"""Email receipts after a call: the client's (what it cost) and the expert's (amount, fee, earnings), through SES.
+
+Sent by the deliveries consumer (``chalicelib.outbox``) when the call's stream record shows it settled
+(``settled`` became true) after it went live: one effect per side, keyed ``session:<id>:receipt:<role>``,
+so a retry after SES failed sends only the one still missing, and never one twice.
+"""
 
 from __future__ import annotations
+
+from functools import partial
 
 from chalicelib.accounts.account_records import get_account
 from chalicelib.mail.send import send_email
 from chalicelib.models.session import CallSession
 from chalicelib.money.currency import format_money
+from chalicelib.outbox.changes import Change
+from chalicelib.outbox.effects import Effect
 from chalicelib.sessions.billing_end import billed_duration
 from chalicelib.sessions.calls import to_session
 
 
-def send_receipts(item: CallSession) -> None:
-    """One email to each side of an ended call."""
+def receipt_effects(change: Change) -> list[Effect]:
+    """A receipt to each side of a call that went live, once the change settles it."""
+    if change.new is None:
+        return []
+    new = CallSession.from_raw_data(change.new)
+    was_settled = change.old is not None and bool(CallSession.from_raw_data(change.old).settled)
+    if not new.settled or was_settled or new.active_at is None:
+        return []
+    return [
+        Effect(f"session:{new.session_id}:receipt:{role}", "email", partial(send_receipt, new, role))
+        for role in ("client", "expert")
+    ]
+
+
+def send_receipt(item: CallSession, role: str) -> str:
+    """The receipt of one side (``role``: "client" or "expert") of an ended call; SES's message id."""
     client, expert = get_account(item.client_id), get_account(item.expert_id)
-    send_email(
-        client.email, "Your Parley call receipt", receipt_text(item, for_expert=False, other=expert.display_name)
-    )
-    send_email(
+    if role == "client":
+        text = receipt_text(item, for_expert=False, other=expert.display_name)
+        return send_email(client.email, "Your Parley call receipt", text)
+    return send_email(
         expert.email, "Your Parley call earnings", receipt_text(item, for_expert=True, other=client.display_name)
     )
 

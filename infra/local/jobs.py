@@ -1,6 +1,6 @@
 """The local stand-in for EventBridge schedules and Lambda's SQS polling.
 
-    python -m infra.local.jobs                # run every schedule, consume every queue, until SIGINT/SIGTERM
+    python -m infra.local.jobs                # run every schedule, pipe, queue consumer, until SIGINT/SIGTERM
     python -m infra.local.jobs --list         # what it would run, and when
     python -m infra.local.jobs --run NAME     # run one scheduled function once, now (an operator's tool)
 
@@ -52,6 +52,8 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from chalice.app import Chalice, ScheduledEventConfig, ScheduleExpression, SQSEventConfig
+
+from infra.local.stream_pipes import StreamPipe, stream_pipes
 
 REPO = Path(__file__).resolve().parents[2]
 CHALICE_CONFIG = REPO / ".chalice" / "config.json"
@@ -667,8 +669,10 @@ def serve(
     stop: threading.Event,
     clock: Callable[[], datetime] = stack_now,
     poll_seconds: int = POLL_WAIT_SECONDS,
+    pipes: Sequence[StreamPipe] = (),
 ) -> None:
-    """Run the schedules in this thread and one poller thread per consumer until ``stop`` is set."""
+    """Run the schedules in this thread, one poller thread per consumer and one per pipe (a table's
+    stream to a queue, ``infra/local/stream_pipes.py``) until ``stop`` is set."""
     log = invoke.log
     pollers = [
         QueuePoller(consumer, sqs, invoke, region=_region(), wait_seconds=poll_seconds)
@@ -677,6 +681,9 @@ def serve(
     scheduler = Scheduler(sources.schedules, start=clock(), run=lambda function, due: fire(invoke, function, due))
     threads = [
         threading.Thread(target=p.run, args=(stop, log), name=f"poll-{p.consumer.name}", daemon=True) for p in pollers
+    ]
+    threads += [
+        threading.Thread(target=p.run, args=(stop, log), name=f"pipe-{p.table_name}", daemon=True) for p in pipes
     ]
     log("ready", **describe(sources, clock()))  # before the pollers start: "ready" is always the first line
     for thread in threads:
@@ -733,8 +740,27 @@ def _serve_until_signalled(sources: EventSources, invoke: Invoker) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    serve(sources, invoke, sqs=boto3.client("sqs", region_name=_region()), stop=stop)
+    sqs = boto3.client("sqs", region_name=_region())
+    serve(sources, invoke, sqs=sqs, stop=stop, pipes=delivery_pipes(sqs))
     return 0
+
+
+def delivery_pipes(sqs: Any) -> list[StreamPipe]:
+    """The Pipes of the template: each piped table's stream to the deliveries queue (``chalicelib/outbox``)."""
+    import boto3
+
+    from chalicelib.handlers.delivery_jobs import DELIVERY_QUEUE
+    from chalicelib.outbox import PIPED_TABLES
+    from chalicelib.settings import table_prefix
+
+    region = _region()
+    return stream_pipes(
+        boto3.client("dynamodb", region_name=region),
+        boto3.client("dynamodbstreams", region_name=region),
+        sqs,
+        [f"{table_prefix()}{table}" for table in PIPED_TABLES],
+        DELIVERY_QUEUE,
+    )
 
 
 if __name__ == "__main__":

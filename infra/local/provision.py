@@ -21,6 +21,8 @@ MEDIA_BUCKET = "parley-local-media"
 SENDER_EMAIL = "no-reply@parley.local"
 PAYOUT_QUEUE = "parley-local-payouts"
 PAYOUT_DLQ = "parley-local-payouts-dlq"
+DELIVERY_QUEUE = "parley-local-deliveries"
+DELIVERY_DLQ = "parley-local-deliveries-dlq"
 RESOURCES = Path(__file__).resolve().parents[1] / "resources.json"
 
 
@@ -37,6 +39,9 @@ class LocalAws:
     payout_queue_name: str
     payout_queue_url: str
     payout_dlq_url: str
+    delivery_queue_name: str
+    delivery_queue_url: str
+    delivery_dlq_url: str
 
     @property
     def jwks_url(self) -> str:
@@ -65,6 +70,7 @@ class LocalAws:
             "PARLEY_PAYOUT_QUEUE_NAME": self.payout_queue_name,
             "PARLEY_PAYOUT_QUEUE_URL": self.payout_queue_url,
             "PARLEY_PAYOUT_DLQ_URL": self.payout_dlq_url,
+            "PARLEY_DELIVERY_QUEUE_NAME": self.delivery_queue_name,
         }
 
     def write(self, path: Path) -> None:
@@ -98,15 +104,17 @@ def _queue_attributes(resource_name: str) -> dict[str, str]:
     return attributes
 
 
-def _create_payout_queues(endpoint_url: str) -> tuple[str, str]:
-    """The payout queue and its dead-letter queue, with the template's redrive; returns both URLs."""
+def _create_queue_pair(endpoint_url: str, queue: str, dlq: str, resource: str) -> tuple[str, str]:
+    """A queue and its dead-letter queue, with the template's attributes and redrive; returns both URLs."""
     sqs = _client("sqs", endpoint_url)
-    dlq_url = sqs.create_queue(QueueName=PAYOUT_DLQ, Attributes=_queue_attributes("PayoutDeadLetterQueue"))["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    attributes = _queue_attributes("PayoutQueue")
-    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": int(attributes.pop("maxReceiveCount"))}
-    queue_url = sqs.create_queue(QueueName=PAYOUT_QUEUE, Attributes=attributes | {"RedrivePolicy": json.dumps(redrive)})
-    return str(queue_url["QueueUrl"]), str(dlq_url)
+    dlq_url = sqs.create_queue(
+        QueueName=dlq, Attributes=_queue_attributes(resource.replace("Queue", "DeadLetterQueue"))
+    )
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url["QueueUrl"], AttributeNames=["QueueArn"])["Attributes"]
+    attributes = _queue_attributes(resource)
+    redrive = {"deadLetterTargetArn": dlq_arn["QueueArn"], "maxReceiveCount": int(attributes.pop("maxReceiveCount"))}
+    queue_url = sqs.create_queue(QueueName=queue, Attributes=attributes | {"RedrivePolicy": json.dumps(redrive)})
+    return str(queue_url["QueueUrl"]), str(dlq_url["QueueUrl"])
 
 
 def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAws:
@@ -147,7 +155,10 @@ def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAw
     }
     s3.put_bucket_policy(Bucket=MEDIA_BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [public_read]}))
     _client("ses", endpoint_url).verify_email_identity(EmailAddress=SENDER_EMAIL)
-    payout_queue_url, payout_dlq_url = _create_payout_queues(endpoint_url)
+    payout_queue_url, payout_dlq_url = _create_queue_pair(endpoint_url, PAYOUT_QUEUE, PAYOUT_DLQ, "PayoutQueue")
+    delivery_queue_url, delivery_dlq_url = _create_queue_pair(
+        endpoint_url, DELIVERY_QUEUE, DELIVERY_DLQ, "DeliveryQueue"
+    )
     return LocalAws(
         endpoint_url=endpoint_url,
         region=REGION,
@@ -160,4 +171,7 @@ def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAw
         payout_queue_name=PAYOUT_QUEUE,
         payout_queue_url=payout_queue_url,
         payout_dlq_url=payout_dlq_url,
+        delivery_queue_name=DELIVERY_QUEUE,
+        delivery_queue_url=delivery_queue_url,
+        delivery_dlq_url=delivery_dlq_url,
     )

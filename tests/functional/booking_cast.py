@@ -75,11 +75,10 @@ def slot_starts(api: Any, cast: Cast, minutes: int = 30) -> list[str]:
 
 def booking_mail(to: str) -> list[EmailMessage]:
     """The emails SES accepted for ``to`` (moto runs in this process), oldest first, plain or raw."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
+    from tests.functional.deliveries import sent_emails
 
     found: list[EmailMessage] = []
-    for sent in ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages:
+    for sent in sent_emails():
         if hasattr(sent, "raw_data") and to in sent.destinations:
             found.append(email.message_from_string(sent.raw_data, policy=email.policy.default))  # type: ignore[arg-type]
         elif hasattr(sent, "body") and to in sent.destinations.get("ToAddresses", []):

@@ -1,5 +1,8 @@
 """Functional tests: the app through ``chalice.test.Client`` against a moto server.
 
+The effects of changes (emails, booking thread entries) are delivered around every request, as the
+deliveries pipe and consumer would with no lag (``tests/functional/deliveries.py``).
+
 One moto server runs for the session on a free loopback port; every test gets
 freshly provisioned resources (tables, user pool, bucket), so tests never see
 each other's data. Tokens are real: moto's Cognito signs them with RS256 and
@@ -25,6 +28,7 @@ from chalicelib import runtime
 from infra.local import gateway_responses
 from infra.local.moto_isolation import isolate_dynamodb_requests
 from infra.local.provision import LocalAws, provision
+from tests.functional import deliveries
 
 PASSWORD = "Correct-horse-42"
 
@@ -42,7 +46,7 @@ def moto_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
+def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalAws]:
     urllib3.request("POST", f"{moto_url}/moto-api/reset")
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
     monkeypatch.setenv("PARLEY_TABLE_PREFIX", "parley-test-")
@@ -53,7 +57,9 @@ def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> LocalAws:
     for name, value in resources.app_environment().items():
         monkeypatch.setenv(name, value)
     runtime.reset()
-    return resources
+    deliveries.start(moto_url, "parley-test-")
+    yield resources
+    deliveries.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +72,9 @@ def _responses_checked_against_the_document(monkeypatch: pytest.MonkeyPatch) -> 
     answer = TestHTTPClient.request
 
     def checked(self: TestHTTPClient, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        deliveries.deliver_pending()  # what earlier changes (jobs run by the test, say) call for
         response = answer(self, method, path, *args, **kwargs)
+        deliveries.deliver_pending()
         check_response(method, path, response.status_code, response.body)
         return response
 

@@ -19,6 +19,7 @@ from chalicelib.sessions import calls
 from tests.contract import FROM_SERVER, check_ws_message
 from tests.functional.builders import become_expert, register
 from tests.functional.conftest import User, Users
+from tests.functional.deliveries import sent_emails
 from tests.functional.money import DECLINED_CARD, balance, card, intents_left_over, revenue, saved_card
 from tests.functional.presence_cast import online_expert
 
@@ -79,13 +80,6 @@ def start_call(
     if media_connects:
         calls.report_media_connected(session_id, p.client.sub, now=at)
     return session_id
-
-
-def sent_emails() -> list[Any]:
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
-
-    return list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages)
 
 
 def email_to(address: str) -> str:

@@ -20,6 +20,7 @@ from chalicelib.payments.card_payments import authorise_hold
 from tests.functional.builders import become_expert, register
 from tests.functional.clock import Clock
 from tests.functional.conftest import DynamoReads, User, Users
+from tests.functional.deliveries import sent_emails
 from tests.functional.money import card
 
 
@@ -77,13 +78,6 @@ def upload(api: Any, who: User, content_type: str = "application/pdf", content: 
     response = urllib3.request("POST", ticket["url"], fields=fields)
     assert response.status in (200, 201, 204), response.data
     return str(ticket["key"])
-
-
-def sent_emails() -> list[Any]:
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ses.models import ses_backends
-
-    return list(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages)
 
 
 def test_the_client_and_the_expert_exchange_messages_and_both_read_them_in_order(api: Any, cast: Cast) -> None:

@@ -20,7 +20,7 @@ import pytest
 import requests
 import stripe
 
-from tests.stack.conftest import Person, new_person
+from tests.stack.conftest import Person, eventually, new_person
 
 if TYPE_CHECKING:
     from tests.stack.conftest import LocalStack
@@ -58,7 +58,7 @@ def test_a_client_books_in_their_zone_gets_invites_and_the_policy_decides_what_c
 
     # Both find an invite in the outbox, its times in their own zone.
     for person, zone in ((client, CLIENT_ZONE), (expert, EXPERT_ZONE)):
-        [invite] = _calendars(local_stack, person.email)
+        [invite] = _calendars(local_stack, person.email, 1)
         event = _event(invite)
         assert (invite["METHOD"], event["STATUS"]) == ("REQUEST", "CONFIRMED")
         assert event.decoded("DTSTART") == start
@@ -72,7 +72,7 @@ def test_a_client_books_in_their_zone_gets_invites_and_the_policy_decides_what_c
     )  # fmt: skip
     assert moved.status_code == 200, moved.text
     for person in (client, expert):
-        invite, update = _calendars(local_stack, person.email)
+        invite, update = _calendars(local_stack, person.email, 2)
         assert _event(update)["UID"] == _event(invite)["UID"]
         assert int(_event(update)["SEQUENCE"]) == int(_event(invite)["SEQUENCE"]) + 1
         assert _event(update).decoded("DTSTART") == later
@@ -83,7 +83,7 @@ def test_a_client_books_in_their_zone_gets_invites_and_the_policy_decides_what_c
     assert (cancelled.json()["status"], cancelled.json()["charged"]) == ("cancelled", 0)
     assert _intent(local_stack, booking["payment_id"]).status == "canceled"
     for person in (client, expert):
-        assert _calendars(local_stack, person.email)[-1]["METHOD"] == "CANCEL"
+        assert _calendars(local_stack, person.email, 3)[-1]["METHOD"] == "CANCEL"
 
     # A second booking, cancelled 12 hours before it starts: half of it is charged, as the policy says.
     second = _book(local_stack, expert, client, first["start_utc"])
@@ -124,16 +124,22 @@ def _book(stack: LocalStack, expert: Person, client: Person, start: str) -> dict
     return booking
 
 
-def _calendars(stack: LocalStack, address: str) -> list[icalendar.Calendar]:
-    """The calendar attachments in ``address``'s mail in the local outbox, oldest first, parsed."""
-    outbox = requests.get(f"{stack.moto_url}/_parley/outbox", params={"to": address}, timeout=30)
-    assert outbox.status_code == 200, outbox.text
-    return [
-        icalendar.Calendar.from_ical(attachment["content"])
-        for mail in outbox.json()["emails"]
-        for attachment in mail["attachments"]
-        if attachment["content_type"].startswith("text/calendar")
-    ]
+def _calendars(stack: LocalStack, address: str, count: int) -> list[icalendar.Calendar]:
+    """The calendar attachments in ``address``'s mail in the local outbox, oldest first, parsed, once
+    there are ``count`` of them (the deliveries consumer sends them just after the change commits)."""
+
+    def found() -> list[icalendar.Calendar]:
+        outbox = requests.get(f"{stack.moto_url}/_parley/outbox", params={"to": address}, timeout=30)
+        assert outbox.status_code == 200, outbox.text
+        return [
+            icalendar.Calendar.from_ical(attachment["content"])
+            for mail in outbox.json()["emails"]
+            for attachment in mail["attachments"]
+            if attachment["content_type"].startswith("text/calendar")
+        ]
+
+    eventually(f"{count} calendar invites to {address}", lambda: len(found()) >= count)
+    return found()
 
 
 def _event(calendar: icalendar.Calendar) -> Any:

@@ -40,6 +40,7 @@ class TableShape:
     local_indexes: dict[str, IndexShape]
     billing_mode: str
     ttl_attribute: str | None
+    stream_view_type: str | None
 
 
 def _keys(key_schema: Sequence[Mapping[str, Any]]) -> dict[str, str]:
@@ -68,6 +69,7 @@ def shape_of_model(model: type[Model]) -> TableShape:
         },
         billing_mode=getattr(model.Meta, "billing_mode", None) or "PROVISIONED",
         ttl_attribute=ttl[0] if ttl else None,  # PynamoDB allows at most one
+        stream_view_type=getattr(model.Meta, "stream_view_type", None),
     )
 
 
@@ -86,6 +88,7 @@ def shape_of_table(resource: dict[str, Any]) -> TableShape:
         },
         billing_mode=properties.get("BillingMode", "PROVISIONED"),
         ttl_attribute=ttl["AttributeName"] if ttl.get("Enabled") is True else None,
+        stream_view_type=properties.get("StreamSpecification", {}).get("StreamViewType"),
     )
 
 
@@ -125,6 +128,8 @@ def suggested_resource(model: type[Model]) -> str:
             ]
     if shape.ttl_attribute:
         properties["TimeToLiveSpecification"] = {"AttributeName": shape.ttl_attribute, "Enabled": True}
+    if shape.stream_view_type:
+        properties["StreamSpecification"] = {"StreamViewType": shape.stream_view_type}
     resource = {"Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
     return json.dumps({f"{model.__name__}Table": resource | {"Properties": properties}}, indent=2)
 

@@ -1,0 +1,98 @@
+"""The local stand-in for the EventBridge Pipes that carry table changes to the deliveries queue.
+
+In AWS a Pipe reads a table's DynamoDB stream and sends each record, as JSON, to an SQS queue
+(``infra/resources.json``: ``AppointmentChangesPipe``, ``SessionChangesPipe``). Here ``StreamPipe`` reads
+moto's stream of the same table (every shard, from its oldest record, then where it left off) and
+sends each record to the local queue in the shape a Pipe gives it (``ApproximateCreationDateTime`` in
+epoch seconds, ``eventSourceARN`` the stream's ARN). The jobs runner (``infra/local/jobs.py``) runs
+one per piped table; the functional tests use ``StreamReader`` to deliver changes at once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+PUMP_SECONDS = 0.25  # how often a pipe looks for new records (a Pipe polls its shards about 4 times a second)
+
+
+class StreamReader:
+    """Every record of one table's stream, each once, in order within a shard."""
+
+    def __init__(self, dynamodb: Any, streams: Any, table_name: str) -> None:
+        self._streams = streams
+        arn = dynamodb.describe_table(TableName=table_name)["Table"].get("LatestStreamArn")
+        if not arn:
+            raise RuntimeError(f"the table {table_name} has no stream (its model names a stream_view_type)")
+        self.stream_arn = str(arn)
+        self._iterators: dict[str, str | None] = {}  # shard id -> where to read next (None: closed, read out)
+
+    def read(self) -> list[dict[str, Any]]:
+        """The records written since the last read, as a Pipe sends them."""
+        if not self._iterators or None in self._iterators.values():
+            self._find_new_shards()  # at first, and once a shard is read out (closed shards have children)
+        records: list[dict[str, Any]] = []
+        for shard_id, iterator in list(self._iterators.items()):
+            while iterator is not None:
+                answer = self._streams.get_records(ShardIterator=iterator)
+                found = answer.get("Records", [])
+                records += [self._as_sent(record) for record in found]
+                iterator = answer.get("NextShardIterator")
+                if not found:
+                    break
+            self._iterators[shard_id] = iterator
+        return records
+
+    def _find_new_shards(self) -> None:
+        shards = self._streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+        for shard in shards:
+            if shard["ShardId"] not in self._iterators:
+                self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
+                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+
+    def _as_sent(self, record: dict[str, Any]) -> dict[str, Any]:
+        data = dict(record["dynamodb"])
+        created = data.get("ApproximateCreationDateTime")
+        if isinstance(created, datetime):
+            data["ApproximateCreationDateTime"] = created.timestamp()
+        return {key: value for key, value in record.items() if key != "dynamodb"} | {
+            "dynamodb": data,
+            "eventSourceARN": self.stream_arn,
+        }
+
+
+class StreamPipe:
+    """One table's stream to one queue, as a Pipe with a batch size of 1."""
+
+    def __init__(self, reader: StreamReader, sqs: Any, queue_url: str, table_name: str) -> None:
+        self.reader = reader
+        self.table_name = table_name
+        self._sqs = sqs
+        self._queue_url = queue_url
+
+    def pump_once(self) -> int:
+        records = self.reader.read()
+        for record in records:
+            self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps(record, default=str))
+        return len(records)
+
+    def run(self, stop: threading.Event, log: Callable[..., None]) -> None:
+        while not stop.is_set():
+            try:
+                self.pump_once()
+            except Exception as error:
+                if stop.is_set():
+                    return  # the stack is stopping, moto with it
+                log("pipe failed", level="error", table=self.table_name, error=f"{type(error).__name__}: {error}")
+                stop.wait(1.0)
+                continue
+            stop.wait(PUMP_SECONDS)
+
+
+def stream_pipes(dynamodb: Any, streams: Any, sqs: Any, tables: list[str], queue_name: str) -> list[StreamPipe]:
+    queue_url = str(sqs.get_queue_url(QueueName=queue_name)["QueueUrl"])
+    return [StreamPipe(StreamReader(dynamodb, streams, table), sqs, queue_url, table) for table in tables]
