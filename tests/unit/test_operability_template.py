@@ -8,6 +8,7 @@ merge, the alarms, then cfn-lint, which must find nothing), into a temporary dir
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -230,3 +231,24 @@ def test_the_alarms_refuse_to_overwrite_a_resource_the_template_already_has() ->
 
     with pytest.raises(ValueError, match="AlarmTopic"):
         alarms.add_operability(template, STAGE, "parley-dev-alarms")
+
+
+def runbook_entry(logical_id: str, template: dict[str, Any]) -> str:
+    """The README paragraph heading an alarm falls under: ``<Function>Errors``, ``<Queue>Messages`` or its own."""
+    name = logical_id.removesuffix("Alarm")
+    functions = of_type(template, "AWS::Serverless::Function", "AWS::Lambda::Function")
+    for suffix, kind, owners in (("Errors", "<Function>", functions), ("Throttles", "<Function>", functions),
+                                 ("Messages", "<Queue>", dead_letter_queues(template))):  # fmt: skip
+        if name.removesuffix(suffix) in owners:
+            return kind + suffix
+    return name
+
+
+def test_the_readme_says_what_each_alarm_means_and_what_to_do(template: dict[str, Any]) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    runbook = readme.split("## Alarms: what each means and what to do", 1)[1].split("\n## ", 1)[0]
+
+    for logical_id in of_type(template, ALARM):
+        entry = runbook_entry(logical_id, template)
+        assert f"**`{entry}`:" in runbook, f"README's alarm runbook has no paragraph for {entry}"
+        assert f"| `{entry}` |" in runbook, f"README's alarm table has no row for {entry}"
