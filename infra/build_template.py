@@ -1,6 +1,6 @@
 """Package one stage as a CloudFormation (SAM) template and lint it.
 
-    scripts/build-template dev        # or: .venv/bin/python infra/build_template.py dev
+    scripts/build-template dev        # or: .venv/bin/python -m infra.build_template dev
 
 1. checks that ``.chalice/config.json`` names the stage's tables ``parley-<stage>-...``,
    as ``infra/resources.json`` does;
@@ -13,7 +13,10 @@
 5. checks that every function of the merged template ends up with the environment the
    app needs: the stage's variables from ``config.json`` and the resource references
    (pool, clients, bucket, queues) from the template's ``Globals``;
-6. runs ``cfn-lint`` on ``build/<stage>/sam.json`` and on ``infra/turn/coturn.json`` (the
+6. adds the stage's alarms, their SNS topic (``alarm_topic_name`` of the stage in
+   ``config.json``) and a dashboard, generated from the template's functions and
+   dead-letter queues (``infra/alarms.py``);
+7. runs ``cfn-lint`` on ``build/<stage>/sam.json`` and on ``infra/turn/coturn.json`` (the
    TURN server an operator may run for the stage); any finding, informational included,
    fails the build.
 
@@ -38,6 +41,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from infra.alarms import add_operability
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 RESOURCES = PROJECT_DIR / "infra" / "resources.json"
@@ -76,6 +81,14 @@ def stage_environment(config: dict[str, Any], stage: str) -> dict[str, str]:
     if stage not in stages:
         raise BuildError(f"stage {stage!r} is not in {CHALICE_CONFIG} (known: {', '.join(stages)})")
     return {**config.get("environment_variables", {}), **stages[stage].get("environment_variables", {})}
+
+
+def alarm_topic_name(config: dict[str, Any], stage: str) -> str:
+    """The SNS topic the stage's alarms notify: ``alarm_topic_name`` of the stage in ``config.json``."""
+    name = config["stages"][stage].get("alarm_topic_name")
+    if not isinstance(name, str) or not name.startswith(f"parley-{stage}-"):
+        raise BuildError(f"config.json stage {stage!r} needs alarm_topic_name, a topic name parley-{stage}-...")
+    return name
 
 
 def merge_template_for(stage: str, environment: dict[str, str]) -> dict[str, Any]:
@@ -226,21 +239,27 @@ def run_cfn_lint(template: Path, region: str) -> None:
         raise BuildError(f"cfn-lint found problems in {template} (listed above)")
 
 
-def build(stage: str) -> Path:
+def build(stage: str, out_dir: Path | None = None) -> Path:
+    """Steps 1 to 7 into ``out_dir`` (default ``build/<stage>``; the merge template goes beside it)."""
+    out_dir = out_dir or BUILD_DIR / stage
     started = time.monotonic()
-    environment = stage_environment(json.loads(CHALICE_CONFIG.read_text()), stage)
-    BUILD_DIR.mkdir(exist_ok=True)
-    merge_template = BUILD_DIR / f"merge-{stage}.json"
+    config = json.loads(CHALICE_CONFIG.read_text())
+    environment = stage_environment(config, stage)
+    topic_name = alarm_topic_name(config, stage)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    merge_template = out_dir.parent / f"merge-{stage}.json"
     merge_template.write_text(json.dumps(merge_template_for(stage, environment), indent=2) + "\n")
 
-    sam_json = run_chalice_package(stage, merge_template, BUILD_DIR / stage)
+    sam_json = run_chalice_package(stage, merge_template, out_dir)
     packaged = time.monotonic()
-    print(f"chalice package: {packaged - started:.1f} s -> {sam_json.relative_to(PROJECT_DIR)}")
+    shown = sam_json.relative_to(PROJECT_DIR) if sam_json.is_relative_to(PROJECT_DIR) else sam_json
+    print(f"chalice package: {packaged - started:.1f} s -> {shown}")
 
     template = json.loads(sam_json.read_text())
     problems = wire_queue_event_sources(template, stage)
     if problems:
         raise BuildError("queue event sources:\n  " + "\n  ".join(problems))
+    add_operability(template, stage, topic_name)
     sam_json.write_text(json.dumps(template, indent=2) + "\n")
 
     problems = missing_function_environment(template, environment)

@@ -1,7 +1,7 @@
 """Custom CloudWatch metrics, written as Embedded Metric Format log lines (no API call, no latency).
 
 CloudWatch Logs turns each line into a metric in the ``Parley`` namespace with the stage as a dimension;
-the template's alarms and dashboard (``infra/resources.json``) read them by these names.
+the template's alarms and dashboard (``infra/alarms.py``) read them by these names.
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ A permanent refusal from Stripe marks the payout failed and moves the money back
 to *available* (the next week pays it). Stripe being unavailable is raised so the
 queue retries the message, and after enough attempts keeps it in its dead-letter
 queue for an admin to see.
+
+A refusal, and a payout left for a person (``ReconciliationNeeded``), each count one
+``PayoutFailures`` metric (``chalicelib/operations/metrics.py``), which the stage's
+``PayoutFailuresAlarm`` watches.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from chalicelib.ledger.transactions import LedgerTransaction, payout_reserve, pa
 from chalicelib.models.conditions import transaction_conflicted
 from chalicelib.models.ledger import LedgerBalance
 from chalicelib.models.payout import Payout, PayoutAccount
+from chalicelib.operations import metrics
 from chalicelib.payouts.owed import clear_owed_marker
 from chalicelib.payouts.schedule import parse_payout_id, parse_week, payout_id
 from chalicelib.payouts.status import FAILED, PAID, TRANSFERRING
@@ -86,6 +91,14 @@ class PayoutOutcome:
 
 def pay_expert(expert_id: str, currency: str, week: str, gateway: PayoutGateway, now: datetime) -> PayoutOutcome:
     """Pay ``expert_id`` their available ``currency`` balance as the payout of ``week``, exactly once."""
+    try:
+        return _pay(expert_id, currency, week, gateway, now)
+    except ReconciliationNeeded:
+        metrics.emit(metrics.PAYOUT_FAILED, 1)
+        raise
+
+
+def _pay(expert_id: str, currency: str, week: str, gateway: PayoutGateway, now: datetime) -> PayoutOutcome:
     week = parse_week(week)
     pid = payout_id(expert_id, currency, week)
     for _ in range(MAX_ATTEMPTS):
@@ -179,6 +192,7 @@ def _fail(payout: Payout, reason: str, now: datetime) -> PayoutOutcome:
     posting = payout_reverse(payout.payout_id, payout.expert_id, payout.currency, payout.amount)
     contradiction = f"Stripe refused payout {payout.payout_id} ({reason}), which is recorded as paid."
     _record_outcome(payout, FAILED, actions, posting, now, contradiction=contradiction)
+    metrics.emit(metrics.PAYOUT_FAILED, 1)
     return PayoutOutcome(payout.payout_id, REFUSED, payout.amount, reason=reason)
 
 

@@ -347,6 +347,51 @@ def test_a_permanent_refusal_marks_the_payout_failed_and_returns_the_money_to_av
     assert [t.amount for t in stripe.made_to("ada")] == [8_100]
 
 
+def payout_failure_metrics(out: str) -> list[float]:
+    """The ``PayoutFailures`` values of the Embedded Metric Format lines in ``out`` (a function's stdout)."""
+    values = []
+    for line in out.splitlines():
+        record = json.loads(line) if line.startswith("{") else {}
+        if "_aws" in record and "PayoutFailures" in record:
+            values.append(record["PayoutFailures"])
+    return values
+
+
+def test_a_refused_payout_writes_one_payout_failure_metric_and_a_paid_one_none(
+    stripe: FakeStripe, capsys: pytest.CaptureFixture[str]
+) -> None:
+    earn("ada", 8_100)
+    earn("bob", 4_500)
+    payouts_enabled("ada")
+    payouts_enabled("bob")
+    stripe.refused_destinations.add("acct_ada")
+
+    assert pay_expert("bob", "USD", WEEK, stripe, NOW).result == "paid"
+    assert payout_failure_metrics(capsys.readouterr().out) == []
+    assert pay_expert("ada", "USD", WEEK, stripe, NOW).result == "failed"
+    assert payout_failure_metrics(capsys.readouterr().out) == [1]
+    assert pay_expert("ada", "USD", WEEK, stripe, NOW).result == "already_failed"
+    assert payout_failure_metrics(capsys.readouterr().out) == []  # counted when it failed, not when looked at again
+
+
+def test_a_payout_left_for_a_person_writes_a_payout_failure_metric(
+    stripe: FakeStripe, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chalicelib.payouts.pay_expert import ReconciliationNeeded
+
+    earn("ada", 8_100)
+    payouts_enabled("ada")
+    stripe.kill_after_transfer = True
+    with pytest.raises(ProcessKilled):
+        pay_expert("ada", "USD", WEEK, stripe, NOW)
+    capsys.readouterr()
+
+    with pytest.raises(ReconciliationNeeded):
+        pay_expert("ada", "USD", WEEK, stripe, NOW + timedelta(days=2))
+
+    assert payout_failure_metrics(capsys.readouterr().out) == [1]
+
+
 # --------------------------------------------------------------------------- the weekly job
 
 
