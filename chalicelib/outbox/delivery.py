@@ -25,7 +25,9 @@ from chalicelib.outbox.effects import Effect, effects_of
 from chalicelib.web.logs import log_error, log_info
 
 SENDING, DELIVERED = "sending", "delivered"
-CLAIM = timedelta(seconds=30)  # shorter than the deliveries queue's visibility timeout (60 s)
+# Longer than the consumer may run (10 s, .chalice/config.json), shorter than the queue hides a message (60 s):
+# a claim of an attempt that died has lapsed when its message comes back.
+CLAIM = timedelta(seconds=30)
 KEPT = timedelta(days=14)  # past the stream's 24 hours and the queue's retries
 
 
