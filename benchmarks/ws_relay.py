@@ -28,7 +28,9 @@ echo, plus what each gateway did per timed message (from its log): invocations,
 ``@connections`` calls and, for the real app, DynamoDB requests. Those are counted
 in the gateway's process: the real app is served through a small wrapper ``app.py``
 (``RELAY_APP``, written to a temporary directory) that loads ``app.py`` and wraps
-PynamoDB's ``Connection.dispatch`` to log one JSON line per request.
+PynamoDB's ``Connection.dispatch`` to log one JSON line per request. The design's bound is
+printed beside it: at most one DynamoDB call per relayed message (the session's GetItem,
+``chalicelib/realtime/relay.py``); the benchmark exits 1 if the relay made more.
 
 The handler app is a parameter: ``--app-dir`` serves another app (its ``app.py``)
 instead of the trivial echo; ``--env NAME=VALUE`` adds to the gateway's
@@ -114,6 +116,7 @@ def _counted(self, operation_name, operation_kwargs):
 Connection.dispatch = _counted
 """
 RELAY = "relay (real app)"
+RELAY_DYNAMODB_BOUND = 1.0  # DynamoDB calls per relayed message, at most
 RELAY_TABLE_PREFIX = "parley-bench-relay-"
 PASSWORD = "Correct-horse-42"
 
@@ -373,7 +376,16 @@ def report(summaries: Sequence[Summary], extra: dict[str, dict[str, float]], arg
         lines.append(f"per relayed message, {route}:")
         for name, value in counts.items():
             lines.append(f"  {name} {value:.2f}")
+    if RELAY in extra:
+        calls = relay_dynamodb_calls(extra)
+        verdict = "within" if calls <= RELAY_DYNAMODB_BOUND else "OVER"
+        lines.append(f"DynamoDB calls per relayed message: {calls:.2f} ({verdict} the bound of "
+                     f"{RELAY_DYNAMODB_BOUND:.0f})")  # fmt: skip
     return "\n".join(lines)
+
+
+def relay_dynamodb_calls(extra: dict[str, dict[str, float]]) -> float:
+    return extra.get(RELAY, {}).get("DynamoDB calls (all)", 0.0)
 
 
 # --------------------------------------------------------------------------- running it
@@ -412,7 +424,7 @@ def run(args: argparse.Namespace) -> int:
         bare_url, gateway_url = f"ws://{LOOPBACK}:{bare_port}/", f"ws://{LOOPBACK}:{ws_port}/{STAGE}{args.query}"
         summaries, extra = asyncio.run(_measure_all(bare_url, gateway_url, relay, gateways, args))
     print(report(summaries, extra, args))
-    return 0
+    return 1 if relay_dynamodb_calls(extra) > RELAY_DYNAMODB_BOUND else 0
 
 
 async def _measure_all(

@@ -6,7 +6,9 @@ so the every-minute sweep reads what is live and due, never the whole table.
 Calls that ring or are under way (requested, accepted, active) also carry ``live_client_id``
 and ``live_expert_id``: two sparse indexes find a person's live calls for a device that just
 connected, without a Scan. ``active-by-expert`` holds the calls that went active (both joined), by
-expert and time, for the expert's weekly statistics.
+expert and time, for the expert's weekly statistics. ``client_devices`` and ``expert_devices``
+hold the WebSocket connections of each side's devices that joined the call and have not left
+it, so the relay reads this item alone (``chalicelib/realtime/relay.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -96,6 +99,9 @@ class CallSession(Model):
     hold_ready = BooleanAttribute(default=False)
     client_connected_since = UTCDateTimeAttribute(null=True)
     expert_connected_since = UTCDateTimeAttribute(null=True)
+    # the connection ids of each side's devices in the call (joined, not left); absent when none
+    client_devices = UnicodeSetAttribute(null=True)
+    expert_devices = UnicodeSetAttribute(null=True)
     media_connected_at = UTCDateTimeAttribute(null=True)  # the first report that media flows; billing counts from it
     client_intervals = ListAttribute[IntervalAttribute](of=IntervalAttribute, default=list)
     expert_intervals = ListAttribute[IntervalAttribute](of=IntervalAttribute, default=list)

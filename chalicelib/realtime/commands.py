@@ -13,10 +13,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Generic, TypeVar, get_args
 
 from chalicelib.errors import DomainError, InvalidInput
-from chalicelib.realtime.connections import account_of, join_session
+from chalicelib.realtime.connections import account_of, call_of, join_session, leave_call_on
 from chalicelib.realtime.limits import check_message_size, check_signal_payload_size
 from chalicelib.realtime.messages import (
     MAX_ID_LENGTH,
@@ -61,14 +62,19 @@ A = TypeVar("A", bound=ClientAction)
 
 @dataclass(frozen=True)
 class CommandContext:
-    """One message's circumstances: whose connection it came from, how to answer, and when."""
+    """One message's circumstances: which connection it came from, how to answer, and when. Whose
+    connection it is (``account_id``) is read when a command first asks: relayed signalling never does
+    (the call lists its devices), so it costs no read of the connection."""
 
     connection_id: str
-    account_id: str
     sender: MessageSender
     media_base_url: str
     now: datetime
     message_id: dict[str, Any] = field(default_factory=dict)  # {"id": ...} if the message had one
+
+    @cached_property
+    def account_id(self) -> str:
+        return account_of(self.connection_id)
 
     @property
     def notifier(self) -> AccountNotifier:
@@ -166,15 +172,21 @@ def session_cancel(ctx: CommandContext, message: CancelCall) -> None:
 def session_join(ctx: CommandContext, message: JoinCall) -> None:
     """This device joins the call: signalling for the call is relayed to it from now on.
 
-    The device is recorded in the call before the call learns of the join, so that the other
-    side, told at once, can signal to it. The reply says whether the other side is there and
-    who offers: ``you_offer`` is true for the side that joins while the other is present."""
+    The device is written into the call with the join, before the other side is told of it, so that
+    the other side, told at once, can signal to it; its connection remembers the call first, so that
+    losing the device takes it out. A device still in another call leaves that one. The reply says
+    whether the other side is there and who offers: ``you_offer`` is true for the side that joins
+    while the other is present."""
     from chalicelib.sessions import calls
 
     session_id = message.session_id
+    previous = call_of(ctx.connection_id)
+    if previous is not None and previous != session_id:
+        leave_call_on(ctx.connection_id, previous, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
     join_session(ctx.connection_id, session_id)
     try:
-        session = calls.join_call(session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
+        session = calls.join_call(session_id, ctx.account_id, device=ctx.connection_id, notifier=ctx.notifier,
+                                  now=ctx.now)  # fmt: skip
     except DomainError:  # refused (before anything was written): this device is in no call
         join_session(ctx.connection_id, None)
         raise
@@ -207,8 +219,9 @@ def _relay(ctx: CommandContext, message: OnACall, relayed: type[Relayed], fields
     relay_to_peer(
         ctx.sender,
         session_id=session_id,
-        from_account=ctx.account_id,
-        message=relayed.model_validate({**fields, "session_id": session_id, "from": ctx.account_id}).wire(),
+        connection_id=ctx.connection_id,
+        message=lambda sent_by: relayed.model_validate({**fields, "session_id": session_id, "from": sent_by}).wire(),
+        account=lambda: ctx.account_id,
         now=ctx.now,
     )
     if ctx.message_id:
@@ -304,8 +317,7 @@ def handle_message(connection_id: str, raw: str, *, sender: MessageSender, media
         command = command_of(body)
         message = parse_action(command.message, body)  # the model is the check: invalid_message names the field
         message_id = {"id": echo["id"]} if "id" in echo else {}
-        command.run(CommandContext(connection_id, account_of(connection_id), sender, media_base_url, now, message_id),
-                    message)  # fmt: skip
+        command.run(CommandContext(connection_id, sender, media_base_url, now, message_id), message)
     except DomainError as error:
         deliver(sender, [connection_id], error_message(error.code, error.message, echo))
     except Exception:

@@ -4,8 +4,10 @@ Presence is per person, not per connection, and follows the connections
 (``chalicelib/realtime/presence.py``): an expert who said online is shown online while any
 device is connected, offline when the last one leaves or is found gone (410), and online
 again when a device connects.
-A device that joined a call is remembered on its connection, so that signalling
-reaches that device and its loss counts as leaving the call.
+A device that joined a call is remembered on its connection (``session_id``: which call to
+leave when it goes) and in the call itself (the session's ``client_devices`` / ``expert_devices``,
+which the relay reads): losing it, by ``$disconnect`` or a 410 from the management API,
+takes it out of the call, and the person leaves the call with their last device in it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ OFFLINE = "offline"
 @dataclass(frozen=True)
 class OpenConnection:
     connection_id: str
-    session_id: str | None
 
 
 def open_connection(connection_id: str, account_id: str, *, media_base_url: str, now: datetime) -> None:
@@ -58,25 +59,18 @@ def account_of(connection_id: str) -> str:
 def connections_of(account_id: str, now: datetime) -> list[OpenConnection]:
     """Every open connection of one person (one Query on the index; connections past their lifetime skipped)."""
     return [
-        OpenConnection(item.connection_id, item.session_id)
+        OpenConnection(item.connection_id)
         for item in WsConnection.by_account.query(account_id)
         if item.expires_at is None or item.expires_at > now
     ]
 
 
-def forget_connection(connection_id: str, *, media_base_url: str, now: datetime) -> None:
-    """Drop a connection API Gateway no longer knows (it answered 410 Gone); if it was the
-    person's last, an online expert is shown offline, as after a disconnect."""
-    from chalicelib.realtime.presence import no_device_left
-
+def call_of(connection_id: str) -> str | None:
+    """The call this device joined, if any."""
     try:
-        gone = WsConnection.get(connection_id)
+        return WsConnection.get(connection_id, consistent_read=True, attributes_to_get=["session_id"]).session_id
     except DoesNotExist:
-        return
-    gone.delete()
-    log_info("stale connection removed", connection_id=connection_id)
-    if not any(c.connection_id != connection_id for c in connections_of(gone.account_id, now)):
-        no_device_left(gone.account_id, media_base_url=media_base_url, now=now)
+        return None
 
 
 def join_session(connection_id: str, session_id: str | None) -> None:
@@ -86,27 +80,31 @@ def join_session(connection_id: str, session_id: str | None) -> None:
 
 
 def close_connection(connection_id: str, *, notifier: CallNotifier, media_base_url: str, now: datetime) -> None:
-    """A device disconnected. If it was the person's last device in a call, they left the call; if it was
-    their last device at all, an online expert goes offline (a busy one is left to the call, which ends
-    by itself after its grace period and then decides the expert's presence)."""
+    """A device is gone: it disconnected, or API Gateway answered 410 Gone for it (then its ``$disconnect``
+    may come too, and finds nothing left to do). It leaves the call it was in (the person leaves with their
+    last device in it); if it was their last device at all, an online expert goes offline (a busy one is
+    left to the call, which ends by itself after its grace period and then decides the expert's presence)."""
     try:
         closed = WsConnection.get(connection_id)
     except DoesNotExist:
         return
     closed.delete()
-    remaining = [c for c in connections_of(closed.account_id, now) if c.connection_id != connection_id]
-    if closed.session_id and not any(c.session_id == closed.session_id for c in remaining):
-        _leave_call(closed.session_id, closed.account_id, notifier=notifier, now=now)
-    if not remaining:
+    log_info("connection closed", connection_id=connection_id)
+    if closed.session_id:
+        leave_call_on(connection_id, closed.session_id, closed.account_id, notifier=notifier, now=now)
+    if not any(c.connection_id != connection_id for c in connections_of(closed.account_id, now)):
         from chalicelib.realtime.presence import no_device_left
 
         no_device_left(closed.account_id, media_base_url=media_base_url, now=now)
 
 
-def _leave_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime) -> None:
+def leave_call_on(
+    connection_id: str, session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime
+) -> None:
+    """This device leaves the call (safe to repeat: a device no longer in the call changes nothing)."""
     from chalicelib.sessions import calls
 
     try:
-        calls.leave_call(session_id, account_id, notifier=notifier, now=now)
-    except DomainError as error:  # the call ended meanwhile: nothing to leave
+        calls.leave_call(session_id, account_id, device=connection_id, notifier=notifier, now=now)
+    except DomainError as error:  # no such call for this person: nothing to leave
         log_info("left no call", session_id=session_id, account_id=account_id, code=error.code)

@@ -15,7 +15,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -308,8 +308,12 @@ def expire_call(item: CallSession, *, notifier: CallNotifier, now: datetime) -> 
     return True
 
 
-def join_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
-    """A participant's device joined; when both are in, the call goes active and the expert shows busy.
+def join_call(
+    session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime, device: str | None = None
+) -> dict[str, Any]:  # fmt: skip
+    """A participant's device (``device``: its WebSocket connection) joined; when both are in, the call goes
+    active and the expert shows busy. The device is written into the call with the join, before anyone is
+    told of it, so signalling reaches it from then on.
 
     Whoever joins while the other side is present offers (``you_offer``; the view's ``peer_present``):
     the joins are serialised by the item's version, so exactly one of two joins sees the other."""
@@ -317,7 +321,7 @@ def join_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: 
     def connect(session: Session) -> Session:
         if not session.hold_ready and session.state == ACCEPTED and _hold_confirmed(session_id):
             session = session.card_held()
-        return session.connect(account_id, now)
+        return session.connect(account_id, now, device)
 
     before = load_session(session_id)
     item = _change(session_id, now, connect)
@@ -348,13 +352,27 @@ def report_media_connected(session_id: str, account_id: str, *, now: datetime) -
     return session_view(item, account_id)
 
 
-def leave_call(session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
-    """A participant's last device left; their connected time is recorded (the sweep ends the call after a grace)."""
+def leave_call(
+    session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime, device: str | None = None
+) -> dict[str, Any]:  # fmt: skip
+    """A participant left (``device``: one of their devices left; they leave with their last one): their
+    connected time is recorded (the sweep ends the call after a grace). A device that is not in the call,
+    or a repeat, changes nothing."""
     item = load_session(session_id)
-    to_session(item).role_of(account_id)
-    if item.state in FINISHED:
+    stored = to_session(item)
+    role = stored.role_of(account_id)
+    if item.state in FINISHED or (device is not None and device not in stored.devices_of(role)):
         return session_view(item, account_id)
-    item = _change(session_id, now, lambda s: s.disconnect(account_id, now))
+    left: list[bool] = []
+
+    def leave(session: Session) -> Session:
+        after = session.drop_device(account_id, device, now) if device else session.disconnect(account_id, now)
+        left[:] = [session.connected_since(role) is not None and after.connected_since(role) is None]
+        return after
+
+    item = _change(session_id, now, leave)
+    if left != [True]:  # another of their devices is still in the call, or they had left already
+        return session_view(item, account_id)
     notifier.notify(_other(item, account_id), {"type": "session.left", "session_id": session_id,
                                                "role": _role(item, account_id)})  # fmt: skip
     return session_view(item, account_id)
@@ -443,19 +461,36 @@ def settle_call(item: CallSession, *, notifier: CallNotifier, now: datetime) -> 
     return True  # the receipts follow from this change's stream record (chalicelib/sessions/receipts.py)
 
 
-def relay_target(session_id: str, account_id: str, now: datetime) -> str:
-    """The other participant, if signalling between them is allowed now (accepted or active, before the cutoff)."""
+@dataclass(frozen=True)
+class RelayRoute:
+    """Where signalling from one joined device goes: who sent it, and the other side's devices in the call."""
+
+    from_account: str
+    to_devices: tuple[str, ...]
+
+
+def relay_route(session_id: str, device: str, now: datetime, *, account: Callable[[], str]) -> RelayRoute:
+    """The relay's check, on one strongly consistent read of the session: ``device`` is a joined device of
+    a participant, and the call is accepted or active and before its cutoff (``Session.check_signalling``).
+
+    Consistent, so that a join or an end written a moment ago counts. ``account`` (who is behind the
+    connection) is asked only for a device that is not in the call, to answer it: anyone but the two
+    participants is told the call does not exist; a participant, why the call refuses, else ``not_joined``."""
     try:
-        item = CallSession.get(session_id)
+        session: Session | None = to_session(CallSession.get(session_id, consistent_read=True))
     except DoesNotExist:
-        raise NotFound("No call has this id.", code="session_not_found") from None
-    session = to_session(item)
-    session.role_of(account_id)
-    if item.state not in (ACCEPTED, ACTIVE):
-        raise Conflict(f"This call is {item.state}.", code=f"session_{item.state}")
-    if session.cutoff is not None and now >= session.cutoff:
-        raise Conflict("This call has reached its time limit.", code="session_time_limit")
-    return _other(item, account_id)
+        session = None
+    role = session.role_of_device(device) if session is not None else None
+    if session is None or role is None:
+        sender = account()  # a connection that never signed in is told so, as for any action
+        if session is None:
+            raise NotFound("No call has this id.", code="session_not_found")
+        session.role_of(sender)
+        session.check_signalling(now)
+        raise Conflict("This device has not joined the call; send session.join first.", code="not_joined")
+    session.check_signalling(now)
+    other = EXPERT if role == CLIENT else CLIENT
+    return RelayRoute(session.participant(role), tuple(sorted(session.devices_of(other))))
 
 
 def get_call(session_id: str, account_id: str) -> dict[str, Any]:
@@ -489,6 +524,7 @@ def to_session(item: CallSession) -> Session:
         client_intervals=tuple(Interval(i.start, i.end) for i in item.client_intervals or ()),
         expert_intervals=tuple(Interval(i.start, i.end) for i in item.expert_intervals or ()),
         media_connected_at=item.media_connected_at, ends_by=item.ends_by,
+        client_devices=frozenset(item.client_devices or ()), expert_devices=frozenset(item.expert_devices or ()),
     )  # fmt: skip
 
 
@@ -502,6 +538,8 @@ def apply_session(item: CallSession, session: Session) -> None:
     item.client_connected_since = session.client_connected_since
     item.expert_connected_since = session.expert_connected_since
     item.media_connected_at = session.media_connected_at
+    item.client_devices = set(session.client_devices) or None
+    item.expert_devices = set(session.expert_devices) or None
     item.client_intervals = [IntervalAttribute(start=i.start, end=i.end) for i in session.client_intervals]
     item.expert_intervals = [IntervalAttribute(start=i.start, end=i.end) for i in session.expert_intervals]
 

@@ -56,6 +56,9 @@ class Session:
     expert_intervals: tuple[Interval, ...] = ()
     media_connected_at: datetime | None = None  # when a participant first reported its media connected
     ends_by: datetime | None = None  # an appointment's call: its booked end
+    # the connections of each side's devices in the call: joined and not left (none once the side left)
+    client_devices: frozenset[str] = frozenset()
+    expert_devices: frozenset[str] = frozenset()
 
     def role_of(self, account_id: str) -> str:
         if account_id == self.client_id:
@@ -63,6 +66,26 @@ class Session:
         if account_id == self.expert_id:
             return EXPERT
         raise NotFound("No call has this id.", code="session_not_found")  # as for a missing one: ids cannot be probed
+
+    def devices_of(self, role: str) -> frozenset[str]:
+        return self.client_devices if role == CLIENT else self.expert_devices
+
+    def connected_since(self, role: str) -> datetime | None:
+        return self.client_connected_since if role == CLIENT else self.expert_connected_since
+
+    def role_of_device(self, device: str) -> str | None:
+        """Whose joined device this connection is (``None``: no device in the call)."""
+        if device in self.client_devices:
+            return CLIENT
+        if device in self.expert_devices:
+            return EXPERT
+        return None
+
+    def participant(self, role: str) -> str:
+        return self.client_id if role == CLIENT else self.expert_id
+
+    def _with_devices(self, role: str, devices: frozenset[str]) -> Session:
+        return replace(self, client_devices=devices) if role == CLIENT else replace(self, expert_devices=devices)
 
     @property
     def cutoff(self) -> datetime | None:
@@ -104,8 +127,9 @@ class Session:
     def card_held(self) -> Session:
         return replace(self, hold_ready=True)
 
-    def connect(self, account_id: str, at: datetime) -> Session:
-        """A participant's device joined the call; the call goes active once both are in."""
+    def connect(self, account_id: str, at: datetime, device: str | None = None) -> Session:
+        """A participant's device (its connection, when it has one) joined the call; the call goes
+        active once both are in."""
         role = self.role_of(account_id)
         self._expect_state(ACCEPTED, ACTIVE)
         if self.ends_by is not None and at >= self.ends_by:
@@ -115,6 +139,8 @@ class Session:
             if role == CLIENT
             else replace(self, expert_connected_since=self.expert_connected_since or at)
         )
+        if device is not None:
+            joined = joined._with_devices(role, self.devices_of(role) | {device})
         both_in = joined.client_connected_since is not None and joined.expert_connected_since is not None
         if joined.state == ACCEPTED and both_in:
             if not joined.hold_ready:
@@ -131,16 +157,27 @@ class Session:
         self._expect_state(ACCEPTED, ACTIVE)
         return replace(self, media_connected_at=at)
 
-    def disconnect(self, account_id: str, at: datetime) -> Session:
-        """A participant's last device left; their connected time is recorded."""
+    def drop_device(self, account_id: str, device: str, at: datetime) -> Session:
+        """One device of a participant left the call (closed, or found gone); the participant leaves
+        with their last one. A device not in the call changes nothing."""
         role = self.role_of(account_id)
-        since = self.client_connected_since if role == CLIENT else self.expert_connected_since
-        if since is None:
+        devices = self.devices_of(role)
+        if device not in devices:
             return self
+        remaining = self._with_devices(role, devices - {device})
+        return remaining if remaining.devices_of(role) else remaining.disconnect(account_id, at)
+
+    def disconnect(self, account_id: str, at: datetime) -> Session:
+        """A participant left the call (with all their devices); their connected time is recorded."""
+        role = self.role_of(account_id)
+        since = self.connected_since(role)
+        left = self._with_devices(role, frozenset())
+        if since is None:
+            return left
         interval = (Interval(since, at),)
         if role == CLIENT:
-            return replace(self, client_connected_since=None, client_intervals=self.client_intervals + interval)
-        return replace(self, expert_connected_since=None, expert_intervals=self.expert_intervals + interval)
+            return replace(left, client_connected_since=None, client_intervals=self.client_intervals + interval)
+        return replace(left, expert_connected_since=None, expert_intervals=self.expert_intervals + interval)
 
     def hang_up(self, by: str, at: datetime) -> Session:
         self.role_of(by)
@@ -154,6 +191,12 @@ class Session:
         for participant in (self.client_id, self.expert_id):
             closed = closed.disconnect(participant, ended_at)
         return replace(closed, state=ENDED, ended_at=ended_at, end_reason=reason)
+
+    def check_signalling(self, at: datetime) -> None:
+        """Signalling is relayed while the call is accepted or active and before its cutoff."""
+        self._expect_state(ACCEPTED, ACTIVE)
+        if self.cutoff is not None and at >= self.cutoff:
+            raise Conflict("This call has reached its time limit.", code="session_time_limit")
 
     def due_to_end(self, now: datetime) -> str | None:
         """Why the sweep should end this call now, if it should."""

@@ -112,15 +112,17 @@ def test_the_other_participant_is_told_the_call_opened_and_both_join_as_for_an_i
     open_appointment_call(booking["appointment_id"], cast.client.sub, notifier=notifier, now=opened_at)
     assert len(notifier.to(cast.client.sub, "session.opened")) == 1  # told once, when it was opened
 
-    first = calls.join_call(session_id, cast.client.sub, notifier=notifier, now=opened_at)
-    second = calls.join_call(session_id, cast.expert.sub, notifier=notifier, now=START)
+    first = calls.join_call(session_id, cast.client.sub, device="conn-client=", notifier=notifier, now=opened_at)
+    second = calls.join_call(session_id, cast.expert.sub, device="conn-expert=", notifier=notifier, now=START)
     assert (first["state"], first["peer_present"]) == ("accepted", False)
     assert (second["state"], second["peer_present"]) == ("active", True)
     [active] = notifier.to(cast.client.sub, "session.active")
     assert active["cutoff_at"] == END.isoformat()  # the booked end, not 90 minutes on
-    assert calls.relay_target(session_id, cast.client.sub, START) == cast.expert.sub
+    assert calls.relay_route(session_id, "conn-client=", START, account=lambda: cast.client.sub).to_devices == (
+        "conn-expert=",
+    )
     with pytest.raises(NotFound) as stranger:
-        calls.relay_target(session_id, cast.stranger.sub, START)
+        calls.relay_route(session_id, "conn-stranger=", START, account=lambda: cast.stranger.sub)
     assert stranger.value.code == "session_not_found"
 
 

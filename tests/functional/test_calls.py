@@ -63,6 +63,9 @@ def parties(api: Any, users: Users, stripe_api: Any) -> Parties:
     return make_parties(api, users, stripe_api)
 
 
+CLIENT_DEVICE, EXPERT_DEVICE = "conn-client-phone=", "conn-expert-laptop="  # the WebSocket connections that join
+
+
 def start_call(
     p: Parties, at: datetime, *, link_id: str | None = None, number: str | None = None, media_connects: bool = True
 ) -> str:
@@ -74,8 +77,8 @@ def start_call(
     )
     session_id = str(session["session_id"])
     calls.accept_call(session_id, p.expert.sub, notifier=p.notifier, now=at)
-    calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=at)
-    view = calls.join_call(session_id, p.expert.sub, notifier=p.notifier, now=at)
+    calls.join_call(session_id, p.client.sub, device=CLIENT_DEVICE, notifier=p.notifier, now=at)
+    view = calls.join_call(session_id, p.expert.sub, device=EXPERT_DEVICE, notifier=p.notifier, now=at)
     assert view["state"] == "active"
     if media_connects:
         calls.report_media_connected(session_id, p.client.sub, now=at)
@@ -382,16 +385,26 @@ def test_strangers_cannot_see_or_touch_a_call(api: Any, parties: Parties) -> Non
     assert api.post(f"/sessions/{session_id}/hang-up", headers=p.stranger.auth).status_code == 404
     assert api.post(f"/sessions/{session_id}/accept", headers=p.client.auth).status_code == 403
     with pytest.raises(NotFound):
-        calls.relay_target(session_id, p.stranger.sub, t0)
+        calls.relay_route(session_id, "conn-stranger=", t0, account=lambda: p.stranger.sub)
     with pytest.raises(NotFound):
-        calls.join_call(session_id, p.stranger.sub, notifier=p.notifier, now=t0)
-    assert calls.relay_target(session_id, p.client.sub, t0) == p.expert.sub
-    assert calls.relay_target(session_id, p.expert.sub, t0) == p.client.sub
-    with pytest.raises(Conflict):
-        calls.relay_target(session_id, p.client.sub, t0 + timedelta(minutes=90))
+        calls.join_call(session_id, p.stranger.sub, device="conn-stranger=", notifier=p.notifier, now=t0)
+    assert calls.relay_route(session_id, CLIENT_DEVICE, t0, account=nobody) == calls.RelayRoute(
+        p.client.sub, (EXPERT_DEVICE,)
+    )
+    assert calls.relay_route(session_id, EXPERT_DEVICE, t0, account=nobody) == calls.RelayRoute(
+        p.expert.sub, (CLIENT_DEVICE,)
+    )
+    with pytest.raises(Conflict) as late:
+        calls.relay_route(session_id, CLIENT_DEVICE, t0 + timedelta(minutes=90), account=nobody)
+    assert late.value.code == "session_time_limit"
     calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=5))
-    with pytest.raises(Conflict):
-        calls.relay_target(session_id, p.client.sub, t0 + timedelta(minutes=5))
+    with pytest.raises(Conflict) as ended:
+        calls.relay_route(session_id, CLIENT_DEVICE, t0 + timedelta(minutes=5), account=lambda: p.client.sub)
+    assert ended.value.code == "session_ended"
+
+
+def nobody() -> str:
+    raise AssertionError("the relay asked who is behind a device that joined the call")
 
 
 def test_a_hang_up_after_3_minutes_costs_nothing_when_the_other_side_had_dropped_within_them(

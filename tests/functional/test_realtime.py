@@ -15,11 +15,13 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
+from chalicelib import runtime
 from chalicelib.models.session import CallSession
 from chalicelib.models.ws_connection import WsConnection
 from chalicelib.profiles.save_profile import find_own_profile
 from chalicelib.realtime import sender as sender_module
 from chalicelib.realtime.commands import COMMANDS
+from chalicelib.realtime.connections import account_of
 from chalicelib.realtime.limits import MAX_MESSAGE_BYTES, MAX_SIGNAL_PAYLOAD_BYTES
 from chalicelib.realtime.sender import ConnectionSender
 from infra.local.provision import LocalAws
@@ -192,6 +194,12 @@ def both_joined(gateway: Gateway, call: Call) -> tuple[str, str]:
     gateway.send(client_conn, {"action": "session.join", "session_id": call.session_id})
     gateway.send(expert_conn, {"action": "session.join", "session_id": call.session_id})
     return client_conn, expert_conn
+
+
+def in_a_call(gateway: Gateway, client: User, expert: User) -> tuple[Call, str, str]:
+    """A live call both have joined, each from one device: the call and the two devices' connections."""
+    call = a_live_call(client, expert)
+    return (call, *both_joined(gateway, call))
 
 
 @pytest.fixture
@@ -392,15 +400,88 @@ def test_after_the_90_minute_cutoff_the_relay_refuses(
     gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
 ) -> None:
     client, expert, _ = people
-    call = a_live_call(client, expert, active_since=datetime.now(UTC) - timedelta(minutes=90, seconds=1))
-    client_conn, expert_conn = gateway.open(client), gateway.open(expert)
-    WsConnection(client_conn).update(actions=[WsConnection.session_id.set(call.session_id)])
-    WsConnection(expert_conn).update(actions=[WsConnection.session_id.set(call.session_id)])
+    call, client_conn, expert_conn = in_a_call(gateway, client, expert)
+    went_active = CallSession.get(call.session_id, consistent_read=True).active_at
+    assert went_active is not None
+    sender.posts.clear()
+
+    for late in (timedelta(minutes=89, seconds=59), timedelta(minutes=90), timedelta(minutes=95)):
+        runtime.set_clock(lambda late=late: went_active + late)
+        gateway.send(client_conn, offer(call.session_id, sdp=f"v=0 {late}"))
+
+    assert sender.errors(client_conn) == ["session_time_limit", "session_time_limit"]
+    assert [m["payload"]["sdp"] for m in sender.received(expert_conn)] == ["v=0 1:29:59"]
+
+
+def test_nothing_is_relayed_after_the_call_ended(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call, client_conn, expert_conn = in_a_call(gateway, client, expert)
+    gateway.send(expert_conn, {"action": "session.hang_up", "session_id": call.session_id})
+    sender.posts.clear()
 
     gateway.send(client_conn, offer(call.session_id))
+    gateway.send(expert_conn, {"action": "signal.ice", "session_id": call.session_id, "payload": None})
 
-    assert sender.errors(client_conn) == ["session_time_limit"]
+    assert sender.errors(client_conn) == sender.errors(expert_conn) == ["session_ended"]
+    assert [m for m in sender.posts.values() for m in m if m["type"] != "error"] == []
+    ended = CallSession.get(call.session_id, consistent_read=True)
+    assert (ended.state, ended.client_devices, ended.expert_devices) == ("ended", None, None)
+
+
+def test_a_device_of_a_participant_that_did_not_join_neither_sends_nor_gets_signalling(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call, client_conn, expert_conn = in_a_call(gateway, client, expert)
+    client_tablet = gateway.open(client)
+    sender.posts.clear()
+
+    gateway.send(client_tablet, offer(call.session_id))
+    gateway.send(expert_conn, offer(call.session_id))
+
+    assert sender.errors(client_tablet) == ["not_joined"]
+    assert [m["type"] for m in sender.received(expert_conn)] == []
+    assert [m["type"] for m in sender.received(client_conn)] == ["signal.offer"]
+    assert [m["type"] for m in sender.received(client_tablet)] == ["error"]
+
+
+def test_a_device_that_rejoins_after_a_drop_gets_signalling_again_and_its_old_connection_none(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, _ = people
+    call, client_conn, expert_conn = in_a_call(gateway, client, expert)
+    gateway.close(expert_conn)  # the expert's network dropped
+    gateway.send(client_conn, offer(call.session_id, sdp="v=0 while away"))
+    back = gateway.open(expert)
+    gateway.send(back, {"action": "session.join", "session_id": call.session_id})
+    sender.posts.clear()
+
+    gateway.send(client_conn, offer(call.session_id, sdp="v=0 again"))
+    gateway.send(back, {"action": "signal.answer", "session_id": call.session_id, "payload": {"type": "answer"}})
+
+    assert [m["payload"] for m in sender.received(back)] == [{"type": "offer", "sdp": "v=0 again"}]
+    assert [m["type"] for m in sender.received(client_conn)] == ["signal.answer"]
     assert sender.received(expert_conn) == []
+    stored = CallSession.get(call.session_id, consistent_read=True)
+    assert (stored.client_devices, stored.expert_devices) == ({client_conn}, {back})
+
+
+def test_a_device_that_joins_another_call_leaves_the_first_one(
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+) -> None:
+    client, expert, other_expert = people
+    first, second = a_live_call(client, expert), a_live_call(client, other_expert)
+    client_conn, expert_conn = both_joined(gateway, first)
+    sender.posts.clear()
+
+    gateway.send(client_conn, {"action": "session.join", "session_id": second.session_id})
+    gateway.send(expert_conn, offer(first.session_id))
+
+    assert sender.errors(expert_conn) == ["peer_not_connected"]
+    assert {"type": "session.left", "session_id": first.session_id, "role": "client"} in sender.received(expert_conn)
+    assert CallSession.get(first.session_id, consistent_read=True).client_devices is None
 
 
 def test_a_stale_connection_is_removed_when_api_gateway_says_it_is_gone(
@@ -434,6 +515,9 @@ def test_signalling_to_a_peer_whose_only_device_is_gone_is_refused_and_cleaned_u
 
     assert sender.errors(client_conn) == ["peer_not_connected"]
     assert WsConnection.count(expert_conn) == 0
+    gone_from_the_call = CallSession.get(call.session_id, consistent_read=True)
+    assert (gone_from_the_call.expert_devices, gone_from_the_call.expert_connected_since) == (None, None)
+    assert {"type": "session.left", "session_id": call.session_id, "role": "expert"} in sender.received(client_conn)
 
 
 def test_losing_the_last_device_in_a_call_leaves_the_call(
@@ -464,19 +548,26 @@ def test_the_management_endpoint_comes_from_configuration_or_else_from_the_event
     assert sender.endpoints == ["https://ws.parley.test/local", "http://127.0.0.1:9"]
 
 
-def test_a_relayed_message_costs_two_dynamodb_calls_once_the_connection_is_known(
+def test_a_relayed_message_costs_one_dynamodb_read_the_sessions_even_from_a_cold_function(
     gateway: Gateway, people: tuple[User, User, User], sender: FakeSender, dynamo_reads: DynamoReads
 ) -> None:
     client, expert, _ = people
-    call = a_live_call(client, expert)
-    client_conn, expert_conn = both_joined(gateway, call)
-    gateway.send(client_conn, offer(call.session_id))
+    call, client_conn, expert_conn = in_a_call(gateway, client, expert)
+    account_of.cache_clear()  # no connection item is known: a fresh Lambda
     dynamo_reads.calls.clear()
+    sender.posts.clear()
 
-    gateway.send(client_conn, offer(call.session_id))
+    messages = [(client_conn, offer(call.session_id)), (expert_conn, offer(call.session_id)),
+                (client_conn, {"action": "signal.ice", "session_id": call.session_id, "payload": {"candidate": "c"}}),
+                (expert_conn, {"action": "media.toggle", "session_id": call.session_id, "kind": "audio",
+                               "enabled": True, "id": "m1"})]  # fmt: skip
+    for connection_id, message in messages:
+        gateway.send(connection_id, message)
 
-    assert [name for name, _ in dynamo_reads.calls] == ["GetItem", "Query"]
-    assert [m["type"] for m in sender.received(expert_conn)].count("signal.offer") == 2
+    assert len(dynamo_reads.calls) / len(messages) == 1
+    assert {name for name, _ in dynamo_reads.calls} == {"GetItem"}
+    assert [m["type"] for m in sender.received(expert_conn)] == ["signal.offer", "signal.ice", "ack"]
+    assert [m["type"] for m in sender.received(client_conn)] == ["signal.offer", "media.toggle"]
 
 
 class GoneEndpoint(BaseHTTPRequestHandler):

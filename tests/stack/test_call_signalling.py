@@ -1,7 +1,8 @@
 """Signalling a browser can rely on, with raw WebSocket clients on the running local stack: the join
 reply says who offers, so a page that offers the moment its join says ``you_offer`` connects whichever
 side joins first and after a reload; every message it numbers is answered by number; an oversized
-message is refused with an error before the socket closes."""
+message is refused with an error before the socket closes; a stranger, and anyone after the hang-up,
+relays nothing."""
 
 from __future__ import annotations
 
@@ -138,3 +139,28 @@ def test_a_message_over_32_kb_is_answered_message_too_large_before_the_socket_cl
     received, code = asyncio.run(oversized())
     assert [(m["type"], m["code"]) for m in received] == [("error", "message_too_large")]
     assert code == 1009
+
+
+def test_over_the_stack_a_stranger_is_answered_as_for_no_call_and_nothing_is_relayed_after_the_hang_up(
+    local_stack: LocalStack,
+) -> None:
+    expert, client, stranger = _cast(local_stack)
+
+    async def after_the_end() -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+        expert_socket, client_socket, session_id = await _accepted_call(local_stack, expert, client)
+        stranger_socket = await _open(local_stack, stranger)
+        await _join(client_socket, session_id, "join")
+        await _join(expert_socket, session_id, "join")
+        offer = {"action": "signal.offer", "session_id": session_id, "payload": {"type": "offer", "sdp": "v=0"}}
+        await stranger_socket.send({**offer, "id": "intrude"})
+        refused_stranger = await stranger_socket.expect("error")
+        await expert_socket.send({"action": "session.hang_up", "session_id": session_id})
+        await client_socket.expect("session.ended")
+        await client_socket.send({**offer, "id": "late"})
+        refused_late = await client_socket.expect("error")
+        return refused_stranger, refused_late, await expert_socket.nothing()
+
+    refused_stranger, refused_late, then = asyncio.run(after_the_end())
+    assert (refused_stranger["code"], refused_stranger["id"]) == ("session_not_found", "intrude")
+    assert (refused_late["code"], refused_late["id"]) == ("session_ended", "late")
+    assert not [m for m in then if m["type"].startswith("signal.")]

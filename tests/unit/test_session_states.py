@@ -74,3 +74,29 @@ def test_a_participant_who_drops_and_does_not_come_back_ends_the_call_after_the_
     assert dropped.due_to_end(at(660)) == "participant_left"
     back = dropped.connect("grace", at(620))
     assert back.due_to_end(at(700)) is None
+
+
+def test_a_call_knows_each_sides_devices_and_a_side_leaves_with_its_last_one() -> None:
+    call = requested(paid=False).accept("ada", at(5)).connect("grace", at(6), "phone").connect("ada", at(7), "laptop")
+    both_grace = call.connect("grace", at(8), "tablet")
+    assert (both_grace.role_of_device("tablet"), both_grace.role_of_device("laptop")) == ("client", "expert")
+    assert both_grace.role_of_device("someone-elses") is None
+
+    one_left = both_grace.drop_device("grace", "phone", at(9))
+    gone = one_left.drop_device("grace", "tablet", at(10))
+    assert (one_left.client_devices, one_left.client_connected_since) == ({"tablet"}, at(6))
+    assert (gone.client_devices, gone.client_connected_since) == (frozenset(), None)
+    assert gone.drop_device("grace", "tablet", at(11)) == gone  # a repeat changes nothing
+    ended = one_left.end(at(12), "hung_up")
+    assert (ended.client_devices, ended.expert_devices) == (frozenset(), frozenset())
+
+
+def test_signalling_is_allowed_while_accepted_or_active_and_before_the_cutoff() -> None:
+    accepted = requested(paid=False).accept("ada", at(5))
+    accepted.check_signalling(at(6))
+    active = accepted.connect("grace", at(6)).connect("ada", at(7))
+    active.check_signalling(at(7) + timedelta(minutes=89, seconds=59))
+    for refused, code in ((active, "session_time_limit"), (active.end(at(60), "hung_up"), "session_ended")):
+        with pytest.raises(Conflict) as error:
+            refused.check_signalling(at(7) + timedelta(minutes=90))
+        assert error.value.code == code
