@@ -20,7 +20,12 @@ PUMP_SECONDS = 0.25  # how often a pipe looks for new records (a Pipe polls its 
 
 
 class StreamReader:
-    """Every record of one table's stream, each once, in order within a shard."""
+    """Every record of one table's stream, each once, in order within a shard.
+
+    Each read asks for a fresh iterator after the last record it returned (at first, the shard's
+    oldest): moto rolls a failed transaction back by putting a copy of the table in place, stream
+    included, and an iterator taken before that sees nothing written after it.
+    """
 
     def __init__(self, dynamodb: Any, streams: Any, table_name: str) -> None:
         self._streams = streams
@@ -28,31 +33,34 @@ class StreamReader:
         if not arn:
             raise RuntimeError(f"the table {table_name} has no stream (its model names a stream_view_type)")
         self.stream_arn = str(arn)
-        self._iterators: dict[str, str | None] = {}  # shard id -> where to read next (None: closed, read out)
+        self._last: dict[str, str | None] = {}  # shard id -> the sequence number of the last record returned
 
     def read(self) -> list[dict[str, Any]]:
         """The records written since the last read, as a Pipe sends them."""
-        if not self._iterators or None in self._iterators.values():
-            self._find_new_shards()  # at first, and once a shard is read out (closed shards have children)
+        shards = self._streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
         records: list[dict[str, Any]] = []
-        for shard_id, iterator in list(self._iterators.items()):
+        for shard in shards:
+            shard_id = str(shard["ShardId"])
+            iterator: str | None = self._iterator(shard_id, self._last.setdefault(shard_id, None))
             while iterator is not None:
                 answer = self._streams.get_records(ShardIterator=iterator)
                 found = answer.get("Records", [])
-                records += [self._as_sent(record) for record in found]
-                iterator = answer.get("NextShardIterator")
                 if not found:
                     break
-            self._iterators[shard_id] = iterator
+                records += [self._as_sent(record) for record in found]
+                self._last[shard_id] = str(found[-1]["dynamodb"]["SequenceNumber"])
+                iterator = answer.get("NextShardIterator")
         return records
 
-    def _find_new_shards(self) -> None:
-        shards = self._streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
-        for shard in shards:
-            if shard["ShardId"] not in self._iterators:
-                self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
+    def _iterator(self, shard_id: str, after: str | None) -> str:
+        where: dict[str, str] = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+            if after
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        return str(
+            self._streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard_id, **where)["ShardIterator"]
+        )
 
     def _as_sent(self, record: dict[str, Any]) -> dict[str, Any]:
         data = dict(record["dynamodb"])

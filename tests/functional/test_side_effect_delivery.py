@@ -184,3 +184,26 @@ def test_a_change_that_never_gets_through_ends_in_the_dead_letter_queue_for_an_o
     [message] = pipeline.sqs.receive_message(QueueUrl=pipeline.aws.delivery_dlq_url)["Messages"]
     assert json.loads(message["Body"])["eventName"] in ("MODIFY", "INSERT")
     assert receipts_to(parties.client.email) == []
+
+
+def test_the_local_pipe_carries_writes_made_after_a_transaction_failed(aws: LocalAws) -> None:
+    dynamodb = boto3.client("dynamodb", endpoint_url=aws.endpoint_url, region_name=aws.region)
+    table = f"{aws.table_prefix}sessions"
+    reader = StreamReader(
+        dynamodb, boto3.client("dynamodbstreams", endpoint_url=aws.endpoint_url, region_name=aws.region), table
+    )
+    dynamodb.put_item(TableName=table, Item={"session_id": {"S": "first"}})
+    assert [r["eventName"] for r in reader.read()] == ["INSERT"]
+
+    refused = {
+        "TableName": table,
+        "Item": {"session_id": {"S": "first"}},
+        "ConditionExpression": "attribute_not_exists(session_id)",
+    }
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(TransactItems=[{"Put": refused}])
+    dynamodb.put_item(TableName=table, Item={"session_id": {"S": "second"}})
+
+    [record] = reader.read()
+    assert record["dynamodb"]["Keys"] == {"session_id": {"S": "second"}}
+    assert reader.read() == []
