@@ -58,8 +58,9 @@ QUESTIONS = "questions"
 ANSWERS = "answers"
 
 RATE_LIMITS: dict[str, RateLimit] = {
-    # registering the account after Cognito's sign-up (Cognito's own limits and, in AWS, WAF guard the pool)
-    SIGN_UP: RateLimit(5, HOUR, "account registrations"),
+    # registering the account after Cognito's sign-up (Cognito's own limits and, in AWS, WAF guard the pool);
+    # a client that registers again before each step it takes (409 once registered) still fits
+    SIGN_UP: RateLimit(20, HOUR, "account registrations"),
     # a person rings an expert or two, and another when one declines; a script rings everyone online
     CALL_REQUESTS: RateLimit(20, HOUR, "call requests"),
     # a few bookings a day, a few reschedules; each attempt counts, a slot taken meanwhile included
