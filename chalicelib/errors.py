@@ -102,3 +102,14 @@ class ProviderRefused(DomainError):
 
     status = 502
     code = "payment_provider_refused"
+
+
+class TooManyRequests(DomainError):
+    """An account's rate limit is spent for now (``chalicelib.limits``): answered with ``Retry-After``."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -17,6 +17,10 @@ consultation needs no card, only the expert's offer of one, no longer than they 
 (``availability.free_consultation``); its marker (one per client and expert) is written in
 the same transaction as the locks.
 
+Holds are capped: a booking that is not confirmed at once takes one of the client's few hold seats in the
+same transaction (``chalicelib.limits.hold_cap``): 409 ``too_many_holds`` when every seat is held by a
+booking or checkout still awaiting its card or the expert.
+
 The booking is then ``confirmed``, or ``requested`` when the expert approves bookings
 (``chalicelib.bookings.approval``); the expert's cancellation policy is copied onto it.
 If the request dies between locking and holding, the agenda job finishes or undoes it
@@ -48,6 +52,7 @@ from chalicelib.bookings.records import (
     set_busy,
 )
 from chalicelib.bookings.time_locks import MAX_GRANULES, granules, lock_key, occupied_span
+from chalicelib.concurrent_repeats import changed_concurrently
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRequired
 from chalicelib.models.appointment import Appointment, AppointmentLock, FreeConsultation
 from chalicelib.models.availability import ExpertAvailability
@@ -118,7 +123,7 @@ def book(client_id: str, data: BookingInput, *, now: datetime) -> dict[str, Any]
     )  # fmt: skip
     set_busy(item)
     set_agenda(item)
-    _lock_and_save(item, locked)
+    _lock_and_save(item, locked, now)
     client_secret = None
     if price is not None:
         client_secret = _hold_card(item, price, data.payment_method_id or "", availability, now)
@@ -206,9 +211,15 @@ def _release_and_undo(item: Appointment, now: datetime) -> None:
 # ---------------------------------------------------------------- the transactions
 
 
-def _lock_and_save(item: Appointment, locked: list[datetime]) -> None:
-    """Appointment, free-consultation marker and locks in one transaction (puts, sent in the order added)."""
-    for attempt in range(_ATTEMPTS):
+def _lock_and_save(item: Appointment, locked: list[datetime], now: datetime) -> None:
+    """Appointment, free-consultation marker, locks and (unless confirmed at once) one of the client's hold seats
+    (``chalicelib.limits.hold_cap``) in one transaction (puts, sent in the order added)."""
+    from chalicelib.limits.hold_cap import HOLD_CAP, booking_holder, claim_seat
+
+    holder = booking_holder(item.appointment_id)
+    seat = claim_seat(item.client_id, holder, now) if item.status != CONFIRMED else None
+    conflicts = 0
+    for _ in range(_ATTEMPTS + HOLD_CAP):
         labels: list[str] = []
         try:
             with write_transaction() as transaction:
@@ -225,17 +236,25 @@ def _lock_and_save(item: Appointment, locked: list[datetime]) -> None:
                     )  # fmt: skip
                     transaction.save(lock, condition=AppointmentLock.lock_key.does_not_exist())
                     labels.append("lock")
+                if seat is not None:
+                    seat.add_to(transaction)
+                    labels.append("seat")
             return
         except TransactWriteError as error:
             failed = {label for label, hit in zip(labels, cancelled_items(error), strict=False) if hit}
+            if transaction_conflicted(error):
+                conflicts += 1
             if "marker" in failed:
                 raise Conflict(
                     "You have had your free consultation with this expert.", code="free_consultation_used"
                 ) from None
-            if "lock" in failed or (transaction_conflicted(error) and attempt == _ATTEMPTS - 1):
+            if "lock" in failed or conflicts == _ATTEMPTS:
                 raise Conflict("Someone booked this time meanwhile; pick another slot.", code="slot_taken") from None
-            if not transaction_conflicted(error):
+            if "seat" in failed:  # another of the client's holds took that seat meanwhile: claim again (or 409)
+                seat = claim_seat(item.client_id, holder, now)
+            elif not transaction_conflicted(error):
                 raise
+    raise changed_concurrently()
 
 
 def _hold_card(

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 GRANULE_MINUTES = 5
 GRANULE = timedelta(minutes=GRANULE_MINUTES)
-MAX_GRANULES = 95  # + the appointment and the free-consultation marker: within DynamoDB's 100 items
+MAX_GRANULES = 95  # + the appointment, the free-consultation marker and a hold seat: within DynamoDB's 100 items
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 

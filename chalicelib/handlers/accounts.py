@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
+from chalicelib.limits.rate_limits import SIGN_UP
 from chalicelib.web.api import ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="accounts")
@@ -14,7 +15,7 @@ ACCOUNT_VIEW = "chalicelib.accounts.responses:AccountView"
 
 @api.route(
     "/accounts/me", "POST", summary="Register my account after signing up", status=201,
-    body=ACCOUNT_INPUT, errors=(400, 401, 409), response=ACCOUNT_VIEW,
+    body=ACCOUNT_INPUT, errors=(400, 401, 409), response=ACCOUNT_VIEW, limit=SIGN_UP,
 )  # fmt: skip
 def register_me(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.accounts.account_records import account_view, register_account

@@ -8,6 +8,8 @@ from typing import Any
 from chalicelib import runtime
 from chalicelib.bookings.agenda_rules import STATUSES
 from chalicelib.bookings.listing import MAX_PAGE_SIZE, PAGE_SIZE, ROLES, WHEN
+from chalicelib.limits.hold_cap import HOLD_CAP_NOTE
+from chalicelib.limits.rate_limits import BOOKINGS
 from chalicelib.web.api import IDEMPOTENCY_KEY, ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="bookings")
@@ -17,7 +19,7 @@ BOOKING_VIEW = "chalicelib.bookings.responses:BookingView"
 @api.route(
     "/bookings", "POST", summary="Book one of an expert's slots (paid: the card is held; or the free consultation)",
     status=201, body="chalicelib.bookings.schemas:BookingInput", errors=(400, 401, 402, 403, 404, 409, 503),
-    response="chalicelib.bookings.responses:BookingMade",
+    response="chalicelib.bookings.responses:BookingMade", limit=BOOKINGS, notes=(HOLD_CAP_NOTE,),
 )  # fmt: skip
 def create_booking(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.bookings.book import book
@@ -86,6 +88,7 @@ def cancel_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
     "/bookings/{appointment_id}/reschedule", "POST",
     summary="Move a booking to another of the expert's slots (the client: before the policy's cut-off)",
     body="chalicelib.bookings.schemas:RescheduleInput", errors=(400, 401, 404, 409), response=BOOKING_VIEW,
+    limit=BOOKINGS,
 )  # fmt: skip
 def reschedule_booking(request: ApiRequest, appointment_id: str) -> dict[str, Any]:
     from chalicelib.bookings.reschedule import reschedule

@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib import runtime
 from chalicelib.conversations.rules import MAX_PAGE_SIZE, PAGE_SIZE
+from chalicelib.limits.rate_limits import MESSAGES
 from chalicelib.web.api import IDEMPOTENCY_KEY, ApiBlueprint, ApiRequest, QueryParam
 
 api = ApiBlueprint(__name__, tag="conversations")
@@ -67,7 +68,7 @@ def messages(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     "/conversations/{thread_id}/messages", "POST",
     summary="Send a message (immutable once sent; an Idempotency-Key header makes a retry return the same message)",
     status=201, body="chalicelib.conversations.schemas:MessageInput", errors=(409, 422), headers=(IDEMPOTENCY_KEY,),
-    response=f"{RESPONSES}:ConversationMessageView",
+    response=f"{RESPONSES}:ConversationMessageView", limit=MESSAGES,
 )  # fmt: skip
 def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     from chalicelib.conversations.attachments import AttachmentRef
@@ -89,7 +90,7 @@ def send_message(request: ApiRequest, thread_id: str) -> dict[str, Any]:
     summary="Message an expert without a booking, perhaps asking for an appointment: opens (or reuses) your "
     "direct conversation with them; the expert answers in POST /conversations/{thread_id}/messages",
     status=201, body="chalicelib.conversations.schemas:DirectMessageInput", errors=(403, 404, 409, 422),
-    headers=(IDEMPOTENCY_KEY,), response=f"{RESPONSES}:DirectMessageSent",
+    headers=(IDEMPOTENCY_KEY,), response=f"{RESPONSES}:DirectMessageSent", limit=MESSAGES,
 )  # fmt: skip
 def message_expert(request: ApiRequest, expert_id: str) -> dict[str, Any]:
     from chalicelib.conversations.direct import message_expert

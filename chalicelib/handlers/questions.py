@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
+from chalicelib.limits.rate_limits import ANSWERS, QUESTIONS
 from chalicelib.profiles.catalogue import CATEGORIES
 from chalicelib.questions.rules import (
     MAX_PAGE_SIZE,
@@ -37,6 +38,7 @@ def _limit(request: ApiRequest) -> int | None:
 @api.route(
     "/questions", "POST", summary="Ask a question (a retry with the same Idempotency-Key is the same question)",
     status=201, body=f"{SCHEMAS}:QuestionInput", headers=(IDEMPOTENCY_KEY,), response=f"{RESPONSES}:QuestionView",
+    limit=QUESTIONS,
 )  # fmt: skip
 def ask(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.questions.asking import ask as ask_question
@@ -132,7 +134,7 @@ def question_history(request: ApiRequest, question_id: str) -> dict[str, Any]:
 
 @api.route(
     "/questions/{question_id}/answers", "POST", summary="An expert answers the question (once)", status=201,
-    body=f"{SCHEMAS}:AnswerInput", errors=(403, 404, 409), response=f"{RESPONSES}:AnswerView",
+    body=f"{SCHEMAS}:AnswerInput", errors=(403, 404, 409), response=f"{RESPONSES}:AnswerView", limit=ANSWERS,
 )  # fmt: skip
 def answer(request: ApiRequest, question_id: str) -> dict[str, Any]:
     from chalicelib.questions.answering import answer_question

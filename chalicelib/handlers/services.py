@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
+from chalicelib.limits.hold_cap import HOLD_CAP_NOTE
+from chalicelib.limits.rate_limits import CHECKOUTS
 from chalicelib.web.api import IDEMPOTENCY_KEY, ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="services")
@@ -111,7 +113,8 @@ def checkout_page(request: ApiRequest, slug: str, service_slug: str) -> dict[str
     "/experts/{expert_id}/services/{service_id}/checkout", "POST",
     summary="Check out a service: its upfront hold on my card, and a conversation with the expert opened by my message",
     status=201, body="chalicelib.conversations.schemas:CheckoutInput", errors=(400, 401, 402, 403, 404, 409, 422, 503),
-    headers=(IDEMPOTENCY_KEY,), response=f"{RESPONSES}:ServiceCheckoutStarted",
+    headers=(IDEMPOTENCY_KEY,), response=f"{RESPONSES}:ServiceCheckoutStarted", limit=CHECKOUTS,
+    notes=(HOLD_CAP_NOTE,),
 )  # fmt: skip
 def check_out(request: ApiRequest, expert_id: str, service_id: str) -> dict[str, Any]:
     from chalicelib.conversations.schemas import CheckoutInput

@@ -10,6 +10,7 @@ from typing import Any
 from chalice.app import Rate
 
 from chalicelib import runtime
+from chalicelib.limits.rate_limits import CALL_REQUESTS
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 from chalicelib.web.logs import log_info
 from chalicelib.web.numbers import whole_number_in_range
@@ -24,6 +25,7 @@ api = ApiBlueprint(__name__, tag="sessions")
 @api.route(
     "/sessions", "POST", summary="Ask an online expert for a call", status=201,
     body="chalicelib.sessions.schemas:CallRequestInput", errors=(403, 404, 409, 503), response=f"{CALLS}:CallView",
+    limit=CALL_REQUESTS,
 )  # fmt: skip
 def request_call(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.sessions.calls import request_call as ask

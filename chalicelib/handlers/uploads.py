@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import runtime
+from chalicelib.limits.rate_limits import UPLOADS
 from chalicelib.web.api import ApiBlueprint, ApiRequest
 
 api = ApiBlueprint(__name__, tag="uploads")
@@ -13,7 +14,7 @@ api = ApiBlueprint(__name__, tag="uploads")
 @api.route(
     "/uploads", "POST", summary="Get a presigned POST for one file (photo, intro video, resume, verification document)",
     status=201, body="chalicelib.uploads.schemas:UploadRequest",
-    response="chalicelib.uploads.responses:PresignedUpload",
+    response="chalicelib.uploads.responses:PresignedUpload", limit=UPLOADS,
 )  # fmt: skip
 def create_upload(request: ApiRequest) -> dict[str, Any]:
     from chalicelib.uploads.presign_upload import presign_upload

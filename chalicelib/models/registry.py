@@ -19,6 +19,7 @@ from chalicelib.models.expert_week import ExpertWeek
 from chalicelib.models.lead import Lead, LeadSkillEntry, SellerSkill
 from chalicelib.models.lead_bid import LeadBid, LeadProposal
 from chalicelib.models.ledger import LedgerBalance, LedgerRecord
+from chalicelib.models.limits import HoldSeat, RateCounter
 from chalicelib.models.payment import Payment
 from chalicelib.models.payout import Payout, PayoutAccount
 from chalicelib.models.profile_slug import ProfileSlug
@@ -77,6 +78,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ExpertWeek,
     QuestionTerm,
     ProfileViewMarker,
+    RateCounter,
+    HoldSeat,
 )
 
 

@@ -125,8 +125,11 @@ def _session_reply(ctx: CommandContext, action: str, session: dict[str, Any]) ->
 
 
 def session_request(ctx: CommandContext, message: RequestCall) -> None:
+    from chalicelib.limits.limiter import spend
+    from chalicelib.limits.rate_limits import CALL_REQUESTS
     from chalicelib.sessions import calls
 
+    spend(CALL_REQUESTS, ctx.account_id, ctx.now)  # the same limit as POST /sessions
     session = calls.request_call(
         ctx.account_id,
         message.expert_id,

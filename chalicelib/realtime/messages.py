@@ -355,7 +355,7 @@ class ErrorMessage(ServerMessage):
         description="invalid_json, unknown_action, invalid_message, message_too_large, payload_too_large, "
         "connection_unknown, not_a_participant, session_not_found, not_joined, peer_not_connected, session_<state>, "
         "session_time_limit, card_not_held, card_not_confirmed, card_not_yours, card_declined, "
-        "expert_unavailable, changed_concurrently, internal_error, ..."
+        "expert_unavailable, changed_concurrently, rate_limited, internal_error, ..."
     )
     message: str
     action: str = sometimes("The refused message's action.")

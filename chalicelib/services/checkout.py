@@ -20,19 +20,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib import runtime
+from chalicelib.concurrent_repeats import changed_concurrently
 from chalicelib.due_index import due_entries, due_key
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, PaymentRequired
+from chalicelib.models.base import write_transaction
 from chalicelib.models.checkout import ServiceCheckout
-from chalicelib.models.conditions import condition_failed
+from chalicelib.models.conditions import cancelled_items, condition_failed, lost_a_race
 from chalicelib.models.service import ExpertService
 from chalicelib.payments.hold_expiry import hold_expired_error, hold_has_expired
 from chalicelib.web.logs import log_error
 
 if TYPE_CHECKING:
     from chalicelib.conversations.schemas import CheckoutInput
+    from chalicelib.limits.hold_cap import SeatClaim
 
 AWAITING_EXPERT = "awaiting_expert"
 ACCEPTED = "accepted"
@@ -232,9 +235,12 @@ def _create(
     checkout_id: str, client_id: str, service: ExpertService, method: str | None, now: datetime
 ) -> ServiceCheckout:
     """Hold the card (if the service has an upfront hold), then write the checkout; on the expiry
-    index while the hold awaits the expert."""
+    index while the hold awaits the expert. A card hold takes one of the client's hold seats
+    (``chalicelib.limits.hold_cap``): 409 ``too_many_holds``, before the card is touched, when none is free."""
     from chalicelib.conversations.threads import thread_id_for
+    from chalicelib.limits.hold_cap import checkout_holder, claim_seat
 
+    seat = claim_seat(client_id, checkout_holder(checkout_id), now) if service.upfront_hold else None
     payment_id = _hold(checkout_id, client_id, service, method, now) if service.upfront_hold else None
     checkout = ServiceCheckout(
         checkout_id, client_id=client_id, expert_id=service.expert_id, service_id=service.service_id,
@@ -246,12 +252,34 @@ def _create(
         expires = now + HOLD_KEPT_FOR
         checkout.hold_expiry_shard, checkout.hold_expires_at = due_key(checkout_id, expires)
     try:
-        checkout.save(condition=ServiceCheckout.checkout_id.does_not_exist())
-    except PutError as error:
-        if not condition_failed(error):
-            raise
-        return _get(checkout_id)  # a retry with the same Idempotency-Key got here first
-    return checkout
+        return _save_new(checkout, seat, now)
+    except Conflict:
+        if payment_id:  # no checkout holds this card: let it go
+            from chalicelib.payments.card_payments import release_hold
+
+            release_hold(payment_id, gateway=runtime.stripe_gateway(), now=now)
+        raise
+
+
+def _save_new(checkout: ServiceCheckout, seat: SeatClaim | None, now: datetime) -> ServiceCheckout:
+    """The checkout and its hold seat in one transaction. A retry with the same Idempotency-Key that got here
+    first wins; a seat another hold took meanwhile is claimed again (or 409 ``too_many_holds``)."""
+    from chalicelib.limits.hold_cap import HOLD_CAP, checkout_holder, claim_seat
+
+    for _ in range(HOLD_CAP + 2):
+        try:
+            with write_transaction() as transaction:
+                transaction.save(checkout, condition=ServiceCheckout.checkout_id.does_not_exist())
+                if seat is not None:
+                    seat.add_to(transaction)
+            return checkout
+        except TransactWriteError as error:
+            if cancelled_items(error)[:1] == [True]:
+                return _get(checkout.checkout_id)
+            if not lost_a_race(error):
+                raise
+            seat = claim_seat(checkout.client_id, checkout_holder(checkout.checkout_id), now) if seat else None
+    raise changed_concurrently()
 
 
 def _hold(checkout_id: str, client_id: str, service: ExpertService, method: str | None, now: datetime) -> str:

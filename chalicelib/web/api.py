@@ -10,6 +10,7 @@ route for the OpenAPI document.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 import time
@@ -22,7 +23,15 @@ from urllib.parse import unquote
 
 from chalice.app import Blueprint, CORSConfig, Request, Response
 
-from chalicelib.errors import BodyTooLarge, DomainError, ErrorBody, FieldProblem, InvalidInput, NotAuthenticated
+from chalicelib.errors import (
+    BodyTooLarge,
+    DomainError,
+    ErrorBody,
+    FieldProblem,
+    InvalidInput,
+    NotAuthenticated,
+    TooManyRequests,
+)
 from chalicelib.identity.caller import Caller
 from chalicelib.web.logs import log_error, log_info, request_id_var
 
@@ -89,6 +98,8 @@ class RouteDoc:
     tag: str
     response: str | None = None
     headers: tuple[HeaderParam, ...] = ()
+    limit: str | None = None  # the per-account rate limit the route spends (chalicelib.limits.rate_limits)
+    notes: tuple[tuple[int, str], ...] = ()  # (status, what else it means here), e.g. 409 too_many_holds
 
 
 ROUTE_DOCS: list[RouteDoc] = []
@@ -101,7 +112,7 @@ def cors() -> CORSConfig:
     return CORSConfig(
         allow_origin=os.environ.get("PARLEY_WEB_ORIGIN", "*"),
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-        expose_headers=["X-Request-Id"],
+        expose_headers=["X-Request-Id", "Retry-After"],
         max_age=600,
     )
 
@@ -126,6 +137,7 @@ class ApiRequest:
     raw: Request
     caller_or_none: Caller | None
     request_id: str
+    parsed: dict[type, Any] = field(default_factory=dict)  # the body, by schema, once parsed
 
     @property
     def caller(self) -> Caller:
@@ -151,8 +163,11 @@ class ApiRequest:
     def body(self, schema: type[ModelT]) -> ModelT:
         from chalicelib.web.validation import parse_body
 
-        raw = self.raw.raw_body
-        return parse_body(raw.encode() if isinstance(raw, str) else raw, schema)
+        if schema not in self.parsed:
+            raw = self.raw.raw_body
+            self.parsed[schema] = parse_body(raw.encode() if isinstance(raw, str) else raw, schema)
+        parsed: ModelT = self.parsed[schema]
+        return parsed
 
 
 @dataclass
@@ -177,9 +192,17 @@ class ApiBlueprint:
         errors: tuple[int, ...] = (),
         response: str | None = None,
         headers: tuple[HeaderParam, ...] = (),
+        limit: str | None = None,
+        notes: tuple[tuple[int, str], ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
-        """``response`` names the success model (``module:Class``, a ``ResponseModel``) the answer is shaped by."""
-        doc = RouteDoc(path, method.lower(), summary, public, status, body, query, errors, self.tag, response, headers)
+        """``response`` names the success model (``module:Class``, a ``ResponseModel``) the answer is shaped by.
+        ``limit`` names the caller's rate limit a valid request spends (``chalicelib.limits.rate_limits``)."""
+        if limit is not None and public:
+            raise ValueError(f"{method} {path}: a rate limit is per account; a public route has none")
+        doc = RouteDoc(
+            path, method.lower(), summary, public, status, body, query, errors, self.tag, response, headers, limit,
+            notes,
+        )  # fmt: skip
         ROUTE_DOCS.append(doc)
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Response]:
@@ -240,7 +263,10 @@ def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], d
         refuse_empty_values(request, doc.query)
         refuse_bad_headers(request, doc.headers)
         caller = _authenticate(request, required=not doc.public)
-        result = view(ApiRequest(request, caller, request_id), **params)
+        api_request = ApiRequest(request, caller, request_id)
+        if doc.limit is not None:
+            _spend_limit(api_request, doc)
+        result = view(api_request, **params)
         response = Response(
             body=_body(result, doc), status_code=doc.status, headers={"Content-Type": "application/json"}
         )
@@ -266,6 +292,19 @@ def _serve(request: Request, view: Callable[..., Any], params: dict[str, str], d
     return response
 
 
+def _spend_limit(request: ApiRequest, doc: RouteDoc) -> None:
+    """Count a valid request against the caller's rate limit (429 ``rate_limited`` once spent). The body is
+    checked first: an invalid request is refused as such and costs nothing (the view reuses the parsed body)."""
+    from chalicelib import runtime
+    from chalicelib.limits.limiter import spend
+
+    account_id = request.caller.account_id
+    if doc.body is not None:
+        module_name, _, class_name = doc.body.partition(":")
+        request.body(getattr(importlib.import_module(module_name), class_name))
+    spend(str(doc.limit), account_id, runtime.now())
+
+
 def _internal_error(request: Request, request_id: str) -> Response:
     log_error("unhandled error", path=request.path, method=request.method)
     return error_response(DomainError("Something went wrong on our side.", code="internal_error"), request_id, 500)
@@ -286,11 +325,10 @@ def _authenticate(request: Request, *, required: bool) -> Caller | None:
 def error_response(error: DomainError, request_id: str, status: int | None = None) -> Response:
     problems = error.problems if isinstance(error, InvalidInput) else []
     body = ErrorBody(code=error.code, message=error.message, request_id=request_id, fields=problems)
-    return Response(
-        body=json.dumps(body.to_json()),
-        status_code=status or error.status,
-        headers={"Content-Type": "application/json"},
-    )
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
+    if isinstance(error, TooManyRequests):
+        headers["Retry-After"] = str(error.retry_after)
+    return Response(body=json.dumps(body.to_json()), status_code=status or error.status, headers=headers)
 
 
 def _body(result: Any, doc: RouteDoc) -> str:

@@ -169,15 +169,31 @@ def _operation(route: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
             "content": {"application/json": {"schema": _schema(route.body, components)}},
         }
     operation["security"] = [] if route.public else [{"cognito": []}]
+    notes = dict(route.notes)
     for status in error_statuses(route):
         error: dict[str, Any] = {
-            "description": STATUS_TEXT.get(status, "Error"),
+            "description": _error_description(route, status, notes.get(status)),
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         }
         if status == 429:
-            error["headers"] = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+            error["headers"] = {
+                "Retry-After": {
+                    "description": "Whole seconds to wait before trying again.",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            }
         operation["responses"][str(status)] = error
     return operation
+
+
+def _error_description(route: RouteDoc, status: int, note: str | None) -> str:
+    text = STATUS_TEXT.get(status, "Error")
+    if status == 429 and route.limit is not None:
+        from chalicelib.limits.rate_limits import rate_limit
+
+        text += f"; rate_limited: {rate_limit(route.limit).stated()} per account, besides the stage's throttling"
+    return f"{text}; {note}" if note else text
 
 
 @lru_cache(maxsize=1)

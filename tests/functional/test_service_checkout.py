@@ -309,3 +309,22 @@ def test_an_idempotency_key_over_255_characters_is_a_400_naming_the_header_and_h
     assert (error["code"], [problem["field"] for problem in error["fields"]]) == ("invalid_header", ["Idempotency-Key"])
     assert list(ServiceCheckout.scan()) == []  # test-only check of the whole table
     assert check_out(api, cast, key="k" * 255).status_code == 201
+
+
+def test_a_fourth_checkout_awaiting_the_expert_is_409_too_many_holds_and_holds_no_card_until_one_is_answered(
+    api: Any, cast: Cast
+) -> None:
+    held = [check_out(api, cast, key=f"checkout-{number}") for number in range(3)]
+
+    fourth = check_out(api, cast, key="checkout-3")
+    intents_after_refusal = len(cast.stripe.v1.payment_intents.list(params={"limit": 100}).data)
+    retried = check_out(api, cast, key="checkout-0")  # a retry of a held one is still that checkout
+    declined = answer(api, cast.expert, held[0].json_body["checkout"]["checkout_id"], "decline")
+    again = check_out(api, cast, key="checkout-3")
+
+    assert [response.status_code for response in held] == [201, 201, 201]
+    assert (fourth.status_code, fourth.json_body["error"]["code"]) == (409, "too_many_holds")
+    assert intents_after_refusal == 3  # refused before the card was touched
+    assert retried.json_body == held[0].json_body
+    assert declined.json_body["status"] == "declined"
+    assert (again.status_code, again.json_body["checkout"]["status"]) == (201, "awaiting_expert")
