@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import math
 import random
 import sys
 import time
@@ -35,14 +36,13 @@ from typing import Any
 
 from benchmarks.load.calls import RATE, Call, Lanes, Ledger, lane
 from benchmarks.load.local import Counts, Rest, Stack, running_stack
-from benchmarks.load.tally import Findings
+from benchmarks.load.receipts import EVERY, Receipts
+from benchmarks.load.tally import Findings, percentile
 
 HOLD = (4.0, 20.0)  # seconds a short call lasts once active
 LONG_HOLD = 185.0  # every fifth lane's first call: past the 3 minutes under which a call costs nothing
 DROP_SHARE = 0.3  # calls in which one side's socket drops and comes back
 SIGN_UP_AT_ONCE = 8
-RECEIPT_WAIT = 120.0
-DOUBLES_WAIT = 5.0  # after every receipt is in, how long a second copy has to show up
 BILL_FIELDS = ("currency", "free_call", "billable_seconds", "billed_minutes", "free_minutes", "amount")
 
 
@@ -75,13 +75,18 @@ async def _run(stack: Stack, args: argparse.Namespace, began: float, stack_secon
     signed_up = time.monotonic()
     lanes.deadline = signed_up + args.minutes * 60
     spread = min(5.0, args.minutes * 6)  # lanes start over the first few seconds, not in one instant
+    receipts, stop_watching = Receipts(stack, lanes.calls), asyncio.Event()
+    watching = asyncio.create_task(receipts.watch(stop_watching))
     await asyncio.gather(
         *(lane(lanes, n, run, person, n * spread / args.calls) for n, person in enumerate(lanes.experts))
     )
     loaded = time.monotonic()
+    stop_watching.set()
+    await watching
     problems = await _check(lanes)
+    problems["receipts"] = await receipts.finish()
     checked = time.monotonic()
-    print(_report(args, lanes, problems, [began, began + stack_seconds, signed_up, loaded, checked]))
+    print(_report(args, lanes, receipts, problems, [began, began + stack_seconds, signed_up, loaded, checked]))
     return 1 if any(problems.values()) else 0
 
 
@@ -114,7 +119,6 @@ async def _check(lanes: Lanes) -> dict[str, list[str]]:
             problems["settled once"].append(
                 f"expert {person.email} has {total} in earnings, their calls {earned[person.sub]}"
             )
-    problems["receipts"] = await _receipts(lanes, [c for c in calls if not c.failure])
     problems["relay"] = (
         [f"{len(lanes.ledger.misrouted)} misrouted: {lanes.ledger.misrouted[:3]}"] if lanes.ledger.misrouted else []
     )
@@ -159,31 +163,9 @@ def relay_findings(ledger: Ledger) -> Findings:
     return found
 
 
-async def _receipts(lanes: Lanes, calls: list[Call]) -> list[str]:
-    """Each side's receipt, exactly once: polls the outbox until all are in, then gives doubles time to show."""
-    wanted = {(str(c.session_id), p.email.lower()) for c in calls for p in (c.client, c.expert)}
-
-    async def tally() -> Counter[tuple[str, str]]:
-        found: Counter[tuple[str, str]] = Counter()
-        for mail in await asyncio.to_thread(lanes.stack.outbox):
-            for sid, address in wanted:
-                if sid in mail["text"] and address in (to.lower() for to in mail["to"]):
-                    found[(sid, address)] += 1
-        return found
-
-    deadline = time.monotonic() + RECEIPT_WAIT
-    while len(found := await tally()) < len(wanted) and time.monotonic() < deadline:
-        await asyncio.sleep(1.0)
-    await asyncio.sleep(DOUBLES_WAIT)
-    found = await tally()
-    lanes.receipts = (len(wanted), sum(found.values()))
-    missing = sorted(key for key in wanted if found[key] == 0)
-    doubled = sorted(key for key in wanted if found[key] > 1)
-    wrong = [f"{len(missing)} missing (session, to): {missing[:3]}"] if missing else []
-    return wrong + ([f"{len(doubled)} sent more than once (session, to): {doubled[:3]}"] if doubled else [])
-
-
-def _report(args: argparse.Namespace, lanes: Lanes, problems: dict[str, list[str]], marks: list[float]) -> str:
+def _report(
+    args: argparse.Namespace, lanes: Lanes, receipts: Receipts, problems: dict[str, list[str]], marks: list[float]
+) -> str:
     counts, ledger = lanes.counts, lanes.ledger
     calls = lanes.calls
     ended = [c for c in calls if len(c.ended) == 2]
@@ -196,7 +178,7 @@ def _report(args: argparse.Namespace, lanes: Lanes, problems: dict[str, list[str
     rest_total = sum(counts.rest_status.values())
     statuses = ", ".join(f"{code} {n}" for code, n in sorted(counts.rest_status.items()))
     rate_limited = sum(n for what, n in counts.errors.items() if "429" in what or "rate_limited" in what)
-    expected, sent = lanes.receipts
+    lags = receipts.lags()
     stack_s, signup_s, load_s, check_s = (b - a for a, b in itertools.pairwise(marks))
     lines = [
         f"Load run: {args.calls} calls in flight at once for {args.minutes:g} min (seed {args.seed}), "
@@ -213,7 +195,9 @@ def _report(args: argparse.Namespace, lanes: Lanes, problems: dict[str, list[str
         f"  WS messages         {counts.ws_sent} sent, {counts.ws_received} received",
         f"  429s met            {rate_limited}",
         "  errors by code      " + (", ".join(f"{what} {n}" for what, n in counts.errors.most_common()) or "none"),
-        f"  receipts            {expected} expected, {sent} found",
+        f"  receipts            {len(receipts.wanted())} expected, {receipts.found()} found; after the call's end "
+        f"p50 {percentile(lags, 50):.1f} s, p99 {percentile(lags, 99):.1f} s, max {max(lags, default=math.nan):.1f} s "
+        f"(outbox read every {EVERY:g} s)",
         "",
         "  latency (ms)              n      p50      p99      max",
     ]
