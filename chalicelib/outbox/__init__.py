@@ -13,4 +13,33 @@ What derives what: ``chalicelib/bookings/announce.py`` (an appointment's mails a
 ``chalicelib/sessions/receipts.py`` (a settled call's receipts).
 """
 
+from typing import Any
+
 PIPED_TABLES = ("appointments", "sessions")  # tables whose stream feeds the deliveries queue
+
+# Which of a table's stream records the Pipe carries (EventBridge event patterns; the template's
+# FilterCriteria say the same, tests/unit/test_outbox_pipes.py holds them together). A call's changes
+# but the one that settles it have no effect, nor does a booking removed before it was made, so they
+# never cost a message or an invocation.
+PIPE_FILTERS: dict[str, dict[str, Any]] = {
+    "appointments": {"eventName": ["INSERT", "MODIFY"]},
+    "sessions": {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"settled": {"BOOL": [True]}}}},
+}
+
+
+def carried(table: str, record: dict[str, Any]) -> bool:
+    """Whether the Pipe of ``table`` carries ``record`` (the subset of event patterns used above:
+    nested fields, each matching one of the listed values)."""
+    return _matches(PIPE_FILTERS[table], record)
+
+
+def _matches(pattern: dict[str, Any], value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    for key, wanted in pattern.items():
+        if isinstance(wanted, dict):
+            if not _matches(wanted, value.get(key)):
+                return False
+        elif key not in value or value[key] not in wanted:
+            return False
+    return True

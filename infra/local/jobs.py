@@ -747,10 +747,12 @@ def _serve_until_signalled(sources: EventSources, invoke: Invoker) -> int:
 
 def delivery_pipes(sqs: Any) -> list[StreamPipe]:
     """The Pipes of the template: each piped table's stream to the deliveries queue (``chalicelib/outbox``)."""
+    from functools import partial
+
     import boto3
 
     from chalicelib.handlers.delivery_jobs import DELIVERY_QUEUE
-    from chalicelib.outbox import PIPED_TABLES
+    from chalicelib.outbox import PIPED_TABLES, carried
     from chalicelib.settings import table_prefix
 
     region = _region()
@@ -758,7 +760,7 @@ def delivery_pipes(sqs: Any) -> list[StreamPipe]:
         boto3.client("dynamodb", region_name=region),
         boto3.client("dynamodbstreams", region_name=region),
         sqs,
-        [f"{table_prefix()}{table}" for table in PIPED_TABLES],
+        {f"{table_prefix()}{table}": partial(carried, table) for table in PIPED_TABLES},
         DELIVERY_QUEUE,
     )
 

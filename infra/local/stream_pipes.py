@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -74,16 +74,20 @@ class StreamReader:
 
 
 class StreamPipe:
-    """One table's stream to one queue, as a Pipe with a batch size of 1."""
+    """One table's stream to one queue, as a Pipe with a batch size of 1 and a filter (``carries``)."""
 
-    def __init__(self, reader: StreamReader, sqs: Any, queue_url: str, table_name: str) -> None:
+    def __init__(
+        self, reader: StreamReader, sqs: Any, queue_url: str, table_name: str, carries: Callable[[dict[str, Any]], bool]
+    ) -> None:
         self.reader = reader
         self.table_name = table_name
         self._sqs = sqs
         self._queue_url = queue_url
+        self._carries = carries
 
     def pump_once(self) -> int:
-        records = self.reader.read()
+        """Send what the stream holds and the filter lets through; returns how many records were sent."""
+        records = [record for record in self.reader.read() if self._carries(record)]
         for record in records:
             self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps(record, default=str))
         return len(records)
@@ -101,6 +105,12 @@ class StreamPipe:
             stop.wait(PUMP_SECONDS)
 
 
-def stream_pipes(dynamodb: Any, streams: Any, sqs: Any, tables: list[str], queue_name: str) -> list[StreamPipe]:
+def stream_pipes(
+    dynamodb: Any, streams: Any, sqs: Any, tables: Mapping[str, Callable[[dict[str, Any]], bool]], queue_name: str
+) -> list[StreamPipe]:
+    """A pipe for each table (full name -> its filter) to the queue ``queue_name``."""
     queue_url = str(sqs.get_queue_url(QueueName=queue_name)["QueueUrl"])
-    return [StreamPipe(StreamReader(dynamodb, streams, table), sqs, queue_url, table) for table in tables]
+    return [
+        StreamPipe(StreamReader(dynamodb, streams, table), sqs, queue_url, table, carries)
+        for table, carries in tables.items()
+    ]

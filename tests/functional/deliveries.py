@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 
 from chalicelib import runtime
-from chalicelib.outbox import PIPED_TABLES
+from chalicelib.outbox import PIPED_TABLES, carried
 from chalicelib.outbox.changes import change_of
 from chalicelib.outbox.delivery import DeliveryIncomplete, deliver
 from infra.local.stream_pipes import StreamReader
@@ -25,12 +25,17 @@ class PendingDeliveries:
     def __init__(self, endpoint_url: str, table_prefix: str) -> None:
         dynamodb = boto3.client("dynamodb", endpoint_url=endpoint_url, region_name="us-east-1")
         streams = boto3.client("dynamodbstreams", endpoint_url=endpoint_url, region_name="us-east-1")
-        self._readers = [StreamReader(dynamodb, streams, f"{table_prefix}{table}") for table in PIPED_TABLES]
+        self._readers = {table: StreamReader(dynamodb, streams, f"{table_prefix}{table}") for table in PIPED_TABLES}
         self._waiting: list[str] = []  # message bodies whose delivery failed: tried again next time
         self.failures = 0
 
     def deliver_all(self) -> None:
-        bodies = self._waiting + [json.dumps(r, default=str) for reader in self._readers for r in reader.read()]
+        bodies = self._waiting + [
+            json.dumps(record, default=str)
+            for table, reader in self._readers.items()
+            for record in reader.read()
+            if carried(table, record)
+        ]
         self._waiting = []
         for body in bodies:
             try:

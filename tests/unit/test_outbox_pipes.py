@@ -1,0 +1,39 @@
+"""Which table changes reach the deliveries queue: the Pipes' filters (chalicelib/outbox), here and in the template."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from chalicelib.outbox import PIPE_FILTERS, PIPED_TABLES, carried
+
+RESOURCES = Path(__file__).resolve().parents[2] / "infra" / "resources.json"
+
+
+def record(event: str, new: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"eventName": event, "dynamodb": {"NewImage": new} if new is not None else {}}
+
+
+def test_the_template_filters_each_pipe_as_the_local_pipes_do() -> None:
+    resources = json.loads(RESOURCES.read_text())["Resources"]
+    pipes = {r["Properties"]["Name"]["Fn::Sub"]: r for r in resources.values() if r["Type"] == "AWS::Pipes::Pipe"}
+
+    for table in PIPED_TABLES:
+        [criteria] = pipes[f"parley-${{Stage}}-{table}-changes"]["Properties"]["SourceParameters"]["FilterCriteria"][
+            "Filters"
+        ]
+        assert json.loads(criteria["Pattern"]) == PIPE_FILTERS[table]
+
+
+def test_only_the_change_that_settles_a_call_is_carried() -> None:
+    assert carried("sessions", record("MODIFY", {"state": {"S": "ended"}, "settled": {"BOOL": True}}))
+    assert not carried("sessions", record("MODIFY", {"state": {"S": "ended"}, "settled": {"BOOL": False}}))
+    assert not carried("sessions", record("INSERT", {"state": {"S": "requested"}, "settled": {"BOOL": False}}))
+    assert not carried("sessions", record("MODIFY", {"state": {"S": "active"}}))
+
+
+def test_every_appointment_change_is_carried_but_the_removal_of_one_never_made() -> None:
+    assert carried("appointments", record("INSERT", {"status": {"S": "confirmed"}}))
+    assert carried("appointments", record("MODIFY", {"status": {"S": "cancelled"}}))
+    assert not carried("appointments", record("REMOVE"))
