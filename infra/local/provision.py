@@ -21,6 +21,8 @@ MEDIA_BUCKET = "parley-local-media"
 SENDER_EMAIL = "no-reply@parley.local"
 PAYOUT_QUEUE = "parley-local-payouts"
 PAYOUT_DLQ = "parley-local-payouts-dlq"
+CALL_TIMER_QUEUE = "parley-local-call-timers"
+CALL_TIMER_DLQ = "parley-local-call-timers-dlq"
 RESOURCES = Path(__file__).resolve().parents[1] / "resources.json"
 
 
@@ -37,6 +39,8 @@ class LocalAws:
     payout_queue_name: str
     payout_queue_url: str
     payout_dlq_url: str
+    call_timer_queue_name: str = CALL_TIMER_QUEUE
+    call_timer_queue_url: str = ""
 
     @property
     def jwks_url(self) -> str:
@@ -65,6 +69,8 @@ class LocalAws:
             "PARLEY_PAYOUT_QUEUE_NAME": self.payout_queue_name,
             "PARLEY_PAYOUT_QUEUE_URL": self.payout_queue_url,
             "PARLEY_PAYOUT_DLQ_URL": self.payout_dlq_url,
+            "PARLEY_CALL_TIMER_QUEUE_NAME": self.call_timer_queue_name,
+            "PARLEY_CALL_TIMER_QUEUE_URL": self.call_timer_queue_url,
         }
 
     def write(self, path: Path) -> None:
@@ -98,14 +104,14 @@ def _queue_attributes(resource_name: str) -> dict[str, str]:
     return attributes
 
 
-def _create_payout_queues(endpoint_url: str) -> tuple[str, str]:
-    """The payout queue and its dead-letter queue, with the template's redrive; returns both URLs."""
+def _create_queues(endpoint_url: str, name: str, resource: str, dlq_name: str, dlq_resource: str) -> tuple[str, str]:
+    """A queue of the template and its dead-letter queue, with the template's redrive; returns both URLs."""
     sqs = _client("sqs", endpoint_url)
-    dlq_url = sqs.create_queue(QueueName=PAYOUT_DLQ, Attributes=_queue_attributes("PayoutDeadLetterQueue"))["QueueUrl"]
+    dlq_url = sqs.create_queue(QueueName=dlq_name, Attributes=_queue_attributes(dlq_resource))["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    attributes = _queue_attributes("PayoutQueue")
+    attributes = _queue_attributes(resource)
     redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": int(attributes.pop("maxReceiveCount"))}
-    queue_url = sqs.create_queue(QueueName=PAYOUT_QUEUE, Attributes=attributes | {"RedrivePolicy": json.dumps(redrive)})
+    queue_url = sqs.create_queue(QueueName=name, Attributes=attributes | {"RedrivePolicy": json.dumps(redrive)})
     return str(queue_url["QueueUrl"]), str(dlq_url)
 
 
@@ -147,7 +153,12 @@ def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAw
     }
     s3.put_bucket_policy(Bucket=MEDIA_BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [public_read]}))
     _client("ses", endpoint_url).verify_email_identity(EmailAddress=SENDER_EMAIL)
-    payout_queue_url, payout_dlq_url = _create_payout_queues(endpoint_url)
+    payout_queue_url, payout_dlq_url = _create_queues(
+        endpoint_url, PAYOUT_QUEUE, "PayoutQueue", PAYOUT_DLQ, "PayoutDeadLetterQueue"
+    )
+    call_timer_queue_url, _ = _create_queues(
+        endpoint_url, CALL_TIMER_QUEUE, "CallTimerQueue", CALL_TIMER_DLQ, "CallTimerDeadLetterQueue"
+    )
     return LocalAws(
         endpoint_url=endpoint_url,
         region=REGION,
@@ -160,4 +171,5 @@ def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAw
         payout_queue_name=PAYOUT_QUEUE,
         payout_queue_url=payout_queue_url,
         payout_dlq_url=payout_dlq_url,
+        call_timer_queue_url=call_timer_queue_url,
     )
