@@ -19,6 +19,7 @@ from chalicelib.uploads.file_store import FileStore, S3FileStore
 
 if TYPE_CHECKING:
     from chalicelib.payments.stripe_gateway import StripeGateway
+    from chalicelib.sessions.timers import CallTimers
 
 
 def _real_time() -> datetime:
@@ -60,6 +61,18 @@ def stripe_gateway() -> StripeGateway:
     return StripeGateway(stripe_secret_key, api_base=os.environ.get("PARLEY_STRIPE_API_BASE"))
 
 
+def call_timers() -> CallTimers:
+    """Each live call's timer: the call-timer queue (``chalicelib/sessions/timers.py``); tests swap this."""
+    return _sqs_call_timers()
+
+
+@lru_cache(maxsize=1)
+def _sqs_call_timers() -> CallTimers:
+    from chalicelib.sessions.timers import SqsCallTimers
+
+    return SqsCallTimers()
+
+
 def set_clock(clock: Callable[[], datetime]) -> None:
     global _clock
     _clock = clock
@@ -74,6 +87,7 @@ def reset() -> None:
     get_settings.cache_clear()
     file_store.cache_clear()
     stripe_gateway.cache_clear()
+    _sqs_call_timers.cache_clear()
     stripe_secret_key.cache_clear()
     stripe_webhook_secret.cache_clear()
     turn_secret.cache_clear()

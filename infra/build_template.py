@@ -58,6 +58,7 @@ STACK_VARIABLES = (
     "PARLEY_MEDIA_BASE_URL",
     "PARLEY_PAYOUT_QUEUE_URL",
     "PARLEY_PAYOUT_DLQ_URL",
+    "PARLEY_CALL_TIMER_QUEUE_URL",
 )
 # What ``chalice package`` writes for ``@on_sqs_message(queue=NAME)``: an ARN built from the name.
 CHALICE_QUEUE_ARN = re.compile(r"arn:\$\{AWS::Partition\}:sqs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(?P<name>[^:]+)")

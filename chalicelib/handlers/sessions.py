@@ -1,16 +1,20 @@
-"""Routes for paid calls, session links and reviews, and the every-minute call sweep.
+"""Routes for paid calls, session links and reviews; each call's timers and their every-minute backstop.
 
-Thin: the WebSocket layer calls the same use cases (``chalicelib.sessions.calls``).
+Thin: the WebSocket layer calls the same use cases (``chalicelib.sessions.calls``). The call-timer
+queue's name is read when this module loads (Chalice builds the SQS event source from the decorator):
+``PARLEY_CALL_TIMER_QUEUE_NAME`` (default ``<table prefix>call-timers``).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from chalice.app import Rate
+from chalice.app import Rate, SQSEvent
 
 from chalicelib import runtime
 from chalicelib.limits.rate_limits import CALL_REQUESTS
+from chalicelib.settings import table_prefix
 from chalicelib.web.api import ApiBlueprint, ApiRequest, QueryParam
 from chalicelib.web.logs import log_info
 from chalicelib.web.numbers import whole_number_in_range
@@ -18,6 +22,8 @@ from chalicelib.web.numbers import whole_number_in_range
 MAX_REVIEWS_PAGE = 50
 CALLS = "chalicelib.sessions.responses"
 REVIEWS = "chalicelib.reviews.responses"
+CALL_TIMER_QUEUE = os.environ.get("PARLEY_CALL_TIMER_QUEUE_NAME") or f"{table_prefix()}call-timers"
+CALL_TIMER_BATCH = 10  # at most 10 calls' work per invocation
 
 api = ApiBlueprint(__name__, tag="sessions")
 
@@ -180,12 +186,23 @@ def new_free_link(request: ApiRequest) -> dict[str, Any]:
     return create_free_link(request.caller.account_id, runtime.now())
 
 
-@api.blueprint.schedule(Rate(1, unit=Rate.MINUTES))
-def sweep_calls(event: Any) -> None:
-    """Every minute: expire requests, warn, meter, end overdue or abandoned calls (each once)."""
+@api.blueprint.on_sqs_message(queue=CALL_TIMER_QUEUE, batch_size=CALL_TIMER_BATCH)
+def run_call_timers(event: SQSEvent) -> None:
+    """Each message is one call's timer: its due work (expiry, warning, end, settling), then its next timer."""
     from dataclasses import asdict
 
     from chalicelib.sessions.notifier import default_notifier
-    from chalicelib.sessions.sweep import sweep_calls as sweep
+    from chalicelib.sessions.sweep import run_timers
+    from chalicelib.sessions.timers import Timer
 
-    log_info("calls swept", **asdict(sweep(runtime.now(), default_notifier())))
+    timers = [Timer.from_json(record.body) for record in event]
+    log_info("call timers run", **asdict(run_timers(timers, runtime.now(), default_notifier(), runtime.call_timers())))
+
+
+@api.blueprint.schedule(Rate(1, unit=Rate.MINUTES))
+def call_timer_backstop(event: Any) -> None:
+    """Every minute: re-send the timers of calls overdue by more than the grace (a bounded page per run)."""
+    from chalicelib.sessions.sweep import backstop
+    from chalicelib.sessions.timers import backstop_grace
+
+    log_info("call timers re-sent", overdue=backstop(runtime.now(), runtime.call_timers(), backstop_grace()))

@@ -2,7 +2,8 @@
 
 Live sessions (requested, accepted, active, or ended but not yet settled) carry
 ``live_shard`` and ``due_at``: the sparse, sharded ``live`` index holds only them,
-so the every-minute sweep reads what is live and due, never the whole table.
+so the timers' backstop reads only what is live and overdue, never the whole table (each
+call's own timer, ``chalicelib/sessions/timers.py``, says when it is due next).
 Calls that ring or are under way (requested, accepted, active) also carry ``live_client_id``
 and ``live_expert_id``: two sparse indexes find a person's live calls for a device that just
 connected, without a Scan. ``active-by-expert`` holds the calls that went active (both joined), by
@@ -36,7 +37,7 @@ class IntervalAttribute(MapAttribute[str, object]):
 
 
 class LiveSessionsIndex(GlobalSecondaryIndex["CallSession"]):
-    """Sparse and sharded: only live sessions are in it, by when the sweep should next look."""
+    """Sparse and sharded: only live sessions are in it, by when their timer should next look."""
 
     class Meta:
         index_name = "live"
@@ -122,7 +123,6 @@ class CallSession(Model):
     free_minutes = IntegerAttribute(default=0)
     commission_bps = IntegerAttribute()
     warnings_sent = StringListAttribute(default=list)
-    last_meter_minute = IntegerAttribute(default=0)
     # the bill, once ended
     billable_seconds = IntegerAttribute(null=True)
     billed_minutes = IntegerAttribute(null=True)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from chalicelib.errors import InvalidInput
 from chalicelib.sessions.responses import CallBill, CallBillForExpert, CallIceServers, CallView
-from chalicelib.web.responses import MinorUnits, ResponseModel, UtcTimestamp, sometimes, with_examples
+from chalicelib.web.responses import ResponseModel, UtcTimestamp, sometimes, with_examples
 
 MAX_ID_LENGTH = 64
 
@@ -247,8 +247,10 @@ SESSION_EXAMPLE: dict[str, Any] = {
     "requested_at": "2026-12-02T16:00:00+00:00", "expires_at": "2026-12-02T16:01:00+00:00",
     "accepted_at": "2026-12-02T16:00:20+00:00", "active_at": None, "media_connected_at": None, "cutoff_at": None,
     "ended_at": None, "end_reason": None, "billed_seconds": None, "billed_until": None, "bill": None,
-    "payment_failed": None, "peer_present": False,
+    "payment_failed": None, "peer_present": False, "meter": None,
 }  # fmt: skip
+METER_EXAMPLE = {"as_of": "2026-12-02T16:01:00+00:00", "billed_seconds": 0, "active_seconds": 0, "running": False,
+                 "seconds_to_cutoff": 5400, "no_charge_seconds": 180}  # fmt: skip
 BILL_EXAMPLE = {"currency": "USD", "free_call": False, "billable_seconds": 610, "billed_minutes": 11,
                 "free_minutes": 0, "amount": 3300}  # fmt: skip
 
@@ -538,7 +540,8 @@ class CallActive(ServerMessage):
     model_config = with_examples(
         {"type": "session.active", "session_id": "ses_1", "cutoff_at": "2026-12-02T17:31:00+00:00",
          "session": SESSION_EXAMPLE | {"state": "active", "active_at": "2026-12-02T16:01:00+00:00",
-                                       "cutoff_at": "2026-12-02T17:31:00+00:00", "peer_present": True},
+                                       "cutoff_at": "2026-12-02T17:31:00+00:00", "peer_present": True,
+                                       "meter": METER_EXAMPLE},
          "you_offer": False}
     )  # fmt: skip
 
@@ -567,21 +570,6 @@ class TimeWarning(ServerMessage):
     type: Literal["session.warning"]
     session_id: str
     minutes_left: int
-
-
-class Meter(ServerMessage):
-    """To both, each minute: the running cost (client) or earnings (expert), were the call hung up now."""
-
-    model_config = with_examples(
-        {"type": "session.meter", "session_id": "ses_1", "currency": "USD", "minutes": 4, "client_cost": 900}
-    )
-
-    type: Literal["session.meter"]
-    session_id: str
-    currency: str
-    minutes: int
-    client_cost: MinorUnits = sometimes("The client's running cost (the client's only).")
-    expert_earnings: MinorUnits = sometimes("The expert's running earnings (the expert's only).")
 
 
 class CallEnded(ServerMessage):
@@ -617,5 +605,5 @@ SERVER_MESSAGES: tuple[type[BaseModel], ...] = (
     SessionReply, JoinReply, PresenceReply, HelloReply, Ack, ErrorMessage,
     OfferRelayed, AnswerRelayed, IceCandidateRelayed, MediaToggled,
     CallRequested, CallAccepted, CallDeclined, CallCancelled, CallExpired, PaymentFailed, HoldReady, CallOpened,
-    PeerJoined, CallActive, PeerLeft, TimeWarning, Meter, CallEnded, GatewayError,
+    PeerJoined, CallActive, PeerLeft, TimeWarning, CallEnded, GatewayError,
 )  # fmt: skip

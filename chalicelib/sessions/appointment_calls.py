@@ -9,7 +9,7 @@ told (``session.opened``).
 
 The session starts ``accepted`` with nothing to hold (the booking paid for it): both sides
 ``session.join`` and signal as for an instant call. It ends at hang-up or at its cutoff (the booked
-end, or 90 minutes after both joined if sooner) through the sweep, which warns before it as for any
+end, or 90 minutes after both joined if sooner) by its timer, which warns before it as for any
 call. Its bill charges nothing: it states the booking's price as paid by the booking, whose capture
 (``chalicelib.bookings.card_settlement``) stays the one money movement, and the expert's earnings
 are the booking's (the call posts nothing to the ledger).
@@ -38,6 +38,7 @@ from chalicelib.sessions.billing_end import billed_seconds
 from chalicelib.sessions.calls import WRITE_ATTEMPTS, _set_live, load_session, session_view
 from chalicelib.sessions.notifier import CallNotifier
 from chalicelib.sessions.session import ACCEPTED, ACTIVE, CLIENT, EXPERT, Session
+from chalicelib.sessions.timers import set_timer_if_moved
 from chalicelib.timestamps import utc_text
 
 DEFAULT_MEDIA = "video"  # bookings made before they named their media
@@ -75,6 +76,7 @@ def open_appointment_call(
             if any(cancelled_items(error)) or transaction_conflicted(error):
                 continue  # the other side (or a repeat) opened it, or the booking changed: read again
             raise
+        set_timer_if_moved(item, None, now, runtime.call_timers())
         other = appointment.expert_id if caller_id == appointment.client_id else appointment.client_id
         notifier.notify(
             other,
@@ -93,7 +95,6 @@ def _new_session(appointment: Appointment, now: datetime) -> CallSession:
         accepted_at=now, hold_ready=True, appointment_id=appointment.appointment_id, ends_by=appointment.end,
         currency=appointment.currency or _expert_currency(appointment.expert_id), rate_per_minute=None,
         hourly_rate=None, free_minutes=0, commission_bps=_commission_of(appointment), warnings_sent=[],
-        last_meter_minute=0,
     )  # fmt: skip
     _set_live(item, now)
     return item

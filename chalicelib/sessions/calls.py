@@ -6,7 +6,10 @@ version), so a change that raced another one is re-read and re-applied, never lo
 Ending is a conditional state change: whoever ends the call first bills it, and the
 settlement (capture or release, receipts, notifications) happens once, guarded by the
 ``settled`` flag; the capture itself is idempotent per payment. A session that ended but
-is not settled stays in the sweep's live index until it is.
+is not settled stays in the live index until it is.
+
+Every write that moves a live call's due moment (``next_due``: expiry, the start deadline, the
+warnings, the cutoff, a dropped side's grace) sends the call a timer for it (``timers.py``).
 """
 
 from __future__ import annotations
@@ -42,19 +45,28 @@ from chalicelib.payments.card_payments import (
     release_hold,
 )
 from chalicelib.payments.charge import AUTHORISED
-from chalicelib.sessions.billing import Bill, Interval, Tariff, most_the_call_can_cost
-from chalicelib.sessions.billing_end import bill_of_call, end_for_billing
+from chalicelib.sessions.billing import (
+    NO_CHARGE_WINDOW,
+    WARNINGS_BEFORE_LIMIT,
+    Bill,
+    Interval,
+    Tariff,
+    most_the_call_can_cost,
+)
+from chalicelib.sessions.billing_end import bill_of_call, billed_seconds, end_for_billing
 from chalicelib.sessions.notifier import CallNotifier
 from chalicelib.sessions.session import (
     ACCEPTED,
     ACTIVE,
     CLIENT,
+    DROP_GRACE,
     ENDED,
     EXPERT,
     FINISHED,
     REQUESTED,
     Session,
 )
+from chalicelib.sessions.timers import set_timer_if_moved
 
 MEDIA = ("voice", "video")
 NOT_STARTED_AFTER = timedelta(minutes=5)  # an accepted call nobody joined is ended (and its hold released)
@@ -91,13 +103,14 @@ def request_call(
         requested_at=now, expires_at=expires_at, hold_ready=free_call, link_id=link_id,
         payment_method_id=payment_method_id, currency=profile.currency, rate_per_minute=profile.rate_per_minute,
         hourly_rate=profile.hourly_rate, free_minutes=_free_minutes(client_id, profile),
-        commission_bps=runtime.settings().commission_bps, warnings_sent=[], last_meter_minute=0,
+        commission_bps=runtime.settings().commission_bps, warnings_sent=[],
     )  # fmt: skip
     _set_live(item, now)
     if link is not None and free_call:
         _save_spending_link(item, link, now)
     else:
         item.save(condition=CallSession.session_id.does_not_exist())
+    set_timer_if_moved(item, None, now, runtime.call_timers())
     notifier.notify(expert_id, {"type": "session.requested", "session": session_view(item, expert_id)})
     return session_view(item, client_id)
 
@@ -150,6 +163,7 @@ def _hold_and_accept(
 ) -> dict[str, Any]:  # fmt: skip
     """Hold the card (paid calls) and write the accepted call; both sides are told."""
     session_id = item.session_id
+    due_before = item.due_at
     client_secret: str | None = None
     if item.paid and not item.hold_ready:
         amount = most_the_call_can_cost(tariff_of(item), item.free_minutes)
@@ -178,6 +192,7 @@ def _hold_and_accept(
         if item.payment_id:  # cancelled or expired meanwhile: let the hold go
             release_hold(item.payment_id, gateway=runtime.stripe_gateway(), now=now)
         raise Conflict(f"This call is {current.state}.", code=f"session_{current.state}") from None
+    set_timer_if_moved(item, due_before, now, runtime.call_timers())
     to_client: dict[str, Any] = {"type": "session.accepted", "session": session_view(item, item.client_id)}
     if client_secret:
         to_client["client_secret"] = client_secret
@@ -269,6 +284,7 @@ def _note_failure(item: CallSession, failed: PaymentRequired, now: datetime) -> 
 
 
 def _save_or_conflict(item: CallSession, now: datetime) -> None:
+    due_before = item.due_at
     _set_live(item, now)
     try:
         item.save()
@@ -276,6 +292,7 @@ def _save_or_conflict(item: CallSession, now: datetime) -> None:
         if condition_failed(error):
             raise changed_concurrently("This call changed meanwhile; load it and retry.") from None
         raise
+    set_timer_if_moved(item, due_before, now, runtime.call_timers())
 
 
 def decline_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
@@ -557,7 +574,7 @@ def live_shard_of(session_id: str) -> str:
 
 
 def next_due(item: CallSession, now: datetime) -> datetime | None:
-    """When the sweep should next look at this session; None once it needs nothing more."""
+    """When the call's timer should next look at this session; None once it needs nothing more."""
     if item.state == REQUESTED:
         return item.expires_at
     if item.state == ACCEPTED:
@@ -565,11 +582,26 @@ def next_due(item: CallSession, now: datetime) -> datetime | None:
             return item.ends_by
         return (item.accepted_at or now) + NOT_STARTED_AFTER
     if item.state == ACTIVE and item.active_at is not None:
-        elapsed_minutes = int((now - item.active_at) // MINUTE)
-        return item.active_at + (elapsed_minutes + 1) * MINUTE  # the meter ticks every minute
+        return _next_for_active(item)
     if item.state == ENDED and not item.settled:
         return item.ended_at or now
     return None
+
+
+def _next_for_active(item: CallSession) -> datetime:
+    """An active call's next moment: a warning not yet sent, its cutoff, or the end of a dropped side's grace.
+    Nothing is due each minute: the pages run the meter from the session (``meter_view``)."""
+    session = to_session(item)
+    cutoff = session.cutoff
+    assert cutoff is not None
+    sent = set(item.warnings_sent or [])
+    moments = [cutoff - before for before in WARNINGS_BEFORE_LIMIT if str(int(before // MINUTE)) not in sent]
+    moments.append(cutoff)
+    away = session.client_connected_since is None or session.expert_connected_since is None
+    last_left = max((i.end for i in session.client_intervals + session.expert_intervals), default=None)
+    if item.ends_by is None and away and last_left is not None:
+        moments.append(last_left + DROP_GRACE)
+    return min(moments)
 
 
 def _set_live(item: CallSession, now: datetime) -> None:
@@ -588,6 +620,7 @@ def _change(
     """Apply a rule to the stored session and write it if nobody changed it meanwhile (else re-read and retry)."""
     for _ in range(WRITE_ATTEMPTS):
         item = load_session(session_id)
+        due_before = item.due_at
         apply_session(item, rule(to_session(item)))
         if before_save is not None:
             before_save(item)
@@ -598,6 +631,7 @@ def _change(
             if condition_failed(error):
                 continue
             raise
+        set_timer_if_moved(item, due_before, now, runtime.call_timers())
         return item
     raise Conflict("This call is being changed elsewhere; try again.", code="changed_concurrently")
 
@@ -786,7 +820,32 @@ def session_view(item: CallSession, viewer: str) -> dict[str, Any]:
         # the other participant has a device in the call now (joined and not left)
         "peer_present": (item.expert_connected_since if viewer == item.client_id else item.client_connected_since)
         is not None,
+        "meter": meter_view(item, viewer, runtime.now()),
     }
+
+
+def meter_view(item: CallSession, viewer: str, now: datetime) -> dict[str, Any] | None:
+    """What the page runs the live meter from (an active per-minute call): the call as if hung up ``now``.
+    The page counts on from it while media flows; nothing is sent each minute (the bill stays the server's)."""
+    if item.state != ACTIVE or item.active_at is None or item.appointment_id is not None:
+        return None
+    session = to_session(item)
+    cutoff = session.cutoff
+    assert cutoff is not None
+    as_if_ended = session.end(now, "hung_up")
+    end = end_for_billing(as_if_ended) or item.active_at
+    both_in = session.client_connected_since is not None and session.expert_connected_since is not None
+    view: dict[str, Any] = {
+        "as_of": _iso(now),
+        "billed_seconds": billed_seconds(as_if_ended),
+        "active_seconds": int((end - item.active_at).total_seconds()),
+        "running": both_in and item.media_connected_at is not None and now < cutoff,
+        "seconds_to_cutoff": max(0, int((cutoff - now).total_seconds())),
+        "no_charge_seconds": int(NO_CHARGE_WINDOW.total_seconds()),
+    }
+    if viewer == item.expert_id:
+        view["commission_bps"] = item.commission_bps
+    return view
 
 
 def payment_failure_view(item: CallSession, viewer: str) -> dict[str, Any] | None:

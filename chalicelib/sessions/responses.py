@@ -29,6 +29,24 @@ class CallTariff(ResponseModel):
     free_minutes: int = Field(ge=0, description="Minutes of a client's first call with this expert that cost nothing.")
 
 
+class CallMeter(ResponseModel):
+    """What a page runs an active per-minute call's live meter from, as of ``as_of`` (when the view was made):
+    the bill were the call hung up then is the tariff's price of ceil(billed_seconds / 60) minus the free
+    minutes, nothing while active_seconds < no_charge_seconds. While media flows the page adds the seconds
+    since it got the view to both counts (never past seconds_to_cutoff). No message ticks the meter; the
+    bill at the end is the server's."""
+
+    as_of: UtcTimestamp
+    billed_seconds: int = Field(ge=0, description="Seconds both were connected, from the first media.connected.")
+    active_seconds: int = Field(ge=0, description="From going active to the last moment both were connected.")
+    running: bool = Field(description="Both are connected and media has connected: the meter grows.")
+    seconds_to_cutoff: int = Field(ge=0, description="Billing stops at the cutoff.")
+    no_charge_seconds: int = Field(description="A call whose active_seconds stay under this costs nothing.")
+    commission_bps: int | SkipJsonSchema[None] = sometimes(
+        "The platform's commission (the expert's view only): earnings = price - round-half-up(price x bps / 10000)."
+    )
+
+
 class CallBill(ResponseModel):
     """An ended call's bill as its client sees it: what they pay."""
 
@@ -111,6 +129,7 @@ class CallView(ResponseModel):
                     },
                     "payment_failed": None,
                     "peer_present": False,
+                    "meter": None,
                 }
             ]
         }
@@ -147,6 +166,7 @@ class CallView(ResponseModel):
         description="A request whose card failed at the accept (the client's view says why)."
     )
     peer_present: bool = Field(description="The other participant has a device in the call now.")
+    meter: CallMeter | None = Field(description="An active per-minute call: what the page's live meter runs from.")
 
 
 class CallStunServer(ResponseModel):

@@ -23,6 +23,13 @@ policy moves them to the dead-letter queue (moto does this on receive, like SQS)
 One invocation runs at a time, as in one Lambda execution environment. A schedule
 that fell behind (the process was busy or suspended) runs once, not once per miss.
 
+Each consumer long-polls its queue without pause (``POLL_WAIT_SECONDS``; a receive answers as
+soon as a message is there, and moto looks again at delayed messages, whose ``DelaySeconds`` it
+honours on the wall clock, about every second): a call's timer runs at most about a second after
+its delay ends. Delays are wall-clock seconds, so moving ``.local/clock-offset`` forward does not
+hurry a delayed timer; the every-minute ``call_timer_backstop``, which fires at once on the moved
+time, re-sends the timers of calls then overdue (the local stage's grace is 2 seconds).
+
 Every run is logged as one JSON line on stdout. The AWS side is the local stack's
 moto server: the launcher (``infra/local/stack.py``) passes the same environment as
 to ``chalice local``; run by hand, the environment comes from ``.local/stack.json``

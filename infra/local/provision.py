@@ -23,6 +23,8 @@ PAYOUT_QUEUE = "parley-local-payouts"
 PAYOUT_DLQ = "parley-local-payouts-dlq"
 DELIVERY_QUEUE = "parley-local-deliveries"
 DELIVERY_DLQ = "parley-local-deliveries-dlq"
+CALL_TIMER_QUEUE = "parley-local-call-timers"
+CALL_TIMER_DLQ = "parley-local-call-timers-dlq"
 RESOURCES = Path(__file__).resolve().parents[1] / "resources.json"
 
 
@@ -42,6 +44,8 @@ class LocalAws:
     delivery_queue_name: str
     delivery_queue_url: str
     delivery_dlq_url: str
+    call_timer_queue_name: str
+    call_timer_queue_url: str
 
     @property
     def jwks_url(self) -> str:
@@ -71,6 +75,8 @@ class LocalAws:
             "PARLEY_PAYOUT_QUEUE_URL": self.payout_queue_url,
             "PARLEY_PAYOUT_DLQ_URL": self.payout_dlq_url,
             "PARLEY_DELIVERY_QUEUE_NAME": self.delivery_queue_name,
+            "PARLEY_CALL_TIMER_QUEUE_NAME": self.call_timer_queue_name,
+            "PARLEY_CALL_TIMER_QUEUE_URL": self.call_timer_queue_url,
         }
 
     def write(self, path: Path) -> None:
@@ -104,17 +110,15 @@ def _queue_attributes(resource_name: str) -> dict[str, str]:
     return attributes
 
 
-def _create_queue_pair(endpoint_url: str, queue: str, dlq: str, resource: str) -> tuple[str, str]:
-    """A queue and its dead-letter queue, with the template's attributes and redrive; returns both URLs."""
+def _create_queues(endpoint_url: str, name: str, resource: str, dlq_name: str, dlq_resource: str) -> tuple[str, str]:
+    """A queue of the template and its dead-letter queue, with the template's redrive; returns both URLs."""
     sqs = _client("sqs", endpoint_url)
-    dlq_url = sqs.create_queue(
-        QueueName=dlq, Attributes=_queue_attributes(resource.replace("Queue", "DeadLetterQueue"))
-    )
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url["QueueUrl"], AttributeNames=["QueueArn"])["Attributes"]
+    dlq_url = sqs.create_queue(QueueName=dlq_name, Attributes=_queue_attributes(dlq_resource))["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     attributes = _queue_attributes(resource)
-    redrive = {"deadLetterTargetArn": dlq_arn["QueueArn"], "maxReceiveCount": int(attributes.pop("maxReceiveCount"))}
-    queue_url = sqs.create_queue(QueueName=queue, Attributes=attributes | {"RedrivePolicy": json.dumps(redrive)})
-    return str(queue_url["QueueUrl"]), str(dlq_url["QueueUrl"])
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": int(attributes.pop("maxReceiveCount"))}
+    queue_url = sqs.create_queue(QueueName=name, Attributes=attributes | {"RedrivePolicy": json.dumps(redrive)})
+    return str(queue_url["QueueUrl"]), str(dlq_url)
 
 
 def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAws:
@@ -155,9 +159,14 @@ def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAw
     }
     s3.put_bucket_policy(Bucket=MEDIA_BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [public_read]}))
     _client("ses", endpoint_url).verify_email_identity(EmailAddress=SENDER_EMAIL)
-    payout_queue_url, payout_dlq_url = _create_queue_pair(endpoint_url, PAYOUT_QUEUE, PAYOUT_DLQ, "PayoutQueue")
-    delivery_queue_url, delivery_dlq_url = _create_queue_pair(
-        endpoint_url, DELIVERY_QUEUE, DELIVERY_DLQ, "DeliveryQueue"
+    payout_queue_url, payout_dlq_url = _create_queues(
+        endpoint_url, PAYOUT_QUEUE, "PayoutQueue", PAYOUT_DLQ, "PayoutDeadLetterQueue"
+    )
+    delivery_queue_url, delivery_dlq_url = _create_queues(
+        endpoint_url, DELIVERY_QUEUE, "DeliveryQueue", DELIVERY_DLQ, "DeliveryDeadLetterQueue"
+    )
+    call_timer_queue_url, _ = _create_queues(
+        endpoint_url, CALL_TIMER_QUEUE, "CallTimerQueue", CALL_TIMER_DLQ, "CallTimerDeadLetterQueue"
     )
     return LocalAws(
         endpoint_url=endpoint_url,
@@ -174,4 +183,6 @@ def provision(endpoint_url: str, table_prefix: str = "parley-local-") -> LocalAw
         delivery_queue_name=DELIVERY_QUEUE,
         delivery_queue_url=delivery_queue_url,
         delivery_dlq_url=delivery_dlq_url,
+        call_timer_queue_name=CALL_TIMER_QUEUE,
+        call_timer_queue_url=call_timer_queue_url,
     )

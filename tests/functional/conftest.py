@@ -165,6 +165,16 @@ def stripe_api(aws: LocalAws, local_stripe_url: str, monkeypatch: pytest.MonkeyP
     return stripe.StripeClient("sk_test_parley", base_addresses={"api": local_stripe_url})
 
 
+@pytest.fixture
+def call_timers(aws: LocalAws, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Calls' timers played on the test's clock (``tests/functional/call_timers.py``) instead of the SQS queue."""
+    from tests.functional.call_timers import PlayedTimers
+
+    played = PlayedTimers()
+    monkeypatch.setattr(runtime, "call_timers", lambda: played)
+    return played
+
+
 @dataclass
 class DynamoReads:
     """Every DynamoDB operation the app makes, with the items each one read."""

@@ -18,8 +18,8 @@ from chalicelib.models.payment import Payment
 from chalicelib.models.session import CallSession
 from chalicelib.sessions import calls
 from chalicelib.sessions.appointment_calls import open_appointment_call
-from chalicelib.sessions.sweep import sweep_calls
 from tests.functional.booking_cast import Cast, at, book, booking_mail, cast, holds, run_agenda
+from tests.functional.call_timers import PlayedTimers
 from tests.functional.money import balance, revenue
 from tests.functional.test_calls import RecordingNotifier
 
@@ -199,22 +199,21 @@ def test_a_booking_awaiting_the_experts_approval_has_no_call_yet(api: Any, cast:
     assert (refused.status_code, refused.json_body["error"]["code"]) == (409, "booking_not_confirmed")
 
 
-def test_the_sweep_ends_the_call_at_the_booked_end_with_a_receipt_showing_no_extra_charge(
-    cast: Cast, booking: dict[str, Any]
+def test_its_timer_ends_the_call_at_the_booked_end_with_a_receipt_showing_no_extra_charge(
+    cast: Cast, booking: dict[str, Any], call_timers: PlayedTimers
 ) -> None:
     notifier = RecordingNotifier()
     session_id = held_call(cast, booking, notifier)
 
     for minute in range(1, 30):
-        sweep_calls(START + timedelta(minutes=minute, seconds=1), notifier)
+        call_timers.run_until(START + timedelta(minutes=minute, seconds=1), notifier)
     assert [m["minutes_left"] for m in notifier.to(cast.client.sub, "session.warning")] == [5, 1]
-    assert notifier.to(cast.client.sub, "session.meter") == []  # nothing runs by the minute
     assert calls.get_call(session_id, cast.client.sub)["state"] == "active"
 
-    first = sweep_calls(END + timedelta(seconds=40), notifier)
-    second = sweep_calls(END + timedelta(seconds=50), notifier)
+    first = call_timers.run_until(END + timedelta(seconds=40), notifier)
+    second = call_timers.run_until(END + timedelta(seconds=50), notifier)
 
-    assert (first.ended, second.ended, second.due) == (1, 0, 0)
+    assert (first.ended, second.ended, second.timers) == (1, 0, 0)
     ended = calls.get_call(session_id, cast.client.sub)
     assert (ended["state"], ended["end_reason"], ended["ended_at"]) == ("ended", "booked_end", END.isoformat())
     assert ended["bill"] == {
@@ -233,17 +232,17 @@ def test_the_sweep_ends_the_call_at_the_booked_end_with_a_receipt_showing_no_ext
 
 
 def test_the_experts_earnings_are_the_bookings_and_the_call_adds_nothing_to_the_ledger(
-    api: Any, cast: Cast, booking: dict[str, Any]
+    api: Any, cast: Cast, booking: dict[str, Any], call_timers: PlayedTimers
 ) -> None:
     notifier = RecordingNotifier()
     session_id = held_call(cast, booking, notifier)
     calls.hang_up(session_id, cast.expert.sub, notifier=notifier, now=START + timedelta(minutes=25))
-    sweep_calls(END + timedelta(minutes=1), notifier)
+    call_timers.run_until(END + timedelta(minutes=1), notifier)
     assert (balance(cast.expert.sub, "pending"), revenue()) == (0, 0)
 
     run_agenda(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # the booking completes after its grace: it is charged
     run_agenda(datetime(2026, 3, 2, 11, 5, tzinfo=UTC))
-    sweep_calls(datetime(2026, 3, 2, 11, 6, tzinfo=UTC), notifier)
+    call_timers.run_until(datetime(2026, 3, 2, 11, 6, tzinfo=UTC), notifier)
 
     done = read_booking(api, cast.client, booking["appointment_id"])
     assert (done["status"], done["charged"]) == ("completed", 9_000)
@@ -303,10 +302,12 @@ def test_the_client_rates_the_appointments_call_once_after_it_took_place(
     assert [r["session_id"] for r in listed] == [session_id]
 
 
-def test_an_appointments_call_nobody_joined_is_not_reviewable(api: Any, cast: Cast, booking: dict[str, Any]) -> None:
+def test_an_appointments_call_nobody_joined_is_not_reviewable(
+    api: Any, cast: Cast, booking: dict[str, Any], call_timers: PlayedTimers
+) -> None:
     notifier = RecordingNotifier()
     view = open_appointment_call(booking["appointment_id"], cast.client.sub, notifier=notifier, now=START)
-    sweep_calls(END + timedelta(seconds=30), notifier)
+    call_timers.run_until(END + timedelta(seconds=30), notifier)
     assert calls.get_call(view["session_id"], cast.client.sub)["end_reason"] == "not_started"
 
     refused = api.post(f"/sessions/{view['session_id']}/review", headers=cast.client.auth,

@@ -891,12 +891,11 @@ def test_hello_lists_no_call_that_was_declined(api: Any, gateway: Gateway, users
 
 
 def test_declining_cancelling_or_expiring_a_request_reaches_every_device_of_both(
-    api: Any, gateway: Gateway, users: Users, sender: FakeSender, monkeypatch: pytest.MonkeyPatch
+    api: Any, gateway: Gateway, users: Users, sender: FakeSender, monkeypatch: pytest.MonkeyPatch, call_timers: Any
 ) -> None:
     monkeypatch.setenv("PARLEY_WS_MANAGEMENT_URL", "http://127.0.0.1:9")  # the sweep's notifier posts too
     from chalicelib import runtime
     from chalicelib.sessions.notifier import default_notifier
-    from chalicelib.sessions.sweep import sweep_calls
 
     client, expert = users.sign_up("cleo.client@example.com"), users.sign_up("ada.expert@example.com")
     assert register(api, client).status_code == 201
@@ -917,7 +916,7 @@ def test_declining_cancelling_or_expiring_a_request_reaches_every_device_of_both
     cancelled = ask()
     gateway.send(client_tab, {"action": "session.cancel", "session_id": cancelled})
     expired = ask()
-    assert sweep_calls(runtime.now() + timedelta(minutes=5), default_notifier()).expired == 1
+    assert call_timers.run_until(runtime.now() + timedelta(minutes=5), default_notifier()).expired == 1
 
     for connection in (client_tab, client_phone, expert_phone, expert_laptop):
         assert told(connection, "session.declined") == [declined], connection

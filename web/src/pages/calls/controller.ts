@@ -4,10 +4,10 @@
 import { ApiError } from "../../api";
 import { app } from "../../app/context";
 import { PeerCall } from "../../call";
-import { money } from "../../format";
 import type { Message, Signalling } from "../../socket";
 import { asApiError } from "../../ui/async";
 import { connection, knownSession, remember, type Session } from "./connection";
+import { LiveMeter } from "./meter";
 
 export type CallView = {
   phase: "loading" | "ringing" | "call" | "ended" | "closed" | "failed";
@@ -62,6 +62,9 @@ export class CallController {
   private disposed = false;
   private readonly signalling: Signalling;
   private readonly unsubscribe: (() => void)[] = [];
+  /** Run here from the session's `meter`: the server sends no tick. */
+  private readonly meter = new LiveMeter();
+  private meterTicks: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly sessionId: string,
@@ -75,7 +78,10 @@ export class CallController {
 
   private set(change: Partial<CallView>): void {
     if (this.disposed) return;
-    this.view = { ...this.view, ...change };
+    if (change.session) this.meter.reset(change.session.meter);
+    const view = { ...this.view, ...change };
+    const meter = view.phase === "call" && view.session ? this.meter.text(view.session) : view.meter;
+    this.view = { ...view, meter };
     this.onChange();
   }
 
@@ -144,6 +150,7 @@ export class CallController {
     const call = new PeerCall(this.sessionId, this.signalling, await this.iceServers(), this.policy, {
       ...this.media,
       onState: (state) => {
+        this.meter.setFlowing(state === "connected");
         if (this.view.phase === "call") this.set({ status: MEDIA_STATE[state] ?? this.view.status });
       },
       onError: (message) => this.set({ error: message }),
@@ -160,6 +167,9 @@ export class CallController {
     await call.startMicrophone();
     if (session.media === "video") await call.setVideo(true);
     this.controls();
+    this.meterTicks = setInterval(() => {
+      if (this.view.phase === "call") this.set({});
+    }, 1000);
     await this.join();
   }
 
@@ -227,6 +237,7 @@ export class CallController {
     remember(session);
     this.call?.stop();
     this.call = null;
+    if (this.meterTicks !== null) clearInterval(this.meterTicks);
     if (this.view.phase === "ended") return;
     this.set({ phase: "ended", session });
     this.onEnded(session);
@@ -248,25 +259,17 @@ export class CallController {
         if (this.awaitingHold) void this.join().catch((e: unknown) => this.fail(e));
         return;
       case "session.left":
+        this.meter.setFlowing(false);
         this.set({ status: "The other side dropped; waiting for them to come back…" });
         return;
       case "session.joined":
       case "session.active":
+        if (session) this.set({ session });
         if (call?.pc?.connectionState !== "connected") this.set({ status: "Connecting…" });
         return;
       case "session.warning": {
         const left = Number(message["minutes_left"]);
         this.set({ warning: `${left} minute${left === 1 ? "" : "s"} left: calls end at 90 minutes.` });
-        return;
-      }
-      case "session.meter": {
-        const currency = String(message["currency"]);
-        const minutes = String(message["minutes"]);
-        const meter =
-          "client_cost" in message
-            ? `${minutes} min · cost so far ${money(Number(message["client_cost"]), currency)}`
-            : `${minutes} min · earned so far ${money(Number(message["expert_earnings"]), currency)}`;
-        this.set({ meter });
         return;
       }
       case "session.ended":
@@ -288,6 +291,7 @@ export class CallController {
 
   dispose(): void {
     this.disposed = true;
+    if (this.meterTicks !== null) clearInterval(this.meterTicks);
     for (const stop of this.unsubscribe) stop();
     this.call?.stop();
     this.call = null;
