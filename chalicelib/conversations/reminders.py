@@ -3,18 +3,19 @@ count a wait still unanswered when 24 hours have passed as missed (the expert's 
 
 Reads only the threads that are due, through the sparse ``remind-due-by-shard`` index (one Query per
 shard, for everything due up to now however long the job was down: never a Scan). Each
-waiting stretch is reminded once: the
-"reminded" mark is written, on condition that the thread still waits for that same stretch,
-before the email is sent, so a second run, or two at once, send nothing more. A reminded wait
+waiting stretch is reminded once: the "reminded" mark is written, on condition that the thread
+still waits for that same stretch, so a second run, or two at once, change nothing more. The email
+is not sent here: it follows from the mark's change of the thread (``reminder_effects``, delivered
+from the conversations table's stream by ``chalicelib/outbox``, retried until SES takes it). A reminded wait
 stays in the index, due again at 24 hours; then it leaves the index and is counted missed on
 the expert's profile, in one transaction on the same condition, so it is counted once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
@@ -26,9 +27,9 @@ from chalicelib.models.base import write_transaction
 from chalicelib.models.conditions import cancelled_items, condition_failed, transaction_conflicted
 from chalicelib.models.conversation import Conversation
 from chalicelib.models.expert_profile import ExpertProfile
+from chalicelib.outbox.changes import Change
+from chalicelib.outbox.effects import Effect
 from chalicelib.timestamps import sortable_utc
-
-SendEmail = Callable[[str, str, str], object]
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,7 @@ class ReminderRun:
     missed: int = 0
 
 
-def remind_waiting_experts(now: datetime, send: SendEmail | None = None) -> ReminderRun:
-    deliver = send or _ses_sender()
+def remind_waiting_experts(now: datetime) -> ReminderRun:
     due = reminded = missed = 0
     due_threads = lambda shard, until: Conversation.remind_due.query(shard, Conversation.remind_at <= until)  # noqa: E731
     entries = due_entries(due_threads, now)
@@ -56,12 +56,32 @@ def remind_waiting_experts(now: datetime, send: SendEmail | None = None) -> Remi
         if not _mark(thread, key.remind_at, remind=remind, miss=miss, now=now):
             continue
         missed += miss
-        if remind:
-            expert = get_account(thread.waiting_on)
-            subject, text = reminder_email(thread.title, thread.thread_id, thread.waiting_since, now)
-            deliver(expert.email, subject, text)
-            reminded += 1
+        reminded += remind
     return ReminderRun(due=due, reminded=reminded, missed=missed)
+
+
+def reminder_effects(change: Change) -> list[Effect]:
+    """The reminder email of a thread whose "reminded" mark the change set, to the expert it waits on."""
+    if change.new is None:
+        return []
+    new = Conversation.from_raw_data(change.new)
+    old = Conversation.from_raw_data(change.old) if change.old is not None else None
+    if new.reminded_at is None or (old is not None and old.reminded_at == new.reminded_at):
+        return []
+    if new.waiting_on is None or new.waiting_since is None:
+        return []  # answered in the same instant: nothing to remind of
+    key = f"conversation:{new.thread_id}:reminded:{new.reminded_at.isoformat()}"
+    return [Effect(key, "email", partial(_send_reminder, new))]
+
+
+def _send_reminder(thread: Conversation) -> str:
+    from chalicelib.mail.send import send_email
+
+    assert thread.waiting_on is not None
+    assert thread.waiting_since is not None
+    assert thread.reminded_at is not None
+    subject, text = reminder_email(thread.title, thread.thread_id, thread.waiting_since, thread.reminded_at)
+    return send_email(get_account(thread.waiting_on).email, subject, text)
 
 
 def _mark(thread: Conversation, remind_at: str, *, remind: bool, miss: bool, now: datetime) -> bool:
@@ -120,9 +140,3 @@ def reminder_email(title: str, thread_id: str, waiting_since: datetime, now: dat
         f"Conversation: {thread_id}\n"
     )
     return subject, text
-
-
-def _ses_sender() -> SendEmail:
-    from chalicelib.mail.send import send_email
-
-    return send_email

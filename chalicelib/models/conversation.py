@@ -36,6 +36,7 @@ class Conversation(Model):
         table_name = StageTableName("conversations")
         region = StageRegion()
         billing_mode = "PAY_PER_REQUEST"
+        stream_view_type = "NEW_AND_OLD_IMAGES"  # reminders are delivered from it (chalicelib/outbox)
 
     thread_id = UnicodeAttribute(hash_key=True)
     subject = UnicodeAttribute()  # booking | service_checkout | lead | direct

@@ -9,27 +9,29 @@ records the key (``delivery``). A failure leaves the message on the queue: SQS r
 visibility timeout, and after five receives moves it to the dead-letter queue, whose alarm calls an
 operator; effects sent by an earlier attempt are skipped by their key.
 
-What derives what: ``chalicelib/bookings/announce.py`` (an appointment's mails and thread entries) and
-``chalicelib/sessions/receipts.py`` (a settled call's receipts).
+What derives what: ``chalicelib/bookings/announce.py`` (an appointment's mails and thread entries),
+``chalicelib/sessions/receipts.py`` (a settled call's receipts) and ``chalicelib/conversations/reminders.py``
+(the reminder to an expert whose client has waited 20 hours).
 """
 
 from typing import Any
 
-PIPED_TABLES = ("appointments", "sessions")  # tables whose stream feeds the deliveries queue
+PIPED_TABLES = ("appointments", "sessions", "conversations")  # tables whose stream feeds the deliveries queue
 
 # Which of a table's stream records the Pipe carries (EventBridge event patterns; the template's
 # FilterCriteria say the same, tests/unit/test_outbox_pipes.py holds them together). A call's changes
-# but the one that settles it have no effect, nor does a booking removed before it was made, so they
-# never cost a message or an invocation.
+# but the one that settles it have no effect, nor does a booking removed before it was made, nor a
+# thread's change before its first reminder, so they never cost a message or an invocation.
 PIPE_FILTERS: dict[str, dict[str, Any]] = {
     "appointments": {"eventName": ["INSERT", "MODIFY"]},
     "sessions": {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"settled": {"BOOL": [True]}}}},
+    "conversations": {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"reminded_at": {"S": [{"exists": True}]}}}},
 }
 
 
 def carried(table: str, record: dict[str, Any]) -> bool:
     """Whether the Pipe of ``table`` carries ``record`` (the subset of event patterns used above:
-    nested fields, each matching one of the listed values)."""
+    nested fields, each matching one of the listed values, or ``{"exists": true}``)."""
     return _matches(PIPE_FILTERS[table], record)
 
 
@@ -40,6 +42,10 @@ def _matches(pattern: dict[str, Any], value: Any) -> bool:
         if isinstance(wanted, dict):
             if not _matches(wanted, value.get(key)):
                 return False
-        elif key not in value or value[key] not in wanted:
+        elif key not in value or not any(_accepts(option, value[key]) for option in wanted):
             return False
     return True
+
+
+def _accepts(option: Any, value: Any) -> bool:
+    return value is not None if option == {"exists": True} else bool(option == value)

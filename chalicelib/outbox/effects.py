@@ -26,4 +26,8 @@ def effects_of(change: Change, now: datetime) -> list[Effect]:
         from chalicelib.sessions.receipts import receipt_effects
 
         return receipt_effects(change)
+    if change.table == "conversations":
+        from chalicelib.conversations.reminders import reminder_effects
+
+        return reminder_effects(change)
     return []

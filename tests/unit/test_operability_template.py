@@ -67,7 +67,9 @@ def test_every_lambda_function_of_the_built_template_has_its_alarm_on_any_error_
     functions = of_type(template, "AWS::Serverless::Function", "AWS::Lambda::Function")
     watched = {alarm["Dimensions"][0]["Value"]["Ref"]: alarm for alarm in alarms_on(template, "AWS/Lambda", metric)}
 
-    assert {"APIHandler", "RunCallTimers", "DeliverSideEffects", "PayExpertFromQueue", "WebsocketMessage"} <= set(functions)
+    assert {"APIHandler", "RunCallTimers", "DeliverSideEffects", "PayExpertFromQueue", "WebsocketMessage"} <= set(
+        functions
+    )
     assert set(watched) == set(functions)
     for alarm in watched.values():
         assert (alarm["Statistic"], alarm["Period"], alarm["EvaluationPeriods"]) == ("Sum", 300, 1)

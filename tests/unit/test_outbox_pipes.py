@@ -37,3 +37,11 @@ def test_every_appointment_change_is_carried_but_the_removal_of_one_never_made()
     assert carried("appointments", record("INSERT", {"status": {"S": "confirmed"}}))
     assert carried("appointments", record("MODIFY", {"status": {"S": "cancelled"}}))
     assert not carried("appointments", record("REMOVE"))
+
+
+def test_a_threads_changes_are_carried_once_it_has_been_reminded_and_never_before() -> None:
+    reminded = {"reminded_at": {"S": "2026-12-04T10:00:00.000000+0000"}, "waiting_on": {"S": "expert"}}
+
+    assert carried("conversations", record("MODIFY", reminded))
+    assert not carried("conversations", record("MODIFY", {"waiting_on": {"S": "expert"}}))
+    assert not carried("conversations", record("INSERT", reminded))
