@@ -57,20 +57,23 @@ def appointment_events(old: Appointment | None, new: Appointment) -> list[str]:
     return events
 
 
-def appointment_effects(change: Change, now: datetime) -> list[Effect]:
+def appointment_effects(change: Change) -> list[Effect]:
+    """The mails and thread entries of the change, dated when the change was made (``updated_at``, which
+    every write of a booking sets), not when they are delivered: the thread keeps its order."""
     if change.new is None:
         return []  # a booking that was never made (its hold failed) is removed without a word
     from chalicelib.bookings.invites import EVENTS, appointment_mails
 
     new = Appointment.from_raw_data(change.new)
     old = Appointment.from_raw_data(change.old) if change.old is not None else None
+    at = new.updated_at
     effects: list[Effect] = []
     for event in appointment_events(old, new):
         cause = f"appointment:{new.appointment_id}:r{new.revision}:{event}"
         if event in EVENTS:
-            effects += [Effect(f"{cause}:{m.role}", "email", m.send) for m in appointment_mails(new, event, now=now)]
+            effects += [Effect(f"{cause}:{m.role}", "email", m.send) for m in appointment_mails(new, event, now=at)]
         if event in _EVENT_TEXT:
-            effects.append(Effect(f"{cause}:thread", "thread entry", partial(_record_in_thread, new, event, now)))
+            effects.append(Effect(f"{cause}:thread", "thread entry", partial(_record_in_thread, new, event, at)))
     return effects
 
 

@@ -87,15 +87,21 @@ def append(
 ) -> tuple[ConversationMessage, bool]:
     """Write ``message`` into its thread. Returns the message as stored and whether it is new
     (False: a message with its id was there already, and nothing changed). A participant's
-    message changes whose answer the thread awaits; a state change does not."""
+    message changes whose answer the thread awaits; a state change does not. A message dated before the
+    thread's latest activity (a state change delivered after later messages) takes its place by date and
+    leaves the thread's latest activity and preview as they are."""
     for _ in range(_ATTEMPTS):
         thread = get_thread(message.thread_id)
-        actions: list[Action] = [
-            Conversation.last_activity_at.set(now),
-            Conversation.last_preview.set(preview(message.text)),
-            Conversation.last_sender_id.set(message.sender_id),
-        ]
+        latest = thread.last_activity_at is None or thread.last_activity_at <= now
+        actions: list[Action] = []
         condition: Condition = Conversation.thread_id.exists()
+        if latest:
+            actions += [
+                Conversation.last_activity_at.set(now),
+                Conversation.last_preview.set(preview(message.text)),
+                Conversation.last_sender_id.set(message.sender_id),
+            ]
+            condition &= Conversation.last_activity_at.does_not_exist() | (Conversation.last_activity_at <= now)
         if payment_id:
             actions.append(Conversation.payment_ids.add({payment_id}))
         answered: tuple[ExpertProfile, list[Action], Condition] | None = None
@@ -108,8 +114,11 @@ def append(
         try:
             with write_transaction() as transaction:
                 transaction.save(message, condition=ConversationMessage.message_id.does_not_exist())
-                transaction.update(thread, actions=actions, condition=condition)
-                for account_id in (thread.client_id, thread.expert_id):
+                if actions:
+                    transaction.update(thread, actions=actions, condition=condition)
+                else:
+                    transaction.condition_check(Conversation, thread.thread_id, condition=condition)
+                for account_id in (thread.client_id, thread.expert_id) if latest else ():
                     member = ConversationMember(account_id, thread.thread_id)
                     transaction.update(
                         member,

@@ -45,7 +45,7 @@ def deliver(change: Change, now: datetime) -> Delivered:
     """Send the change's effects not yet sent; raises ``DeliveryIncomplete`` if any is not done."""
     result = Delivered()
     pending: list[str] = []
-    for effect in effects_of(change, now):
+    for effect in effects_of(change):
         claim = _claim(effect, now)
         if claim == DELIVERED:
             result.skipped.append(effect.key)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from chalicelib.outbox.changes import Change
 
@@ -16,12 +15,12 @@ class Effect:
     send: Callable[[], object]  # raises if it did not happen
 
 
-def effects_of(change: Change, now: datetime) -> list[Effect]:
+def effects_of(change: Change) -> list[Effect]:
     """The effects of a change of a table that has any; none for the others."""
     if change.table == "appointments":
         from chalicelib.bookings.announce import appointment_effects
 
-        return appointment_effects(change, now)
+        return appointment_effects(change)
     if change.table == "sessions":
         from chalicelib.sessions.receipts import receipt_effects
 

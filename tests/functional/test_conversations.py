@@ -239,6 +239,21 @@ def test_my_conversations_list_newest_activity_first_with_the_last_message_and_n
     assert [t["thread_id"] for t in second_page.json_body["items"]] == [second]
 
 
+def test_a_state_change_delivered_after_later_messages_takes_its_place_by_date_and_leaves_the_latest_preview(
+    api: Any, cast: Cast
+) -> None:
+    confirmed_at = cast.clock.now
+    cast.clock.advance(minutes=2)
+    send(api, cast, cast.client, "Here is my agenda")
+
+    record_event(cast.thread_id, event_key="b1:1:confirmed", text="Appointment confirmed.", now=confirmed_at)
+
+    texts = [m["text"] for m in messages(api, cast, cast.expert).json_body["items"]]
+    assert texts.index("Appointment confirmed.") < texts.index("Here is my agenda")
+    [listed] = api.get("/conversations?limit=1", headers=cast.expert.auth).json_body["items"]
+    assert listed["last_message"] == {"preview": "Here is my agenda", "sender_id": cast.client.sub}
+
+
 def test_a_page_cursor_of_someone_elses_list_is_refused(api: Any, cast: Cast) -> None:
     open_thread(
         subject="lead", subject_id="l1", client_id=cast.client.sub, expert_id=cast.expert.sub,
