@@ -107,11 +107,16 @@ def put_into_moto(model: Any, items: Iterable[Any]) -> int:
     region = os.environ["AWS_DEFAULT_REGION"]
     table = dynamodb_backends["123456789012"][region].get_table(model.Meta.table_name)
     hash_name = model._hash_key_attribute().attr_name
+    range_attribute = model._range_key_attribute()
     written = 0
     for item in items:
         attributes = item.serialize()
         key = DynamoType(attributes[hash_name])
-        table.items[key] = Item(key, None, attributes)  # type: ignore[assignment]
+        if range_attribute is None:
+            table.items[key] = Item(key, None, attributes)  # type: ignore[assignment]
+        else:
+            sort_key = DynamoType(attributes[range_attribute.attr_name])
+            table.items[key][sort_key] = Item(key, sort_key, attributes)
         written += 1
     return written
 

@@ -2,8 +2,9 @@
 
 What: the QuestionTerm index (``chalicelib/questions/similar``) is filled in moto (in-process) with
 ``--small`` (1,000) and then ``--large`` (20,000) questions: the items ``load_empty_index`` would batch-write
-(``empty_index_items``), put straight into moto's table (moto's own write path costs ~2 ms an item, which
-would make 20,000 questions, ~400,000 items, a matter of 15 minutes), and
+(``empty_index_items``), put straight into moto's table by ``benchmarks.dynamo_counting.put_into_moto``
+(moto's own write path costs ~2 ms an item, which would make 20,000 questions, ~400,000 items, a matter of
+15 minutes), and
 the same probe queries run on both: the 64 paraphrases of ``tests/fixtures/similar_questions.json`` and
 as many again of their category-filtered form. Questions are the 160 fixture questions, then variants of
 them: the title's words plus words drawn (Zipf-like) from the fixture's vocabulary, so common terms have
@@ -36,26 +37,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.dynamo_counting import put_into_moto
 from chalicelib.questions.similar.index import QuestionText
 from chalicelib.questions.similar.scoring import MAX_QUERY_TERMS, MAX_QUERY_WORDS
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "similar_questions.json"
 BOUND = MAX_QUERY_WORDS + 1 + MAX_QUERY_TERMS
-
-
-def seed_moto(model: Any, items: Iterator[Any]) -> int:
-    """Put ``items`` (PynamoDB models) into moto's storage of ``model``'s table, as a BatchWriteItem would."""
-    from moto.dynamodb.models import dynamodb_backends
-    from moto.dynamodb.models.dynamo_type import DynamoType, Item
-
-    table = dynamodb_backends["123456789012"][os.environ["AWS_DEFAULT_REGION"]].get_table(model.Meta.table_name)
-    written = 0
-    for item in items:
-        attributes = item.serialize()
-        hash_key, range_key = DynamoType(attributes["term"]), DynamoType(attributes["rank_key"])
-        table.items[hash_key][range_key] = Item(hash_key, range_key, attributes)
-        written += 1
-    return written
 
 
 def questions(fixture: dict[str, Any], count: int, rng: random.Random) -> Iterator[QuestionText]:
@@ -96,7 +83,7 @@ def run(size: int, fixture: dict[str, Any], probes: Sequence[tuple[str, str | No
     os.environ["PARLEY_TABLE_PREFIX"] = f"bench-{size}-"
     QuestionTerm.create_table(wait=True)
     started = time.perf_counter()
-    written = seed_moto(QuestionTerm, empty_index_items(questions(fixture, size, random.Random(seed))))
+    written = put_into_moto(QuestionTerm, empty_index_items(questions(fixture, size, random.Random(seed))))
     seeded = time.perf_counter() - started
     measure(probes[:3])  # warm-up
     items, requests, sizes, latencies = measure(probes)

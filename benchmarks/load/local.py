@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from benchmarks.load.tally import Latencies
+from infra.local.stack import interrupt
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 180.0
@@ -180,11 +180,5 @@ def running_stack(state_dir: Path | None) -> Iterator[tuple[Stack, float]]:
             time.sleep(0.2)
         yield Stack(json.loads(stack_file.read_text())), time.monotonic() - started
     finally:
-        if launcher.poll() is None:
-            launcher.send_signal(signal.SIGINT)
-            try:
-                launcher.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                launcher.kill()
-                launcher.wait(timeout=10)
+        interrupt(launcher, STOP_TIMEOUT)
         print(f"local stack stopped (exit {launcher.returncode}); its logs: {directory}", file=sys.stderr)

@@ -13,7 +13,6 @@ from chalicelib.settings import table_prefix
 @dataclass(frozen=True)
 class Change:
     table: str  # the table's name without the stage prefix: "appointments", "sessions"
-    event: str  # INSERT | MODIFY | REMOVE
     old: dict[str, Any] | None  # the item before, in DynamoDB's JSON ({"status": {"S": "confirmed"}})
     new: dict[str, Any] | None
     recorded_at: datetime  # when DynamoDB wrote the change
@@ -37,7 +36,6 @@ def change_of(message_body: str) -> Change:
     created = data.get("ApproximateCreationDateTime")
     return Change(
         table=table[len(prefix) :],
-        event=str(record.get("eventName", "")),
         old=data.get("OldImage"),
         new=data.get("NewImage"),
         recorded_at=datetime.fromtimestamp(float(created), UTC) if created is not None else datetime.now(UTC),

@@ -12,7 +12,6 @@ retry, once the claim lapses, sends that email again (SES takes no idempotency k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
@@ -35,21 +34,13 @@ class DeliveryIncomplete(RuntimeError):
     """Some effects failed or are being sent by another attempt; the message stays on the queue."""
 
 
-@dataclass
-class Delivered:
-    sent: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # delivered by an earlier attempt
-
-
-def deliver(change: Change, now: datetime) -> Delivered:
+def deliver(change: Change, now: datetime) -> None:
     """Send the change's effects not yet sent; raises ``DeliveryIncomplete`` if any is not done."""
-    result = Delivered()
     pending: list[str] = []
     for effect in effects_of(change):
         claim = _claim(effect, now)
         if claim == DELIVERED:
-            result.skipped.append(effect.key)
-            continue
+            continue  # an earlier attempt sent it
         if claim == SENDING:
             pending.append(effect.key)  # another attempt holds it
             continue
@@ -64,12 +55,10 @@ def deliver(change: Change, now: datetime) -> Delivered:
         Delivery(effect.key).update(
             actions=[Delivery.state.set(DELIVERED), Delivery.delivered_at.set(now)], condition=Delivery.key.exists()
         )
-        result.sent.append(effect.key)
         emit(DELIVERY_LAG, max(0.0, (now - change.recorded_at).total_seconds()), SECONDS)
         log_info("delivered", key=effect.key, what=effect.what)
     if pending:
         raise DeliveryIncomplete(f"{len(pending)} of the change's effects are not delivered yet: {', '.join(pending)}")
-    return result
 
 
 def _claim(effect: Effect, now: datetime) -> str | None:

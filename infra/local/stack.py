@@ -86,6 +86,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def interrupt(launcher: subprocess.Popen[Any], timeout: float) -> bool:
+    """Stop a launcher started with ``python -m infra.local.stack`` as Ctrl-C does (SIGINT, then its clean-up),
+    killing it if it outlives ``timeout`` seconds. True if it stopped by itself (or had stopped already)."""
+    if launcher.poll() is not None:
+        return True
+    launcher.send_signal(signal.SIGINT)
+    try:
+        launcher.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        launcher.kill()
+        launcher.wait(timeout=10)
+        return False
+    return True
+
+
 def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     try:
         text = path.read_text(errors="replace")

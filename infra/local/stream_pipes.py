@@ -22,9 +22,10 @@ PUMP_SECONDS = 0.25  # how often a pipe looks for new records (a Pipe polls its 
 class StreamReader:
     """Every record of one table's stream, each once, in order within a shard.
 
-    Each read asks for a fresh iterator after the last record it returned (at first, the shard's
-    oldest): moto rolls a failed transaction back by putting a copy of the table in place, stream
-    included, and an iterator taken before that sees nothing written after it.
+    Its shards are listed once (moto's stream has one, which never closes). Each read asks for a fresh
+    iterator after the last record it returned (at first, the shard's oldest): moto rolls a failed
+    transaction back by putting a copy of the table in place, stream included, and an iterator taken
+    before that sees nothing written after it.
     """
 
     def __init__(self, dynamodb: Any, streams: Any, table_name: str) -> None:
@@ -33,15 +34,15 @@ class StreamReader:
         if not arn:
             raise RuntimeError(f"the table {table_name} has no stream (its model names a stream_view_type)")
         self.stream_arn = str(arn)
-        self._last: dict[str, str | None] = {}  # shard id -> the sequence number of the last record returned
+        # shard id -> the sequence number of the last record returned (moto's stream has one shard, for good)
+        shards = streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+        self._last: dict[str, str | None] = {str(shard["ShardId"]): None for shard in shards}
 
     def read(self) -> list[dict[str, Any]]:
         """The records written since the last read, as a Pipe sends them."""
-        shards = self._streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
         records: list[dict[str, Any]] = []
-        for shard in shards:
-            shard_id = str(shard["ShardId"])
-            iterator: str | None = self._iterator(shard_id, self._last.setdefault(shard_id, None))
+        for shard_id in self._last:
+            iterator: str | None = self._iterator(shard_id, self._last[shard_id])
             while iterator is not None:
                 answer = self._streams.get_records(ShardIterator=iterator)
                 found = answer.get("Records", [])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from infra.local.stack import interrupt
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120.0
@@ -220,14 +221,8 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
         for stop in stop_checking:
             stop()
         children = list(json.loads(stack_file.read_text())["pids"].values()) if stack_file.exists() else []
-        if launcher.poll() is None:
-            launcher.send_signal(signal.SIGINT)
-            try:
-                launcher.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                launcher.kill()
-                launcher.wait(timeout=10)
-                pytest.fail("the local stack did not stop on SIGINT; killed it", pytrace=False)
+        if not interrupt(launcher, STOP_TIMEOUT):
+            pytest.fail("the local stack did not stop on SIGINT; killed it", pytrace=False)
     left = [pid for pid in children if _alive(pid)]
     assert launcher.returncode == 0, f"the launcher exited with {launcher.returncode}:\n{_launcher_output(output_path)}"
     assert not left, f"processes of the local stack still running after it stopped: {left}"
