@@ -79,14 +79,25 @@ def join_session(connection_id: str, session_id: str | None) -> None:
     WsConnection(connection_id).update(actions=[action], condition=WsConnection.connection_id.exists())
 
 
-def close_connection(connection_id: str, *, notifier: CallNotifier, media_base_url: str, now: datetime) -> None:
-    """A device is gone: it disconnected, or API Gateway answered 410 Gone for it (then its ``$disconnect``
-    may come too, and finds nothing left to do). It leaves the call it was in (the person leaves with their
-    last device in it); if it was their last device at all, an online expert goes offline (a busy one is
-    left to the call, which ends by itself after its grace period and then decides the expert's presence)."""
+STILL_CONNECTING = timedelta(seconds=30)  # API Gateway gives an integration of $connect up to 29 s
+
+
+def close_connection(
+    connection_id: str, *, notifier: CallNotifier, media_base_url: str, now: datetime, answered_gone: bool = False
+) -> None:
+    """A device is gone: it disconnected, or API Gateway answered 410 Gone for it (``answered_gone``; then its
+    ``$disconnect`` may come too, and finds nothing left to do). It leaves the call it was in (the person leaves
+    with their last device in it); if it was their last device at all, an online expert goes offline (a busy
+    one is left to the call, which ends by itself after its grace period and then decides the expert's presence).
+
+    API Gateway also answers 410 for a connection whose ``$connect`` has not finished yet (its item is written
+    during ``$connect``): a 410 within ``STILL_CONNECTING`` of the connection's start closes nothing; if it never
+    opens, its ``$disconnect`` or the item's TTL removes it."""
     try:
         closed = WsConnection.get(connection_id)
     except DoesNotExist:
+        return
+    if answered_gone and now - closed.connected_at < STILL_CONNECTING:
         return
     closed.delete()
     log_info("connection closed", connection_id=connection_id)

@@ -49,7 +49,7 @@ def deliver(sender: MessageSender, connection_ids: Iterable[str], message: dict[
         else:
             now = runtime.now()
             close_connection(connection_id, notifier=AccountNotifier(sender, now),
-                             media_base_url=runtime.settings().media_base_url, now=now)  # fmt: skip
+                             media_base_url=runtime.settings().media_base_url, now=now, answered_gone=True)  # fmt: skip
     return delivered
 
 

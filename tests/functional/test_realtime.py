@@ -496,6 +496,9 @@ def test_a_stale_connection_is_removed_when_api_gateway_says_it_is_gone(
     from chalicelib.sessions.notifier import default_notifier
 
     warning = {"type": "session.warning", "session_id": call.session_id, "minutes_left": 5}
+    default_notifier().notify(expert.sub, warning)  # a 410 just after $connect: not open yet, kept
+    assert WsConnection.count(expert_second_device) == 1
+    past_connecting(monkeypatch)
     default_notifier().notify(expert.sub, warning)
 
     assert WsConnection.count(expert_second_device) == 0
@@ -503,13 +506,22 @@ def test_a_stale_connection_is_removed_when_api_gateway_says_it_is_gone(
     assert sender.received(expert_conn)[-1] == warning
 
 
+def past_connecting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Time moves on past the moments in which API Gateway answers 410 for a connection still connecting."""
+    from chalicelib.realtime.connections import STILL_CONNECTING
+
+    later = runtime.now() + STILL_CONNECTING + timedelta(seconds=1)
+    monkeypatch.setattr(runtime, "now", lambda: later)
+
+
 def test_signalling_to_a_peer_whose_only_device_is_gone_is_refused_and_cleaned_up(
-    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender
+    gateway: Gateway, people: tuple[User, User, User], sender: FakeSender, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client, expert, _ = people
     call = a_live_call(client, expert)
     client_conn, expert_conn = both_joined(gateway, call)
     sender.gone.add(expert_conn)
+    past_connecting(monkeypatch)
 
     gateway.send(client_conn, offer(call.session_id))
 
@@ -838,6 +850,7 @@ def test_an_expert_whose_only_connection_is_found_gone_leaves_search(
     phone = gateway.open(expert)
     gateway.send(phone, {"action": "presence", "status": "online"})
     sender.gone.add(phone)  # the phone lost its network: no $disconnect came
+    past_connecting(monkeypatch)
     from chalicelib.sessions.notifier import default_notifier
 
     default_notifier().notify(expert.sub, {"type": "session.warning", "session_id": "ses_1", "minutes_left": 1})
