@@ -19,6 +19,7 @@ from chalicelib.uploads.file_store import FileStore, S3FileStore
 
 if TYPE_CHECKING:
     from chalicelib.payments.stripe_gateway import StripeGateway
+    from chalicelib.sessions.notifier import CallNotifier
     from chalicelib.sessions.timers import CallTimers
 
 
@@ -38,6 +39,7 @@ def _local_offset() -> timedelta:
 
 
 _clock: Callable[[], datetime] = _real_time
+_notifier: CallNotifier | None = None
 
 
 def now() -> datetime:
@@ -73,6 +75,21 @@ def _sqs_call_timers() -> CallTimers:
     return SqsCallTimers()
 
 
+def notifier() -> CallNotifier:
+    """Who tells people of call events from the deliveries consumer: every open WebSocket connection of
+    the person (``sessions/notifier.default_notifier``); tests set theirs with ``use_notifier``."""
+    if _notifier is not None:
+        return _notifier
+    from chalicelib.sessions.notifier import default_notifier
+
+    return default_notifier()
+
+
+def use_notifier(chosen: CallNotifier | None) -> None:
+    global _notifier
+    _notifier = chosen
+
+
 def set_clock(clock: Callable[[], datetime]) -> None:
     global _clock
     _clock = clock
@@ -93,3 +110,4 @@ def reset() -> None:
     turn_secret.cache_clear()
     token_verifier.cache_clear()
     set_clock(_real_time)
+    use_notifier(None)

@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from chalicelib.handlers.partial_batches import REPORTS_FAILED_ITEMS
 from infra.alarms import add_operability
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -165,7 +166,10 @@ def wire_queue_event_sources(template: dict[str, Any], stage: str) -> list[str]:
     ``Fn::GetAtt [<queue>, Arn]`` makes the mapping wait for the queue. A queue
     name that no queue of the template has is a problem (a typo in
     ``PARLEY_*_QUEUE_NAME`` would otherwise only show at deploy time), and so is a
-    visibility timeout shorter than AWS recommends for the consuming function.
+    visibility timeout shorter than AWS recommends for the consuming function. A consumer
+    that answers which messages of its batch failed (``chalicelib/handlers/partial_batches.py``)
+    gets ``FunctionResponseTypes: [ReportBatchItemFailures]``, without which Lambda would
+    ignore the answer and delete the whole batch.
     """
     queues = _queues_by_name(template, stage)
     global_timeout = template.get("Globals", {}).get("Function", {}).get("Timeout", SAM_DEFAULT_TIMEOUT)
@@ -188,6 +192,8 @@ def wire_queue_event_sources(template: dict[str, Any], stage: str) -> list[str]:
                 problems.append(f"{function_name} consumes the queue {match['name']!r}, which the template lacks")
                 continue
             properties["Queue"] = {"Fn::GetAtt": [queue_id, "Arn"]}
+            if str(function["Properties"].get("Handler", "")).rpartition(".")[2] in REPORTS_FAILED_ITEMS:
+                properties["FunctionResponseTypes"] = ["ReportBatchItemFailures"]  # see chalicelib/handlers
             timeout = function["Properties"].get("Timeout", global_timeout)
             window = properties.get("MaximumBatchingWindowInSeconds", 0)
             needed = VISIBILITY_PER_FUNCTION_TIMEOUT * timeout + window

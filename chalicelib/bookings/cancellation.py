@@ -56,6 +56,5 @@ def _end_its_call(item: Appointment, now: datetime) -> None:
     if item.call_session_id is None:
         return
     from chalicelib.sessions.calls import end_call
-    from chalicelib.sessions.notifier import default_notifier
 
-    end_call(item.call_session_id, "cancelled", notifier=default_notifier(), now=now)
+    end_call(item.call_session_id, "cancelled", now=now)

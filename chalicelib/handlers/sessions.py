@@ -109,9 +109,8 @@ def confirm_card(request: ApiRequest, session_id: str) -> dict[str, Any]:
 )  # fmt: skip
 def decline(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import decline_call
-    from chalicelib.sessions.notifier import default_notifier
 
-    return decline_call(session_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now())
+    return decline_call(session_id, request.caller.account_id, now=runtime.now())
 
 
 @api.route(
@@ -120,9 +119,8 @@ def decline(request: ApiRequest, session_id: str) -> dict[str, Any]:
 )  # fmt: skip
 def cancel(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import cancel_call
-    from chalicelib.sessions.notifier import default_notifier
 
-    return cancel_call(session_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now())
+    return cancel_call(session_id, request.caller.account_id, now=runtime.now())
 
 
 @api.route(
@@ -132,9 +130,8 @@ def cancel(request: ApiRequest, session_id: str) -> dict[str, Any]:
 )  # fmt: skip
 def hang_up(request: ApiRequest, session_id: str) -> dict[str, Any]:
     from chalicelib.sessions.calls import hang_up as end
-    from chalicelib.sessions.notifier import default_notifier
 
-    return end(session_id, request.caller.account_id, notifier=default_notifier(), now=runtime.now())
+    return end(session_id, request.caller.account_id, now=runtime.now())
 
 
 @api.route(

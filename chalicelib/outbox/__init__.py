@@ -1,4 +1,4 @@
-"""Side effects that follow a state change (emails, thread entries), never lost and never doubled.
+"""Side effects that follow a state change (emails, notifications, thread entries), never lost nor doubled.
 
 The rule: an effect is not sent by the request that makes the change. It is *derived from the change*:
 the change's DynamoDB stream record (old and new image of the item, so nothing extra is written and the
@@ -10,29 +10,37 @@ visibility timeout, and after five receives moves it to the dead-letter queue, w
 operator; effects sent by an earlier attempt are skipped by their key.
 
 What derives what: ``chalicelib/bookings/announce.py`` (an appointment's mails and thread entries),
-``chalicelib/sessions/receipts.py`` (a settled call's receipts) and ``chalicelib/conversations/reminders.py``
-(the reminder to an expert whose client has waited 20 hours).
+``chalicelib/sessions/notices.py`` (a call's end, unanswered end or failed card, told to both sides over
+WebSocket), ``chalicelib/sessions/receipts.py`` (a settled call's receipts) and
+``chalicelib/conversations/reminders.py`` (the reminder to an expert whose client has waited 20 hours).
 """
 
 from typing import Any
 
 PIPED_TABLES = ("appointments", "sessions", "conversations")  # tables whose stream feeds the deliveries queue
 
-# Which of a table's stream records the Pipe carries (EventBridge event patterns; the template's
-# FilterCriteria say the same, tests/unit/test_outbox_pipes.py holds them together). A call's changes
-# but the one that settles it have no effect, nor does a booking removed before it was made, nor a
-# thread's change before its first reminder, so they never cost a message or an invocation.
-PIPE_FILTERS: dict[str, dict[str, Any]] = {
-    "appointments": {"eventName": ["INSERT", "MODIFY"]},
-    "sessions": {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"settled": {"BOOL": [True]}}}},
-    "conversations": {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"reminded_at": {"S": [{"exists": True}]}}}},
+# Which of a table's stream records the Pipe carries: EventBridge event patterns, a record matching any
+# of them (the template's FilterCriteria say the same, tests/unit/test_outbox_pipes.py holds them together).
+# A call's changes but those that settle it, end it unanswered or record a failed card have no effect, nor
+# does a booking removed before it was made, nor a thread's change before its first reminder, so they
+# never cost a message or an invocation.
+PIPE_FILTERS: dict[str, list[dict[str, Any]]] = {
+    "appointments": [{"eventName": ["INSERT", "MODIFY"]}],
+    "sessions": [
+        {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"settled": {"BOOL": [True]}}}},
+        {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"state": {"S": ["declined", "cancelled", "expired"]}}}},
+        {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"payment_failed_at": {"S": [{"exists": True}]}}}},
+    ],
+    "conversations": [
+        {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"reminded_at": {"S": [{"exists": True}]}}}},
+    ],
 }
 
 
 def carried(table: str, record: dict[str, Any]) -> bool:
     """Whether the Pipe of ``table`` carries ``record`` (the subset of event patterns used above:
     nested fields, each matching one of the listed values, or ``{"exists": true}``)."""
-    return _matches(PIPE_FILTERS[table], record)
+    return any(_matches(pattern, record) for pattern in PIPE_FILTERS[table])
 
 
 def _matches(pattern: dict[str, Any], value: Any) -> bool:

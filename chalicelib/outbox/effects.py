@@ -11,7 +11,7 @@ from chalicelib.outbox.changes import Change
 @dataclass(frozen=True)
 class Effect:
     key: str  # derived from the cause: the same change always yields the same keys
-    what: str  # "email", "thread entry"
+    what: str  # "email", "thread entry", "notification"
     send: Callable[[], object]  # raises if it did not happen
 
 
@@ -22,9 +22,10 @@ def effects_of(change: Change) -> list[Effect]:
 
         return appointment_effects(change)
     if change.table == "sessions":
+        from chalicelib.sessions.notices import notice_effects
         from chalicelib.sessions.receipts import receipt_effects
 
-        return receipt_effects(change)
+        return notice_effects(change) + receipt_effects(change)
     if change.table == "conversations":
         from chalicelib.conversations.reminders import reminder_effects
 

@@ -161,14 +161,14 @@ def session_card(ctx: CommandContext, message: ReplaceCard) -> None:
 def session_decline(ctx: CommandContext, message: DeclineCall) -> None:
     from chalicelib.sessions import calls
 
-    session = calls.decline_call(message.session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
+    session = calls.decline_call(message.session_id, ctx.account_id, now=ctx.now)
     _session_reply(ctx, "session.decline", session)
 
 
 def session_cancel(ctx: CommandContext, message: CancelCall) -> None:
     from chalicelib.sessions import calls
 
-    session = calls.cancel_call(message.session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
+    session = calls.cancel_call(message.session_id, ctx.account_id, now=ctx.now)
     _session_reply(ctx, "session.cancel", session)
 
 
@@ -211,7 +211,7 @@ def _ice_servers(ctx: CommandContext, session_id: str) -> dict[str, Any]:
 def session_hang_up(ctx: CommandContext, message: HangUp) -> None:
     from chalicelib.sessions import calls
 
-    session = calls.hang_up(message.session_id, ctx.account_id, notifier=ctx.notifier, now=ctx.now)
+    session = calls.hang_up(message.session_id, ctx.account_id, now=ctx.now)
     join_session(ctx.connection_id, None)
     _session_reply(ctx, "session.hang_up", session)
 

@@ -4,7 +4,7 @@ The pure rules live in ``session.py`` (states) and ``billing.py`` (money); this 
 loads a stored session, applies a rule, and writes the result conditionally (the item's
 version), so a change that raced another one is re-read and re-applied, never lost.
 Ending is a conditional state change: whoever ends the call first bills it, and the
-settlement (capture or release, receipts, notifications) happens once, guarded by the
+settlement (capture or release; the notifications and receipts follow from it) happens once, guarded by the
 ``settled`` flag; the capture itself is idempotent per payment. A session that ended but
 is not settled stays in the live index until it is.
 
@@ -128,7 +128,7 @@ def accept_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now:
     try:
         return _hold_and_accept(item, session, notifier=notifier, now=now, viewer=expert_id)
     except PaymentRequired as failed:
-        return _payment_failed(session_id, failed, notifier=notifier, now=now, viewer=expert_id)
+        return _payment_failed(session_id, failed, now=now, viewer=expert_id)
 
 
 def replace_card(
@@ -154,7 +154,7 @@ def replace_card(
     try:
         return _hold_and_accept(item, session.accept(item.expert_id, now), notifier=notifier, now=now, viewer=client_id)
     except PaymentRequired as failed:
-        _payment_failed(session_id, failed, notifier=notifier, now=now, viewer=client_id)
+        _payment_failed(session_id, failed, now=now, viewer=client_id)
         raise
 
 
@@ -253,10 +253,8 @@ def _mark_hold_ready(session_id: str, *, notifier: CallNotifier, now: datetime) 
     return held
 
 
-def _payment_failed(
-    session_id: str, failed: PaymentRequired, *, notifier: CallNotifier, now: datetime, viewer: str
-) -> dict[str, Any]:  # fmt: skip
-    """Record why the client's card failed (the request stays open), tell the client why and the expert that it did.
+def _payment_failed(session_id: str, failed: PaymentRequired, *, now: datetime, viewer: str) -> dict[str, Any]:
+    """Record why the client's card failed (the request stays open); the client is told why and the expert that it did.
     Stripe keeps nothing of the attempt: the gateway cancelled its intent."""
 
     def record(session: Session) -> Session:
@@ -265,16 +263,7 @@ def _payment_failed(
         return session
 
     item = _change(session_id, now, record, before_save=lambda it: _note_failure(it, failed, now))
-    notifier.notify(
-        item.client_id,
-        {"type": "session.payment_failed", "session_id": session_id, "code": failed.code, "reason": failed.message,
-         "session": session_view(item, item.client_id)},
-    )  # fmt: skip
-    notifier.notify(
-        item.expert_id,
-        {"type": "session.payment_failed", "session_id": session_id, "session": session_view(item, item.expert_id)},
-    )
-    return session_view(item, viewer)
+    return session_view(item, viewer)  # both sides are told from this change (chalicelib/sessions/notices.py)
 
 
 def _note_failure(item: CallSession, failed: PaymentRequired, now: datetime) -> None:
@@ -295,33 +284,27 @@ def _save_or_conflict(item: CallSession, now: datetime) -> None:
     set_timer_if_moved(item, due_before, now, runtime.call_timers())
 
 
-def decline_call(session_id: str, expert_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
+def decline_call(session_id: str, expert_id: str, *, now: datetime) -> dict[str, Any]:
     item = _change(session_id, now, lambda s: s.decline(expert_id, now))
     _unspend_link(item)
-    for person in (item.client_id, item.expert_id):  # the expert's other devices stop ringing
-        notifier.notify(person, {"type": "session.declined", "session": session_view(item, person)})
     return session_view(item, expert_id)
 
 
-def cancel_call(session_id: str, client_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
+def cancel_call(session_id: str, client_id: str, *, now: datetime) -> dict[str, Any]:
     item = _change(session_id, now, lambda s: s.cancel(client_id, now))
     if item.payment_id:
         release_hold(item.payment_id, gateway=runtime.stripe_gateway(), now=now)
     _unspend_link(item)
-    for person in (item.client_id, item.expert_id):  # the client's other devices learn of it too
-        notifier.notify(person, {"type": "session.cancelled", "session": session_view(item, person)})
     return session_view(item, client_id)
 
 
-def expire_call(item: CallSession, *, notifier: CallNotifier, now: datetime) -> bool:
+def expire_call(item: CallSession, *, now: datetime) -> bool:
     """The sweep: an unanswered request expires. True if this call expired it."""
     try:
         expired = _change(item.session_id, now, lambda s: s.expire(now))
     except Conflict:
         return False
     _unspend_link(expired)
-    for person in (expired.client_id, expired.expert_id):
-        notifier.notify(person, {"type": "session.expired", "session": session_view(expired, person)})
     return True
 
 
@@ -395,19 +378,19 @@ def leave_call(
     return session_view(item, account_id)
 
 
-def hang_up(session_id: str, account_id: str, *, notifier: CallNotifier, now: datetime) -> dict[str, Any]:
+def hang_up(session_id: str, account_id: str, *, now: datetime) -> dict[str, Any]:
     """Either participant ends the call: it is billed, charged exactly, and both get a receipt."""
     item = load_session(session_id)
     role = to_session(item).role_of(account_id)
     if item.state == REQUESTED:
         if role == CLIENT:
-            return cancel_call(session_id, account_id, notifier=notifier, now=now)
-        return decline_call(session_id, account_id, notifier=notifier, now=now)
-    ended = end_call(session_id, "hung_up", notifier=notifier, now=now)
+            return cancel_call(session_id, account_id, now=now)
+        return decline_call(session_id, account_id, now=now)
+    ended = end_call(session_id, "hung_up", now=now)
     return session_view(ended, account_id)
 
 
-def end_call(session_id: str, reason: str, *, notifier: CallNotifier, now: datetime) -> CallSession:
+def end_call(session_id: str, reason: str, *, now: datetime) -> CallSession:
     """End an accepted or active call (once, whoever races), then settle it (once)."""
     for _ in range(WRITE_ATTEMPTS):
         item = load_session(session_id)
@@ -443,14 +426,14 @@ def end_call(session_id: str, reason: str, *, notifier: CallNotifier, now: datet
         raise Conflict("This call is being changed elsewhere; try again.", code="changed_concurrently")
     item = load_session(session_id)
     if item.state == ENDED and not item.settled:
-        settle_call(item, notifier=notifier, now=now)
+        settle_call(item, now=now)
         item = load_session(session_id)
     return item
 
 
-def settle_call(item: CallSession, *, notifier: CallNotifier, now: datetime) -> bool:
-    """Charge an ended call exactly its bill (0: release the hold), then tell both and email receipts.
-    True if this call settled it (and so sent the notifications and receipts)."""
+def settle_call(item: CallSession, *, now: datetime) -> bool:
+    """Charge an ended call exactly its bill (0: release the hold) and mark it settled, once.
+    True if this call settled it; that change tells both sides and sends the receipts (``notices``, ``receipts``)."""
     if item.paid and item.payment_id:
         capture_payment(
             item.payment_id, int(item.amount or 0), gateway=runtime.stripe_gateway(),
@@ -465,17 +448,11 @@ def settle_call(item: CallSession, *, notifier: CallNotifier, now: datetime) -> 
         if condition_failed(error):
             return False  # settled by a racing hang-up or sweep
         raise
-    for person in (item.client_id, item.expert_id):
-        notifier.notify(
-            person,
-            {"type": "session.ended", "session_id": item.session_id, "reason": item.end_reason,
-             "bill": bill_view(item, person), "session": session_view(item, person)},
-        )  # fmt: skip
     if item.active_at is not None:
         from chalicelib.realtime.presence import after_call
 
         after_call(item.expert_id, media_base_url=runtime.settings().media_base_url, now=now)
-    return True  # the receipts follow from this change's stream record (chalicelib/sessions/receipts.py)
+    return True  # session.ended and the receipts follow from this change (sessions/notices.py, receipts.py)
 
 
 @dataclass(frozen=True)

@@ -93,15 +93,15 @@ def _run_one(session_id: str, now: datetime, notifier: CallNotifier, queue: Call
     assert item.due_at is not None
     emit(SWEEP_LAG, round((now - datetime.fromisoformat(item.due_at)).total_seconds(), 3), SECONDS)
     if item.state == REQUESTED and now >= item.expires_at:
-        result.expired += expire_call(item, notifier=notifier, now=now)
+        result.expired += expire_call(item, now=now)
     elif item.state == ACCEPTED and now >= _not_started_by(item, now):
-        _end(item, "not_started", now, notifier, result)
+        _end(item, "not_started", now, result)
     elif item.state == ENDED and not item.settled:
-        result.settled += settle_call(item, notifier=notifier, now=now)
+        result.settled += settle_call(item, now=now)
     elif item.state == ACTIVE:
         reason = to_session(item).due_to_end(now)
         if reason is not None:
-            _end(item, reason, now, notifier, result)
+            _end(item, reason, now, result)
         else:
             result.warned += _warn(item, now, notifier, queue)
     else:
@@ -115,9 +115,9 @@ def _not_started_by(item: CallSession, now: datetime) -> datetime:
     return (item.accepted_at or now) + NOT_STARTED_AFTER
 
 
-def _end(item: CallSession, reason: str, now: datetime, notifier: CallNotifier, result: TimerResult) -> None:
+def _end(item: CallSession, reason: str, now: datetime, result: TimerResult) -> None:
     try:
-        ended = end_call(item.session_id, reason, notifier=notifier, now=now)
+        ended = end_call(item.session_id, reason, now=now)
     except Conflict:
         return
     result.ended += ended.state == ENDED

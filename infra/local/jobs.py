@@ -19,9 +19,13 @@ starts the schedules afresh from the new time.
 Queues behave as they do under Lambda's poller: a batch is deleted only when the
 function returns; when it raises, the messages stay and reappear after the queue's
 visibility timeout, and once received ``maxReceiveCount`` times the queue's redrive
-policy moves them to the dead-letter queue (moto does this on receive, like SQS).
-One invocation runs at a time, as in one Lambda execution environment. A schedule
-that fell behind (the process was busy or suspended) runs once, not once per miss.
+policy moves them to the dead-letter queue (moto does this on receive, like SQS). A
+consumer that reports failed items (``chalicelib/handlers/partial_batches.py``) has only
+the messages it names handed back; the rest of its batch is deleted. Each function runs
+one invocation at a time, as in one Lambda execution environment, and different functions
+run alongside each other, as Lambda runs each in its own (a slow payout run does not hold up
+a call's receipts). A schedule that fell behind (the process was busy or suspended) runs
+once, not once per miss.
 
 Each consumer long-polls its queue without pause (``POLL_WAIT_SECONDS``; a receive answers as
 soon as a message is there, and moto looks again at delayed messages, whose ``DelaySeconds`` it
@@ -60,6 +64,7 @@ from typing import Any, Protocol, TextIO
 
 from chalice.app import Chalice, ScheduledEventConfig, ScheduleExpression, SQSEventConfig
 
+from chalicelib.handlers.partial_batches import REPORTS_FAILED_ITEMS, failed_ids
 from infra.local.stream_pipes import StreamPipe, stream_pipes
 
 REPO = Path(__file__).resolve().parents[2]
@@ -297,6 +302,7 @@ class QueueConsumer:
     queue: str
     batch_size: int
     handler: LambdaHandler
+    reports_failed_items: bool = False  # answers which messages failed (ReportBatchItemFailures)
 
 
 @dataclass(frozen=True)
@@ -321,7 +327,8 @@ def event_sources(app: Chalice) -> EventSources:
             schedules.append(ScheduledFunction(source.name, expression_text(source.schedule_expression), handler))
         elif isinstance(source, SQSEventConfig):
             queue = source.queue or (source.queue_arn or "").rpartition(":")[2]
-            consumers.append(QueueConsumer(source.name, queue, source.batch_size, handler))
+            reports = source.name in REPORTS_FAILED_ITEMS
+            consumers.append(QueueConsumer(source.name, queue, source.batch_size, handler, reports))
         else:
             others.append(f"{source.name} ({type(source).__name__})")
     return EventSources(schedules, consumers, others)
@@ -362,9 +369,21 @@ def function_settings(config: dict[str, Any], stage: str, name: str) -> Function
     return FunctionSettings(timeout=settings["lambda_timeout"], memory=settings["lambda_memory_size"])
 
 
+@dataclass(frozen=True)
+class Run:
+    """How an invocation went: whether the handler returned, and what it returned."""
+
+    returned: bool
+    answer: Any = None
+
+    def __bool__(self) -> bool:
+        return self.returned
+
+
 @dataclass
 class Invoker:
-    """Calls a function's handler with ``(event, context)``, one at a time, and logs the run.
+    """Calls a function's handler with ``(event, context)`` and logs the run; one invocation of a function
+    at a time, different functions alongside each other.
 
     The context carries the function's name, memory and timeout from ``config.json``
     (``get_remaining_time_in_millis`` works); a run longer than the timeout is not
@@ -377,30 +396,35 @@ class Invoker:
     stage: str = "local"
     config: dict[str, Any] = field(default_factory=dict)
     app_name: str = "parley"
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _locks_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def __call__(self, name: str, handler: LambdaHandler, event: dict[str, Any], **fields: Any) -> bool:
-        """True if the handler returned, False if it raised (the error is logged, not raised)."""
+    def __call__(self, name: str, handler: LambdaHandler, event: dict[str, Any], **fields: Any) -> Run:
+        """The run: returned (with the handler's answer), or raised (the error is logged, not raised)."""
         from chalice.local import LambdaContext
 
         settings = function_settings(self.config, self.stage, name)
-        with self._lock:
+        with self._lock_of(name):
             context = LambdaContext(f"{self.app_name}-{self.stage}-{name}", settings.memory, settings.timeout * 1000)
             started = time.monotonic()
             try:
-                handler(event, context)
+                answer = handler(event, context)
             except Exception as error:
                 seconds = round(time.monotonic() - started, 3)
                 self.log(
                     "run failed", level="error", function=name, outcome="error", seconds=seconds,
                     error=f"{type(error).__name__}: {error}", traceback=traceback.format_exc(), **fields,
                 )  # fmt: skip
-                return False
+                return Run(returned=False)
         seconds = round(time.monotonic() - started, 3)
         late = {"exceeded_timeout": settings.timeout} if seconds > settings.timeout else {}
         level = "warning" if late else "info"
         self.log("run", level=level, function=name, outcome="ok", seconds=seconds, **late, **fields)
-        return True
+        return Run(returned=True, answer=answer)
+
+    def _lock_of(self, name: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._locks.setdefault(name, threading.Lock())
 
 
 def scheduled_event(function_name: str, scheduled_for: datetime, region: str) -> dict[str, Any]:
@@ -508,7 +532,8 @@ class Scheduler:
 
 
 class QueuePoller:
-    """Lambda's SQS poller for one consumer: receive a batch, invoke, delete the batch only on success."""
+    """Lambda's SQS poller for one consumer: receive a batch, invoke, delete the batch only on success
+    (but the messages the consumer handed back, if it reports failed items)."""
 
     def __init__(
         self,
@@ -547,8 +572,17 @@ class QueuePoller:
             return 0
         event = sqs_event(messages, self.queue_arn, self._region)
         ids = [message["MessageId"] for message in messages]
-        if self._invoke(self.consumer.name, self.consumer.handler, event, queue=self.consumer.queue, messages=ids):
-            entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]
+        run = self._invoke(self.consumer.name, self.consumer.handler, event, queue=self.consumer.queue, messages=ids)
+        if not run:
+            return len(messages)  # all stay on the queue
+        handed_back = failed_ids(run.answer) if self.consumer.reports_failed_items else set()
+        if handed_back is None:  # an answer Lambda could not read: it retries the whole batch
+            log = self._invoke.log
+            log("unreadable batch answer", level="error", function=self.consumer.name, answer=repr(run.answer))
+            return len(messages)
+        done = [m for m in messages if m["MessageId"] not in handed_back]
+        if done:
+            entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
             self._sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
         return len(messages)
 
@@ -656,7 +690,7 @@ def fire(invoke: Invoker, function: ScheduledFunction, scheduled_for: datetime, 
     """Invoke a scheduled function with the event EventBridge sends when its schedule fires."""
     event = scheduled_event(f"{invoke.app_name}-{invoke.stage}-{function.name}", scheduled_for, _region())
     return invoke(function.name, function.handler, event, trigger=trigger, expression=function.expression,
-                  scheduled_for=scheduled_for.isoformat())  # fmt: skip
+                  scheduled_for=scheduled_for.isoformat()).returned  # fmt: skip
 
 
 def run_once(sources: EventSources, name: str, invoke: Invoker, now: datetime) -> int:

@@ -4,7 +4,8 @@
 fixture: it keeps every timer sent with the moment its delay ends (``delay_seconds``, at most 15
 minutes, as SQS), and ``run_until(t)`` hands them to ``sweep.run_timers`` one at a time in that
 order, each at its own moment, until none is left up to ``t``: the timers that runs send are played
-too. ``deliveries=2`` hands each timer over twice (SQS delivers at least once).
+too, and the effects of each run's changes are delivered after it. ``deliveries=2`` hands each timer
+over twice (SQS delivers at least once).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from chalicelib.sessions.notifier import CallNotifier
 from chalicelib.sessions.sweep import TimerResult, run_timers
 from chalicelib.sessions.timers import Timer, delay_seconds
+from tests.functional.deliveries import deliver_pending
 
 
 @dataclass
@@ -42,6 +44,7 @@ class PlayedTimers:
         while self._pending and self._pending[0][0] <= until:
             visible, _, timer = heapq.heappop(self._pending)
             result = run_timers([timer] * self.deliveries, visible, notifier, self)
+            deliver_pending()  # what the run's changes call for (a call's end told to both), as the pipe would
             for name in (f.name for f in fields(TimerResult)):
                 setattr(total, name, getattr(total, name) + getattr(result, name))
         return total

@@ -63,6 +63,23 @@ def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalAws]:
 
 
 @pytest.fixture(autouse=True)
+def _invocations_followed_by_their_deliveries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A function a test invokes (a WebSocket route, a consumer) is followed by its changes' effects,
+    as a request through the test client is."""
+    from chalice.test import TestLambdaClient
+
+    invoke = TestLambdaClient.invoke
+
+    def delivered(self: TestLambdaClient, function_name: str, *args: Any, **kwargs: Any) -> Any:
+        deliveries.deliver_pending()
+        answer = invoke(self, function_name, *args, **kwargs)
+        deliveries.deliver_pending()
+        return answer
+
+    monkeypatch.setattr(TestLambdaClient, "invoke", delivered)
+
+
+@pytest.fixture(autouse=True)
 def _responses_checked_against_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every response a test receives from the app must be one the OpenAPI document describes."""
     from chalice.test import TestHTTPClient

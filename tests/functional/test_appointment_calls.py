@@ -236,7 +236,7 @@ def test_the_experts_earnings_are_the_bookings_and_the_call_adds_nothing_to_the_
 ) -> None:
     notifier = RecordingNotifier()
     session_id = held_call(cast, booking, notifier)
-    calls.hang_up(session_id, cast.expert.sub, notifier=notifier, now=START + timedelta(minutes=25))
+    calls.hang_up(session_id, cast.expert.sub, now=START + timedelta(minutes=25))
     call_timers.run_until(END + timedelta(minutes=1), notifier)
     assert (balance(cast.expert.sub, "pending"), revenue()) == (0, 0)
 
@@ -287,7 +287,7 @@ def test_the_client_rates_the_appointments_call_once_after_it_took_place(
     api: Any, cast: Cast, booking: dict[str, Any]
 ) -> None:
     session_id = held_call(cast, booking, RecordingNotifier())
-    calls.hang_up(session_id, cast.client.sub, notifier=RecordingNotifier(), now=START + timedelta(minutes=28))
+    calls.hang_up(session_id, cast.client.sub, now=START + timedelta(minutes=28))
     body = json.dumps({"stars": 5, "comment": "Exactly what we booked for."})
 
     by_expert = api.post(f"/sessions/{session_id}/review", headers=cast.expert.auth, body=body)

@@ -91,7 +91,7 @@ def test_a_call_reaching_90_minutes_ends_at_90_00_is_charged_for_90_and_billed_n
     assert balance(p.expert.sub, "pending") == 24_300
     assert len(p.notifier.to(p.expert.sub, "session.ended")) == 1
     assert call_timers.pending() == []
-    late = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=120))
+    late = calls.hang_up(session_id, p.client.sub, now=t0 + timedelta(minutes=120))
     assert late["bill"]["amount"] == 27_000  # a hang-up after the end changes nothing
     assert LedgerRecord.count(f"capture:{ended['payment_id']}") == 1
 
@@ -142,7 +142,7 @@ def test_a_hang_up_racing_the_cutoff_timer_charges_once(parties: Parties, call_t
     late = t0 + timedelta(minutes=91)
     timer = threading.Thread(target=call_timers.run_until, args=(late, p.notifier))
     timer.start()
-    calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=late)
+    calls.hang_up(session_id, p.client.sub, now=late)
     timer.join()
     ended = calls.get_call(session_id, p.client.sub)
     assert ended["bill"]["amount"] == 27_000  # never past the cutoff, whoever ended it
@@ -187,7 +187,7 @@ def test_an_ended_call_left_unsettled_by_a_crash_is_settled_by_the_backstop(
     session_id = start_call(p, t0)
     with monkeypatch.context() as patch:
         patch.setattr(calls, "settle_call", lambda item, **_: False)  # the hang-up dies before charging
-        calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=10))
+        calls.hang_up(session_id, p.client.sub, now=t0 + timedelta(minutes=10))
     assert CallSession.get(session_id).settled is False
     assert backstop(t0 + timedelta(minutes=10, seconds=30), call_timers, GRACE) == 0  # not overdue long enough
     assert backstop(t0 + timedelta(minutes=11, seconds=1), call_timers, GRACE) == 1
@@ -218,7 +218,7 @@ def test_the_backstop_reads_only_overdue_calls_from_the_live_index_a_bounded_pag
     p, t0 = parties, runtime.now()
     for start in range(3):  # within the two hours the expert's connection lasts: they stay online
         ended = start_call(p, t0 + timedelta(minutes=10 * start))
-        calls.hang_up(ended, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=10 * start + 5))
+        calls.hang_up(ended, p.client.sub, now=t0 + timedelta(minutes=10 * start + 5))
     start_call(p, t0 + timedelta(minutes=40))
     dynamo_reads.calls.clear()
     assert backstop(t0 + timedelta(minutes=41), call_timers, GRACE) == 0  # live, but not overdue
@@ -298,7 +298,7 @@ def test_the_meter_s_data_reaches_both_pages_in_the_session_view_the_expert_s_wi
     assert meter["no_charge_seconds"] == 180
     assert "commission_bps" not in meter
     assert expert_view["meter"]["commission_bps"] == 1_000
-    ended = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0)
+    ended = calls.hang_up(session_id, p.client.sub, now=t0)
     assert ended["meter"] is None
     assert ended["bill"]["amount"] == 11 * 300  # what the page's meter showed: ceil(10:30) minutes
 

@@ -19,20 +19,31 @@ from chalicelib.sessions import calls
 from tests.contract import FROM_SERVER, check_ws_message
 from tests.functional.builders import become_expert, register
 from tests.functional.conftest import User, Users
-from tests.functional.deliveries import sent_emails
+from tests.functional.deliveries import deliver_pending, sent_emails
 from tests.functional.money import DECLINED_CARD, balance, card, intents_left_over, revenue, saved_card
 from tests.functional.presence_cast import online_expert
 
 
 @dataclass
 class RecordingNotifier:
-    """A CallNotifier fake: what each person was sent, in order, each checked against the AsyncAPI document."""
+    """A CallNotifier fake: what each person was sent, in order, each checked against the AsyncAPI document.
 
-    sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    The newest one made is also the deliveries consumer's (``runtime.use_notifier``): what a change tells
+    people (a call's end, a failed card) is delivered before ``sent`` or ``to`` answers."""
+
+    _sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        runtime.use_notifier(self)
 
     def notify(self, account_id: str, message: dict[str, Any]) -> None:
         check_ws_message(FROM_SERVER, message)
-        self.sent.append((account_id, message))
+        self._sent.append((account_id, message))
+
+    @property
+    def sent(self) -> list[tuple[str, dict[str, Any]]]:
+        deliver_pending()
+        return list(self._sent)
 
     def to(self, account_id: str, kind: str | None = None) -> list[dict[str, Any]]:
         return [m for who, m in self.sent if who == account_id and (kind is None or m["type"] == kind)]
@@ -121,7 +132,7 @@ def test_a_full_paid_call_is_held_then_captured_to_the_cent_and_both_get_receipt
     assert presence(p.expert.sub) == "busy"
     calls.report_media_connected(session_id, p.expert.sub, now=start)
 
-    ended = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=start + timedelta(minutes=30))
+    ended = calls.hang_up(session_id, p.client.sub, now=start + timedelta(minutes=30))
     assert ended["state"] == "ended"
     assert ended["bill"] == {
         "currency": "USD", "free_call": False, "billable_seconds": 1_800, "billed_minutes": 30,
@@ -181,14 +192,14 @@ def test_free_minutes_apply_to_the_first_call_with_an_expert_only(api: Any, user
     t0 = runtime.now()
     first = start_call(p, t0)
     assert Payment.get(calls.get_call(first, p.client.sub)["payment_id"]).authorised == 300 * 85
-    bill = calls.hang_up(first, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=30))["bill"]
+    bill = calls.hang_up(first, p.client.sub, now=t0 + timedelta(minutes=30))["bill"]
     assert (bill["free_minutes"], bill["billed_minutes"], bill["amount"]) == (5, 25, 7_500)
     assert "Free minutes: 5" in email_to(p.client.email)
 
     later = t0 + timedelta(hours=1)
     second = start_call(p, later)
     assert Payment.get(calls.get_call(second, p.client.sub)["payment_id"]).authorised == 300 * 90
-    bill = calls.hang_up(second, p.expert.sub, notifier=p.notifier, now=later + timedelta(minutes=30))["bill"]
+    bill = calls.hang_up(second, p.expert.sub, now=later + timedelta(minutes=30))["bill"]
     assert (bill["free_minutes"], bill["billed_minutes"], bill["amount"]) == (0, 30, 9_000)
     assert balance(p.expert.sub, "pending") == 6_750 + 8_100
 
@@ -199,14 +210,14 @@ def test_billing_counts_only_the_time_both_were_connected(parties: Parties) -> N
     calls.leave_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=10))
     assert p.notifier.to(p.expert.sub, "session.left")
     calls.join_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=10, seconds=30))
-    bill = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=20))["bill"]
+    bill = calls.hang_up(session_id, p.client.sub, now=t0 + timedelta(minutes=20))["bill"]
     assert (bill["billable_seconds"], bill["billed_minutes"], bill["amount"]) == (1_170, 20, 6_000)
 
 
 def test_a_call_whose_media_never_connected_costs_nothing_after_30_minutes(parties: Parties) -> None:
     p, t0 = parties, runtime.now()
     session_id = start_call(p, t0, media_connects=False)
-    ended = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=30))
+    ended = calls.hang_up(session_id, p.client.sub, now=t0 + timedelta(minutes=30))
     assert (ended["bill"]["billable_seconds"], ended["bill"]["amount"]) == (0, 0)
     payment = Payment.get(ended["payment_id"])
     assert payment.status == "released"
@@ -223,7 +234,7 @@ def test_one_sides_report_of_media_connected_suffices_and_billing_counts_from_th
     again = calls.report_media_connected(session_id, p.expert.sub, now=t0 + timedelta(minutes=6))
     assert first["media_connected_at"] == later["media_connected_at"] == again["media_connected_at"]
     assert first["media_connected_at"] == (t0 + timedelta(minutes=2)).isoformat()
-    bill = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=30))["bill"]
+    bill = calls.hang_up(session_id, p.client.sub, now=t0 + timedelta(minutes=30))["bill"]
     assert (bill["billable_seconds"], bill["billed_minutes"], bill["amount"]) == (1_680, 28, 8_400)
 
 
@@ -238,7 +249,7 @@ def test_a_report_of_media_connected_cannot_start_billing_before_both_joined(par
     calls.report_media_connected(session_id, p.client.sub, now=t0)  # before the expert is in
     joined = t0 + timedelta(minutes=10)
     assert calls.join_call(session_id, p.expert.sub, notifier=p.notifier, now=joined)["state"] == "active"
-    bill = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=joined + timedelta(minutes=20))["bill"]
+    bill = calls.hang_up(session_id, p.client.sub, now=joined + timedelta(minutes=20))["bill"]
     assert (bill["billable_seconds"], bill["billed_minutes"], bill["amount"]) == (1_200, 20, 6_000)
 
 
@@ -254,8 +265,8 @@ def test_hanging_up_twice_charges_once(parties: Parties) -> None:
     p, t0 = parties, runtime.now()
     session_id = start_call(p, t0)
     end = t0 + timedelta(minutes=10)
-    first = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=end)
-    again = calls.hang_up(session_id, p.expert.sub, notifier=p.notifier, now=end + timedelta(minutes=1))
+    first = calls.hang_up(session_id, p.client.sub, now=end)
+    again = calls.hang_up(session_id, p.expert.sub, now=end + timedelta(minutes=1))
     assert first["bill"]["amount"] == again["bill"]["amount"] == 3_000
     assert LedgerRecord.count(f"capture:{first['payment_id']}") == 1
     assert len(p.notifier.to(p.client.sub, "session.ended")) == 1
@@ -363,13 +374,13 @@ def test_the_expert_declines_and_the_client_cancels(parties: Parties) -> None:
             )["session_id"]
         )  # fmt: skip
 
-    declined = calls.decline_call(ask(), p.expert.sub, notifier=p.notifier, now=t0)
+    declined = calls.decline_call(ask(), p.expert.sub, now=t0)
     assert declined["state"] == "declined"
     assert p.notifier.to(p.client.sub, "session.declined")
 
     held = ask()
     accepted = calls.accept_call(held, p.expert.sub, notifier=p.notifier, now=t0)
-    cancelled = calls.cancel_call(held, p.client.sub, notifier=p.notifier, now=t0)
+    cancelled = calls.cancel_call(held, p.client.sub, now=t0)
     assert cancelled["state"] == "cancelled"
     assert Payment.get(accepted["payment_id"]).status == "released"
     assert p.notifier.to(p.expert.sub, "session.cancelled")
@@ -397,7 +408,7 @@ def test_strangers_cannot_see_or_touch_a_call(api: Any, parties: Parties) -> Non
     with pytest.raises(Conflict) as late:
         calls.relay_route(session_id, CLIENT_DEVICE, t0 + timedelta(minutes=90), account=nobody)
     assert late.value.code == "session_time_limit"
-    calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=5))
+    calls.hang_up(session_id, p.client.sub, now=t0 + timedelta(minutes=5))
     with pytest.raises(Conflict) as ended:
         calls.relay_route(session_id, CLIENT_DEVICE, t0 + timedelta(minutes=5), account=lambda: p.client.sub)
     assert ended.value.code == "session_ended"
@@ -413,7 +424,7 @@ def test_a_hang_up_after_3_minutes_costs_nothing_when_the_other_side_had_dropped
     p, t0 = parties, runtime.now()
     session_id = start_call(p, t0)
     calls.leave_call(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=2, seconds=30))
-    ended = calls.hang_up(session_id, p.expert.sub, notifier=p.notifier, now=t0 + timedelta(minutes=3, seconds=20))
+    ended = calls.hang_up(session_id, p.expert.sub, now=t0 + timedelta(minutes=3, seconds=20))
     assert (ended["bill"]["billable_seconds"], ended["bill"]["amount"]) == (150, 0)
     assert Payment.get(ended["payment_id"]).status == "released"
     assert "Duration: 2 min 30 s" in email_to(p.expert.email)

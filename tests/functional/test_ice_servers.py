@@ -79,7 +79,7 @@ def test_a_stranger_gets_no_turn_credentials_only_the_404_of_a_missing_call(api:
 def test_a_call_that_has_ended_gets_no_more_credentials(api: Any, parties: Parties) -> None:
     p, t0 = parties, runtime.now()
     session_id = start_call(p, t0)
-    calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0)
+    calls.hang_up(session_id, p.client.sub, now=t0)
 
     ended = ice(api, session_id, p.client)
 

@@ -93,7 +93,10 @@ class FakeSender:
 
 
 @pytest.fixture
-def sender() -> Iterator[FakeSender]:
+def sender(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSender]:
+    """The fake behind every connection; the deliveries consumer posts to the same API as the handlers
+    (in AWS every function has the WebSocket API's address: infra/resources.json)."""
+    monkeypatch.setenv("PARLEY_WS_MANAGEMENT_URL", "https://ws.parley.test/local")
     fake = FakeSender()
 
     def factory(endpoint_url: str) -> FakeSender:

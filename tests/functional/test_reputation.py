@@ -28,7 +28,7 @@ def parties(api: Any, users: Users, stripe_api: Any) -> Parties:
 def _paid_call(p: Parties) -> str:
     t0 = runtime.now()
     session_id = start_call(p, t0)
-    calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=10))
+    calls.hang_up(session_id, p.client.sub, now=t0 + timedelta(minutes=10))
     return session_id
 
 

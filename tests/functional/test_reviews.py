@@ -24,7 +24,7 @@ def parties(api: Any, users: Users, stripe_api: Any) -> Parties:
 def _call(p: Parties, minutes: int, *, link_id: str | None = None, offset_hours: int = 0) -> str:
     t0 = runtime.now() + timedelta(hours=offset_hours)
     session_id = start_call(p, t0, link_id=link_id)
-    calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=minutes))
+    calls.hang_up(session_id, p.client.sub, now=t0 + timedelta(minutes=minutes))
     return session_id
 
 

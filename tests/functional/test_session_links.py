@@ -35,7 +35,7 @@ def test_an_expert_has_one_permanent_paid_link_made_on_first_read(api: Any, part
     paid_link = first.json_body["paid_link"]["link_id"]
     t0 = runtime.now()
     session_id = start_call(p, t0, link_id=None)
-    calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=1))
+    calls.hang_up(session_id, p.client.sub, now=t0 + timedelta(minutes=1))
     body = {"expert_id": p.expert.sub, "media": "voice", "payment_method_id": card(p.stripe), "link_id": paid_link}
     for _ in range(2):  # the paid link is never spent
         response = api.post("/sessions", headers=p.client.auth, body=json.dumps(body))
@@ -64,7 +64,7 @@ def test_a_free_link_makes_one_call_free_and_a_second_use_gets_409(api: Any, par
     assert second.status_code == 409
     assert second.json_body["error"]["code"] == "link_spent"
 
-    ended = calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=t0 + timedelta(minutes=30))
+    ended = calls.hang_up(session_id, p.client.sub, now=t0 + timedelta(minutes=30))
     assert ended["bill"]["amount"] == 0
     assert ended["bill"]["free_call"] is True
     assert Payment.count() == 0
@@ -82,7 +82,7 @@ def test_a_free_link_given_to_a_declined_call_can_be_used_again(parties: Parties
     asked = calls.request_call(
         p.client.sub, p.expert.sub, "voice", payment_method_id=None, link_id=link_id, notifier=p.notifier, now=t0
     )
-    calls.decline_call(asked["session_id"], p.expert.sub, notifier=p.notifier, now=t0)
+    calls.decline_call(asked["session_id"], p.expert.sub, now=t0)
     again = calls.request_call(
         p.client.sub, p.expert.sub, "voice", payment_method_id=None, link_id=link_id, notifier=p.notifier, now=t0
     )

@@ -1,5 +1,5 @@
-"""Side effects are never lost and never doubled: a settled call's receipts travel from the sessions
-table's stream through the deliveries queue (moto's SQS, with its redrive to the dead-letter queue) to
+"""Side effects are never lost and never doubled: a settled call's receipts and notifications travel from
+the sessions table's stream through the deliveries queue (moto's SQS, with its redrive to the dead-letter queue) to
 the consumer, as the Pipe and Lambda's poller carry them in AWS (``chalicelib/outbox``)."""
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def receipts_to(address: str) -> list[str]:
 def a_settled_call(p: Parties) -> str:
     start = runtime.now()
     session_id = start_call(p, start)
-    calls.hang_up(session_id, p.client.sub, notifier=p.notifier, now=start + timedelta(minutes=12))
+    calls.hang_up(session_id, p.client.sub, now=start + timedelta(minutes=12))
     return session_id
 
 
@@ -136,6 +136,66 @@ def test_ses_failing_three_times_then_succeeding_delivers_each_receipt_once(
     assert given == 3  # received three times: twice it failed
     assert pipeline.waiting(pipeline.aws.delivery_queue_url) == 0
     assert pipeline.waiting(pipeline.aws.delivery_dlq_url) == 0
+
+
+class FlakyWebSocketApi:
+    """The WebSocket API failing for the first ``failures`` posts (a 500 from @connections), then passing
+    them to the test's recording notifier."""
+
+    def __init__(self, failures: int, real: Any) -> None:
+        self.failures, self.attempts, self._real = failures, 0, real
+
+    def notify(self, account_id: str, message: dict[str, Any]) -> None:
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            from botocore.exceptions import ClientError
+
+            raise ClientError(
+                {"Error": {"Code": "InternalServerError", "Message": "Internal error"}}, "PostToConnection"
+            )
+        self._real.notify(account_id, message)
+
+
+def test_the_websocket_api_failing_as_a_call_ends_still_tells_each_side_of_its_end_and_bill_once(
+    pipeline: Pipeline, parties: Parties
+) -> None:
+    websocket = FlakyWebSocketApi(3, parties.notifier)
+    session_id = a_settled_call(parties)
+    runtime.use_notifier(websocket)  # from here on the consumer posts through the failing API
+
+    pipeline.carry()
+    given = pipeline.consume_all()
+
+    # 1st try: both refused; 2nd: the client's refused, the expert's told; 3rd: the client's told
+    assert websocket.attempts == 5
+    [to_client] = parties.notifier.to(parties.client.sub, "session.ended")
+    [to_expert] = parties.notifier.to(parties.expert.sub, "session.ended")
+    assert (to_client["session_id"], to_client["bill"]["billed_minutes"]) == (session_id, 12)
+    assert "earnings" not in to_client["bill"]
+    assert to_expert["bill"]["earnings"] > 0
+    assert len(receipts_to(parties.client.email)) == len(receipts_to(parties.expert.email)) == 1
+    assert given == 3
+    assert pipeline.waiting(pipeline.aws.delivery_queue_url) == 0
+
+
+def test_a_change_that_fails_in_a_batch_comes_back_alone_and_its_batch_mates_are_delivered_once(
+    pipeline: Pipeline, parties: Parties, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ses = FlakySes(2, send.ses_client())  # the first call's two receipts are refused once
+    monkeypatch.setattr(send, "ses_client", lambda: ses)
+    first, second = a_settled_call(parties), a_settled_call(parties)
+
+    assert pipeline.carry() == 2
+    assert pipeline.consume() == 2  # one batch: the first change handed back, the second delivered
+    assert pipeline.consume() == 1  # only the first comes back
+    assert pipeline.consume_all() == 0
+
+    assert ses.attempts == 6  # 2 refused, then each of the four receipts once
+    client_receipts = receipts_to(parties.client.email)
+    assert sorted(r.split("session ")[1].split("\n")[0] for r in client_receipts) == sorted([first, second])
+    assert len(receipts_to(parties.expert.email)) == 2
+    assert len(parties.notifier.to(parties.client.sub, "session.ended")) == 2
+    assert pipeline.waiting(pipeline.aws.delivery_queue_url) == 0
 
 
 def test_a_consumer_killed_half_way_through_a_change_loses_nothing_and_doubles_nothing(

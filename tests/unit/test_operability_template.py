@@ -254,3 +254,23 @@ def test_the_readme_says_what_each_alarm_means_and_what_to_do(template: dict[str
         entry = runbook_entry(logical_id, template)
         assert f"**`{entry}`:" in runbook, f"README's alarm runbook has no paragraph for {entry}"
         assert f"| `{entry}` |" in runbook, f"README's alarm table has no row for {entry}"
+
+
+def test_a_consumer_that_reports_failed_messages_has_lambda_read_its_answer_and_the_others_do_not(
+    template: dict[str, Any],
+) -> None:
+    from chalicelib.handlers.partial_batches import REPORTS_FAILED_ITEMS
+
+    response_types = {
+        str(function["Properties"]["Handler"]).rpartition(".")[2]: event["Properties"].get("FunctionResponseTypes")
+        for function in of_type(template, "AWS::Serverless::Function").values()
+        for event in function["Properties"].get("Events", {}).values()
+        if event["Type"] == "SQS"
+    }
+
+    assert {name for name, types in response_types.items() if types == ["ReportBatchItemFailures"]} == set(
+        REPORTS_FAILED_ITEMS
+    )
+    assert {name for name, types in response_types.items() if types is None} == set(response_types) - set(
+        REPORTS_FAILED_ITEMS
+    )
