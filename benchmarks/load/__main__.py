@@ -195,14 +195,14 @@ def _report(
         f"  WS messages         {counts.ws_sent} sent, {counts.ws_received} received",
         f"  429s met            {rate_limited}",
         "  errors by code      " + (", ".join(f"{what} {n}" for what, n in counts.errors.most_common()) or "none"),
-        f"  receipts            {len(receipts.wanted())} expected, {receipts.found()} found; after the call's end "
+        f"  receipts            {len(receipts.wanted())} expected, {receipts.found()} found; after the hang-up "
         f"p50 {percentile(lags, 50):.1f} s, p99 {percentile(lags, 99):.1f} s, max {max(lags, default=math.nan):.1f} s "
         f"(outbox read every {EVERY:g} s)",
         "",
         "  latency (ms)              n      p50      p99      max",
     ]
     for kind, label in (("REST", "REST request"), ("WS reply", "WS command reply"), ("WS ack", "relay ack"),
-                        ("relay", "relay send->receive")):  # fmt: skip
+                        ("relay", "relay send->receive"), ("ended", "hang-up->ended")):  # fmt: skip
         n, p50, p99, most = counts.latencies.row(kind)
         lines.append(f"  {label:<20} {n:>8} {p50:8.1f} {p99:8.1f} {most:8.1f}")
     lines += [

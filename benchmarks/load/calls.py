@@ -76,6 +76,7 @@ class Call:
     hung_up_by: str | None = None
     ended: dict[str, dict[str, Any]] = field(default_factory=dict)  # role -> session.ended
     failure: str | None = None
+    hung_up_at: float | None = None  # monotonic: when the hang-up was sent
     ended_at: float | None = None  # monotonic: when both sides had been told it ended
 
 
@@ -355,9 +356,11 @@ async def one_call(lanes: Lanes, call: Call, expert: Side, client: Side, rng: ra
 
     hanger = sides[rng.choice(["expert", "client"])]
     call.hung_up_by = hanger.role
+    call.hung_up_at = time.monotonic()
     await hanger.device.command({"action": "session.hang_up", "session_id": session_id})
     for side in sides.values():
         call.ended[side.role] = await side.device.event("session.ended", session_id)
+        side.device.counts.latencies.add("ended", time.monotonic() - call.hung_up_at)
     call.ended_at = time.monotonic()
 
 

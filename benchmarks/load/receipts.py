@@ -2,7 +2,7 @@
 
 A receipt is an email to the participant whose text names the call's session id. The outbox is read
 every ``EVERY`` seconds during the run, so each receipt's first sighting is known to that precision:
-its lag is the time from both sides being told ``session.ended`` to that sighting. At the end the
+its lag is the time from the hang-up being sent to that sighting. At the end the
 outbox is read until every receipt is in (or ``WAIT`` seconds pass), then once more after ``DOUBLES``
 seconds, so that a second copy has time to show.
 """
@@ -78,9 +78,9 @@ class Receipts:
         return sum(self.copies[key] for key in self.wanted())
 
     def lags(self) -> list[float]:
-        """Seconds from a call's end to the first sighting of each of its receipts."""
+        """Seconds from a call's hang-up to the first sighting of each of its receipts."""
         return [
-            self.first_seen[key] - float(call.ended_at or 0.0)
+            self.first_seen[key] - float(call.hung_up_at or 0.0)
             for key, call in self.wanted().items()
             if key in self.first_seen
         ]

@@ -7,10 +7,12 @@ so a retry after SES failed sends only the one still missing, and never one twic
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
+from functools import cache, partial
 
 from chalicelib.accounts.account_records import get_account
 from chalicelib.mail.send import send_email
+from chalicelib.models.account import Account
 from chalicelib.models.session import CallSession
 from chalicelib.money.currency import format_money
 from chalicelib.outbox.changes import Change
@@ -27,15 +29,17 @@ def receipt_effects(change: Change) -> list[Effect]:
     was_settled = change.old is not None and bool(CallSession.from_raw_data(change.old).settled)
     if not new.settled or was_settled or new.active_at is None:
         return []
+    both = cache(lambda: (get_account(new.client_id), get_account(new.expert_id)))  # read once for both receipts
     return [
-        Effect(f"session:{new.session_id}:receipt:{role}", "email", partial(send_receipt, new, role))
+        Effect(f"session:{new.session_id}:receipt:{role}", "email", partial(send_receipt, new, role, both))
         for role in ("client", "expert")
     ]
 
 
-def send_receipt(item: CallSession, role: str) -> str:
-    """The receipt of one side (``role``: "client" or "expert") of an ended call; SES's message id."""
-    client, expert = get_account(item.client_id), get_account(item.expert_id)
+def send_receipt(item: CallSession, role: str, parties: Callable[[], tuple[Account, Account]]) -> str:
+    """The receipt of one side (``role``: "client" or "expert") of an ended call; SES's message id.
+    ``parties``: the client's and the expert's accounts."""
+    client, expert = parties()
     if role == "client":
         text = receipt_text(item, for_expert=False, other=expert.display_name)
         return send_email(client.email, "Your Parley call receipt", text)
